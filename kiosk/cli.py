@@ -1,0 +1,39 @@
+"""python main.py COMMAND [options]: every way staff, authors and CI use the kiosk."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from kiosk.commands import bench, content_cmds, run, screenshot, simulate
+
+COMMANDS = [run, content_cmds, screenshot, simulate, bench]
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every command takes, after the command's name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--content", default="content", metavar="DIR", help="lessons folder (default: content/)")
+    common.add_argument("--data", default="var", metavar="DIR", help="store and caches (default: var/)")
+    common.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the kiosk (default: zh)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log more")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python main.py", description="Children's law-education kiosk")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = common_options()
+    for module in COMMANDS:
+        module.add_parsers(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:] or ["run"])
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    Path(args.data).mkdir(parents=True, exist_ok=True)
+    return int(args.func(args) or 0)

@@ -1,0 +1,72 @@
+"""validate, lessons, schema: what content authors run."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+SCHEMA_PATH = Path("schema") / "lesson.schema.json"
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("validate", parents=[common], help="check lesson files; exit 1 on any error")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the content folder)")
+    p.set_defaults(func=validate)
+    p = sub.add_parser("lessons", parents=[common], help="list the lessons")
+    p.add_argument("--json", action="store_true", help="one JSON list")
+    p.set_defaults(func=lessons)
+    p = sub.add_parser("schema", parents=[common], help="write content/schema/lesson.schema.json")
+    p.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale")
+    p.set_defaults(func=schema)
+
+
+def validate(args: argparse.Namespace) -> int:
+    from kiosk.content.library import load_library
+    from kiosk.ui.fonts import missing_glyphs
+
+    root = Path(args.content)
+    paths = [Path(p) for p in args.paths] or [root]
+    library = load_library(root, paths, missing_glyphs=missing_glyphs)
+    for error in library.errors:
+        print(error)
+    warnings = len(library.errors) - library.error_count
+    print(f"{library.files} file(s), {len(library.lessons)} lesson(s) OK, "
+          f"{library.error_count} error(s), {warnings} warning(s)")
+    return 1 if library.error_count else 0
+
+
+def lessons(args: argparse.Namespace) -> int:
+    from kiosk.boot import load_content
+    from kiosk.content.text import tr
+
+    library = load_content(Path(args.content))
+    rows = [{"id": lesson.id, "title": tr(lesson.title, args.lang), "bands": lesson.bands, "zone": lesson.zone,
+             "topic": lesson.topic, "minutes": lesson.minutes,
+             "steps": [step.type for step in lesson.steps]}  # type: ignore[attr-defined]
+            for lesson in library.lessons.values()]
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for row in rows:
+            print(f"{row['id']:<24} {row['title']}  [{', '.join(row['bands'])}] {row['zone']}  "
+                  f"{' '.join(row['steps'])}")
+    return 1 if library.error_count else 0
+
+
+def schema(args: argparse.Namespace) -> int:
+    from kiosk.content.schema import json_schema_text
+
+    target = Path(args.content) / SCHEMA_PATH
+    text = json_schema_text()
+    if args.check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            print(f"{target} is stale: run 'python main.py schema' and commit it")
+            return 1
+        print(f"{target} is up to date")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0

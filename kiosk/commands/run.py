@@ -1,0 +1,110 @@
+"""run: the kiosk itself, full screen (or --windowed); offscreen demo when there is no display."""
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+
+log = logging.getLogger("kiosk.run")
+QUIT_CHORD = "Ctrl+Shift+Q"  # staff only; the locked-down kiosk menu comes with station profiles
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("run", parents=[common], help="start the kiosk (default command)")
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--size", default="1280x720", metavar="WxH", help="window size with --windowed")
+    p.add_argument("--idle-timeout", type=float, default=60.0, metavar="SECONDS")
+    p.add_argument("--frames", type=int, default=0, help="stop after N frames (benchmarks, smoke tests)")
+    p.add_argument("--demo-out", default="out/demo", metavar="DIR",
+                   help="where the offscreen demo writes its screenshots when there is no display")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.boot import has_display
+
+    if not has_display() and not args.frames:  # --frames: a benchmark on SDL's dummy driver
+        return offscreen_demo(args)
+    return run_window(args)
+
+
+def run_window(args: argparse.Namespace) -> int:
+    import pygame
+
+    from kiosk.boot import make_app
+    from kiosk.commands.screenshot import parse_size
+    from kiosk.input.pygame_events import EventTranslator
+
+    pygame.display.init()
+    if args.windowed:
+        screen = pygame.display.set_mode(parse_size(args.size))
+    else:
+        screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+    pygame.display.set_caption("少年法治体验馆")
+    size = screen.get_size()
+    app = make_app(args, size, surface=screen, idle_timeout=args.idle_timeout)
+    translator = EventTranslator(size)
+    clock = pygame.time.Clock()
+    frames = 0
+    while True:
+        intents = []
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT or _quit_chord(event):
+                pygame.quit()
+                return 0
+            intents += translator.translate(event)
+        dt = clock.tick(60) / 1000
+        app.frame(min(dt, 0.1), intents)
+        pygame.display.flip()
+        frames += 1
+        if frames == 1:
+            log.info("first frame at %.6f (epoch s)", time.time())
+        if args.frames and frames >= args.frames:
+            pygame.quit()
+            return 0
+
+
+def _quit_chord(event: "object") -> bool:
+    import pygame
+
+    return (getattr(event, "type", None) == pygame.KEYDOWN and event.key == pygame.K_q  # type: ignore[attr-defined]
+            and event.mod & pygame.KMOD_CTRL and event.mod & pygame.KMOD_SHIFT)  # type: ignore[attr-defined]
+
+
+def offscreen_demo(args: argparse.Namespace) -> int:
+    """No screen to open: say so in one line, play one session headlessly, keep a few screenshots."""
+    from kiosk.boot import headless, make_app
+
+    print("No display found (DISPLAY and WAYLAND_DISPLAY are not set): playing one demo session "
+          f"offscreen instead; screenshots go to {args.demo_out}/")
+    headless()
+    import pygame
+
+    from kiosk import sim
+
+    size = (1920, 1080)
+    pygame.display.init()
+    pygame.display.set_mode(size)
+    app = make_app(args, size, idle_timeout=args.idle_timeout)
+    if not app.library.lessons:
+        print(f"no playable lessons in {args.content}: run 'python main.py validate' to see why")
+        return 1
+    out = Path(args.demo_out)
+    out.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+    last = [""]
+
+    def keep(screen: str) -> None:
+        key = f"{screen}-{app.describe().get('type', '')}"
+        if key != last[0] and len(shots) < 12:
+            last[0] = key
+            path = out / f"{len(shots) + 1:02d}-{key.strip('-')}.png"
+            pygame.image.save(app.surface, str(path))
+            shots.append(path)
+
+    summary = sim.simulate(app, sessions=1, seed=int(time.time()) % 1000, on_screen=keep)
+    for line in summary.lines():
+        print(line)
+    print(f"wrote {len(shots)} screenshots: {', '.join(str(p) for p in shots)}")
+    return 0

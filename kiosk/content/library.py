@@ -1,0 +1,59 @@
+"""All lessons of a content folder: the good ones to play, and a report of the broken ones."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .errors import ContentError, display_path
+from .loader import GlyphCheck, load_lesson
+from .models import LessonBase
+
+
+@dataclass
+class Library:
+    lessons: dict[str, LessonBase] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for e in self.errors if e.severity == "error")
+
+    def for_band(self, band: str | None) -> list[LessonBase]:
+        return [lesson for lesson in self.lessons.values() if band is None or band in lesson.bands]
+
+
+def lesson_files(paths: Iterable[Path]) -> list[Path]:
+    """YAML files named directly, and every *.yaml/*.yml under lessons/ in folders named."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            base = path / "lessons" if (path / "lessons").is_dir() else path
+            found += sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        else:
+            found.append(path)
+    return found
+
+
+def load_library(content_root: Path, paths: Iterable[Path] | None = None,
+                 missing_glyphs: GlyphCheck | None = None) -> Library:
+    """Load every lesson; a broken file is skipped and reported, never fatal."""
+    library = Library()
+    origin: dict[str, str] = {}
+    for path in lesson_files(paths if paths is not None else [content_root]):
+        library.files += 1
+        if not path.exists():
+            library.errors.append(ContentError(display_path(path), 1, 1, "no such file or folder"))
+            continue
+        lesson, errors = load_lesson(path, content_root, missing_glyphs)
+        library.errors += errors
+        if lesson is None:
+            continue
+        if lesson.id in library.lessons:
+            library.errors.append(ContentError(display_path(path), 1, 1,
+                                               f"lesson id '{lesson.id}' is already used by {origin[lesson.id]}"))
+            continue
+        library.lessons[lesson.id] = lesson
+        origin[lesson.id] = display_path(path)
+    return library

@@ -1,0 +1,95 @@
+"""The lesson schema's shared parts. Step models live beside their scenes in scenes/."""
+from __future__ import annotations
+
+from typing import Annotated, Iterator, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from .text import LocalText, stable_id, tr
+
+Band = Literal["6-8", "9-11", "12-15"]
+BANDS: tuple[str, ...] = ("6-8", "9-11", "12-15")
+Zone = Literal["learning", "game", "immersive", "classroom"]
+ZONES: tuple[str, ...] = ("learning", "game", "immersive", "classroom")
+Persona = Literal["judge_mom", "judge_sister", "narrator"]
+StableId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+Loc = tuple[str | int, ...]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a typo such as `explaination` must not vanish silently."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class Basis(Strict):
+    """The law behind a claim, e.g. law 未成年人保护法, article 第三十九条."""
+
+    law: Annotated[str, StringConstraints(min_length=2, strip_whitespace=True)] = Field(
+        description="Name of the law without book-title marks, e.g. 未成年人保护法")
+    article: str | None = Field(
+        None, description="Article as written in the law, e.g. 第三十九条; omit where unverified")
+    says: LocalText | None = Field(None, description="What the law says, in a child's words")
+
+    def citation(self) -> str:
+        return f"《{self.law}》{self.article or ''}"
+
+
+class Option(Strict):
+    id: StableId | None = Field(None, description="Stable id; derived from the text when omitted")
+    text: LocalText
+
+    @model_validator(mode="after")
+    def _derive_id(self) -> "Option":
+        if self.id is None:
+            self.id = "o" + stable_id(self.text["zh"])
+        return self
+
+
+class StepBase(Strict):
+    """Fields every step has. Subclasses add `type: Literal[...]` and their own fields."""
+
+    id: StableId | None = Field(
+        None, description="Stable id (records, narration cache, translations); derived when omitted")
+    title: LocalText | None = None
+
+    @model_validator(mode="after")
+    def _derive_id(self) -> "StepBase":
+        if self.id is None:
+            self.id = "s" + stable_id(self.type, self.key_text())  # type: ignore[attr-defined]
+        return self
+
+    def key_text(self) -> str:
+        """The Chinese text that names this step when it has no explicit id."""
+        return ""
+
+    def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
+        """Every text a child sees, with its place in the step (for lint and narration)."""
+        if self.title:
+            yield ("title",), self.title
+
+    def asset_paths(self) -> Iterator[tuple[Loc, str]]:
+        """Files the step refers to, relative to the content folder."""
+        return iter(())
+
+    def problems(self) -> Iterator[tuple[Loc, str]]:
+        """Checks across fields that the field types cannot express."""
+        return iter(())
+
+    def scored(self) -> bool:
+        """Whether the step counts towards the lesson's score."""
+        return False
+
+
+class LessonBase(Strict):
+    id: StableId
+    title: LocalText
+    summary: LocalText | None = None
+    bands: list[Band] = Field(min_length=1, description="Age bands the lesson suits")
+    zone: Zone
+    topic: Annotated[str, StringConstraints(min_length=1)]
+    minutes: int = Field(ge=1, le=90)
+    featured: bool = Field(False, description="Shown on the attract screen")
+
+    def title_in(self, lang: str) -> str:
+        return tr(self.title, lang)

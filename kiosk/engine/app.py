@@ -1,0 +1,200 @@
+"""The engine: a stack of screens fed with intents, a clock, sessions and the idle timer.
+
+`App.frame(dt, intents)` is one whole frame. The real loop (runner.py), the simulator, the
+screenshot command and the tests all drive this same method, so what they see is what a child
+gets. Nothing in a frame waits: it reads state, updates and draws.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Iterable
+
+import pygame
+
+from kiosk.content.library import Library
+from kiosk.input.intents import Intent
+from kiosk.screens.attract import AttractScreen
+from kiosk.screens.idle import IdleOverlay
+from kiosk.screens.lesson import LessonScreen
+from kiosk.screens.menu import MenuScreen
+from kiosk.screens.results import ResultsScreen
+
+from .context import UI, Narrator, SilentNarrator
+from .scene import Screen
+from .session import MemoryRecorder, Recorder, Sessions
+
+log = logging.getLogger(__name__)
+TRANSITION_S = 0.22
+NOTICE_S = 4.0
+
+
+class App:
+    def __init__(self, library: Library, ui: UI, surface: pygame.Surface | None = None,
+                 idle_timeout: float = 60.0, recorder: Recorder | None = None,
+                 narrator: Narrator | None = None, station: str = "demo"):
+        self.library = library
+        self.ui = ui
+        self.surface = surface or pygame.Surface((ui.layout.width, ui.layout.height))
+        self.idle_timeout = idle_timeout
+        self.idle_warning = min(10.0, idle_timeout / 3)
+        self.recorder = recorder or MemoryRecorder()
+        self.sessions = Sessions(self.recorder, station)
+        self.narrator = narrator or SilentNarrator()
+        self.camera_on = False
+        self.caption = ""
+        self.now = 0.0
+        self.last_input = 0.0
+        self.broken: dict[str, str] = {}       # lesson id -> why it was taken out of play
+        self.notice: tuple[str, float] | None = None
+        self._fade: tuple[pygame.Surface, float] | None = None
+        self.idle_overlay: IdleOverlay | None = None
+        self.stack: list[Screen] = [AttractScreen(self)]
+
+    # ----- the frame -------------------------------------------------------------------------
+    @property
+    def top(self) -> Screen:
+        return self.stack[-1]
+
+    def frame(self, dt: float, intents: Iterable[Intent] = ()) -> float:
+        """Handle intents, advance time by dt, draw. Returns the frame's work time in ms."""
+        started = time.perf_counter()
+        for intent in intents:
+            self._handle(intent)
+        self._update(dt)
+        self._draw()
+        return (time.perf_counter() - started) * 1000
+
+    def _handle(self, intent: Intent) -> None:
+        if intent.is_input:
+            self.last_input = self.now
+        if self.idle_overlay is not None:
+            self.idle_overlay.on_intent(intent)
+            self.idle_overlay = None  # any sign of life keeps the child's place
+            return
+        self._guarded(self.top.on_intent, intent)
+
+    def _update(self, dt: float) -> None:
+        self.now += dt
+        self._guarded(self.top.update, dt)
+        if len(self.stack) > 1 or self.sessions.current:
+            idle = self.now - self.last_input
+            if idle >= self.idle_timeout:
+                self.home("idle")
+            elif idle >= self.idle_timeout - self.idle_warning and self.idle_overlay is None:
+                self.idle_overlay = IdleOverlay(self.ui)
+        if self._fade and self.now - self._fade[1] >= TRANSITION_S:
+            self._fade = None
+        if self.notice and self.now - self.notice[1] >= NOTICE_S:
+            self.notice = None
+
+    def _draw(self) -> None:
+        if not self._guarded(self.top.draw, self.surface):
+            self.surface.fill(self.ui.theme.background)
+        if self._fade:
+            old, began = self._fade
+            old.set_alpha(int(255 * (1 - (self.now - began) / TRANSITION_S)))
+            self.surface.blit(old, (0, 0))
+        if self.idle_overlay is not None:
+            self.idle_overlay.draw(self.surface, self.idle_timeout - (self.now - self.last_input))
+        if self.notice:
+            self._draw_notice(self.notice[0])
+
+    def _draw_notice(self, text: str) -> None:
+        lay, theme = self.ui.layout, self.ui.theme
+        rect = lay.rect(0.15, 0.02, 0.70, 0.09)
+        pygame.draw.rect(self.surface, theme.gentle_soft, rect, border_radius=rect[3] // 2)
+        self.ui.fonts.draw(self.surface, text, rect, "body", theme.ink, align="center", valign="middle", max_lines=1)
+
+    def _guarded(self, method: Any, arg: Any) -> bool:
+        """Run a screen method; a failing lesson is taken out of play, never shown as a trace."""
+        try:
+            method(arg)
+            return True
+        except Exception as exc:  # noqa: BLE001 - a child's screen must survive any scene bug
+            screen = self.top
+            lesson = getattr(screen, "lesson", None)
+            log.exception("screen %s failed", type(screen).__name__)
+            if lesson is not None:
+                self.broken[lesson.id] = f"{type(exc).__name__}: {exc}"
+                self.library.lessons.pop(lesson.id, None)
+                self.notice = (self.ui.t("lesson_unavailable"), self.now)
+                self.open_menu(band=None)
+            elif not isinstance(screen, AttractScreen):
+                self.home("back")
+            return False
+
+    # ----- navigation, called by screens -----------------------------------------------------
+    def transition(self) -> None:
+        """Fade from what is on screen now to whatever the next frame draws."""
+        self._fade = (self.surface.copy(), self.now)
+
+    def _replace(self, screen: Screen) -> None:
+        self.transition()
+        self.stack[1:] = [screen]
+        screen.on_enter()
+
+    def start_session(self, lesson_id: str | None = None, source: str = "key") -> None:
+        self.sessions.start(self.now)
+        self.sessions.emit(self.now, "start", input=source)
+        self.last_input = self.now
+        if lesson_id and lesson_id in self.library.lessons:
+            self.play(lesson_id, source)
+        else:
+            self.open_menu(band=None)
+
+    def open_menu(self, band: str | None) -> None:
+        if self.sessions.current is None:
+            self.sessions.start(self.now)
+        self._replace(MenuScreen(self, band))
+
+    def play(self, lesson_id: str, source: str = "key", start: int = 0) -> None:
+        lesson = self.library.lessons[lesson_id]
+        if self.sessions.current is None:
+            self.sessions.start(self.now)
+        session = self.sessions.current
+        if session.lesson_id and session.lesson_id != lesson_id:
+            session = self.sessions.start(self.now)
+        session.lesson_id = lesson_id
+        session.right = session.answered = 0
+        self.sessions.emit(self.now, "lesson_start", lesson=lesson_id, input=source)
+        try:
+            screen = LessonScreen(self, lesson, start)
+        except Exception as exc:  # noqa: BLE001 - see _guarded
+            log.exception("lesson %s failed to open", lesson_id)
+            self.broken[lesson_id] = f"{type(exc).__name__}: {exc}"
+            self.library.lessons.pop(lesson_id, None)
+            self.notice = (self.ui.t("lesson_unavailable"), self.now)
+            return
+        self._replace(screen)
+
+    def answered(self, correct: bool) -> None:
+        if self.sessions.current:
+            self.sessions.current.answered += 1
+            self.sessions.current.right += int(correct)
+
+    def lesson_done(self, lesson: Any) -> None:
+        session = self.sessions.current
+        right, total = (session.right, session.answered) if session else (0, 0)
+        self.sessions.emit(self.now, "lesson_complete", lesson=lesson.id, right=right, answered=total)
+        self.sessions.end(self.now, "finished")
+        self._replace(ResultsScreen(self, lesson, right, total))
+
+    def home(self, reason: str) -> None:
+        """Back to the attract screen, clearing everything the last child did."""
+        self.sessions.end(self.now, reason)
+        self.transition()
+        self.idle_overlay = None
+        self.caption = ""
+        self.stack = [AttractScreen(self)]
+
+    def emit(self, kind: str, **data: Any) -> None:
+        self.sessions.emit(self.now, kind, **data)
+
+    def targets(self) -> dict[str, tuple[int, int, int, int]]:
+        """Every button a child could touch now, by id (the idle overlay's when it is up)."""
+        groups = [self.idle_overlay.group] if self.idle_overlay else self.top.groups()
+        return {b.id: b.rect for g in groups for b in g.buttons if b.enabled}
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.top.describe(), "idle_warning": self.idle_overlay is not None}

@@ -1,0 +1,52 @@
+"""Drive an App the way a child would, frame by frame, with no real time passing.
+
+Tests, the simulator and the offscreen demo use this (like Textual's Pilot): tap a target by
+id, press keys, wait. Every call renders real frames through App.frame.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.input.intents import Intent, Kind, point, tap
+
+from .app import App
+
+FRAME = 1 / 60
+
+
+class Pilot:
+    def __init__(self, app: App):
+        self.app = app
+        self.frame_ms: list[float] = []
+
+    def frames(self, n: int = 1, dt: float = FRAME, intents: list[Intent] | None = None) -> None:
+        for i in range(n):
+            self.frame_ms.append(self.app.frame(dt, intents if i == 0 and intents else ()))
+
+    def wait(self, seconds: float, frames: int | None = None) -> None:
+        """Let time pass: every frame at 60 Hz, or `frames` frames spread over the time."""
+        n = frames or max(1, round(seconds / FRAME))
+        self.frames(n, seconds / n)
+
+    def tap(self, target: str, source: str = "touch") -> None:
+        rect = self.app.targets().get(target)
+        if rect is None:
+            raise LookupError(f"no target '{target}' on {self.app.describe()['screen']}; "
+                              f"targets: {sorted(self.app.targets())}")
+        x, y = rect[0] + rect[2] // 2, rect[1] + rect[3] // 2
+        self.frames(1, intents=[point(x, y, source)] if source == "mouse" else None)
+        self.frames(1, intents=tap(x, y, source))
+
+    def key(self, kind: Kind, value: str | int | None = None) -> None:
+        self.frames(1, intents=[Intent(kind, None, value, "key")])
+
+    def send(self, *intents: Intent) -> None:
+        self.frames(1, intents=list(intents))
+
+    @property
+    def screen(self) -> dict[str, Any]:
+        return self.app.describe()
+
+    @property
+    def targets(self) -> list[str]:
+        return sorted(self.app.targets())

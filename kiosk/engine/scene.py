@@ -1,0 +1,61 @@
+"""What every screen and station scene is: intents in, time passes, a frame out."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pygame
+
+from kiosk.input.intents import Intent
+
+if TYPE_CHECKING:
+    from kiosk.ui.widgets import ButtonGroup
+
+    from .context import StepContext, UI
+
+
+class Screen:
+    """A full screen on the app's stack (attract, menu, lesson, results).
+
+    Drawing must not wait on anything: all it may do is read state and blit.
+    """
+
+    zone: str | None = None   # hall zone colour to show, if any
+    hint: str = ""            # how to answer on this screen, in the child's words
+
+    def __init__(self, ui: "UI"):
+        self.ui = ui
+        self.time = 0.0
+
+    def on_enter(self) -> None:
+        """Called when the screen becomes the top of the stack."""
+
+    def on_intent(self, intent: Intent) -> None:
+        """React to what the child means."""
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        raise NotImplementedError
+
+    def groups(self) -> list["ButtonGroup"]:
+        """The button groups a child can use right now."""
+        return []
+
+    def describe(self) -> dict[str, Any]:
+        """What the screen shows, as data: tests and the simulator read this, not pixels."""
+        return {"screen": type(self).__name__}
+
+
+class StepScene(Screen):
+    """Plays one step of a lesson. Subclasses are registered with @station(StepModel)."""
+
+    step_type: ClassVar[str] = ""
+
+    def __init__(self, ctx: "StepContext", step: Any):
+        super().__init__(ctx.ui)
+        self.ctx = ctx
+        self.step = step
+
+    def describe(self) -> dict[str, Any]:
+        return {"type": self.step_type, "step_id": self.step.id}

@@ -1,0 +1,77 @@
+"""One child at one station, start to finish, and the events it produced.
+
+Records hold no names: a session is an opaque UUID. The records issue plugs a durable store in
+as a Recorder; until then events stay in memory (the simulator and tests read them there).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+END_REASONS = ("finished", "back", "idle", "walked_away")
+
+
+class Recorder(Protocol):
+    def emit(self, event: dict[str, Any]) -> None: ...
+
+
+class MemoryRecorder:
+    """Keeps events in a bounded list: enough for tests, the simulator and the results screen."""
+
+    def __init__(self, limit: int = 100_000):
+        self.events: list[dict[str, Any]] = []
+        self.limit = limit
+        self.dropped = 0
+
+    def emit(self, event: dict[str, Any]) -> None:
+        if len(self.events) >= self.limit:
+            self.events.pop(0)
+            self.dropped += 1
+        self.events.append(event)
+
+
+@dataclass
+class Session:
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    started: float = 0.0
+    lesson_id: str | None = None
+    right: int = 0
+    answered: int = 0
+    ended: float | None = None
+    end_reason: str | None = None
+
+
+class Sessions:
+    """Starts and ends sessions and stamps every event with its session and clock time."""
+
+    def __init__(self, recorder: Recorder, station: str = "demo"):
+        self.recorder = recorder
+        self.station = station
+        self.current: Session | None = None
+        self.finished: list[Session] = []
+
+    def start(self, now: float) -> Session:
+        if self.current:
+            self.end(now, "back")
+        self.current = Session(started=now)
+        self.emit(now, "session_start")
+        return self.current
+
+    def emit(self, now: float, kind: str, **data: Any) -> None:
+        if self.current is None:
+            return
+        self.recorder.emit({"t": round(now, 3), "kind": kind, "session": self.current.id,
+                            "station": self.station, **data})
+
+    def end(self, now: float, reason: str) -> Session | None:
+        session = self.current
+        if session is None:
+            return None
+        session.ended, session.end_reason = now, reason
+        self.emit(now, "session_end", reason=reason, right=session.right, answered=session.answered)
+        self.finished.append(session)
+        if len(self.finished) > 1000:
+            del self.finished[:500]
+        self.current = None
+        return session

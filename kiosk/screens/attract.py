@@ -1,0 +1,120 @@
+"""The attract loop: calm motion, the hall's name, the judges, and an obvious way to start."""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from kiosk.engine.scene import Screen
+from kiosk.input.intents import Intent, Kind
+from kiosk.ui import draw
+from kiosk.ui.widgets import Button, ButtonGroup
+
+from . import chrome
+
+if TYPE_CHECKING:
+    from kiosk.engine.app import App
+
+FEATURE_SECONDS = 5.0
+START_KINDS = (Kind.SELECT, Kind.NEXT, Kind.CHOOSE, Kind.SWIPE, Kind.RAISE)
+
+
+class AttractScreen(Screen):
+    def __init__(self, app: "App"):
+        super().__init__(app.ui)
+        self.app = app
+        lessons = list(app.library.lessons.values())
+        self.featured = [lesson for lesson in lessons if lesson.featured] or lessons
+        self.cards = ButtonGroup()
+        self.start = ButtonGroup([Button("start", "", self._prompt_rect(0), style="primary")])
+        self._layout_cards()
+
+    @property
+    def prompt(self) -> str:
+        return self.ui.t("attract_touch_or_wave" if self.app.camera_on else "attract_touch")
+
+    def _layout_cards(self) -> None:
+        lay = self.ui.layout
+        if not self.featured:
+            return
+        shown = self._shown()
+        n = len(shown)
+        gap = lay.px(32)
+        if lay.portrait:
+            x, y, w, h = lay.rect(0.08, 0.56, 0.84, 0.30)
+            ch = min((h - (n - 1) * gap) // n, lay.px(200))
+            rects = [(x, y + i * (ch + gap), w, ch) for i in range(n)]
+        else:
+            x, y, w, h = lay.rect(0.06, 0.68, 0.88, 0.16)
+            cw = min((w - (n - 1) * gap) // n, int(lay.width * 0.34))
+            left = x + (w - n * cw - (n - 1) * gap) // 2
+            rects = [(left + i * (cw + gap), y, cw, h) for i in range(n)]
+        self.cards.set([
+            Button(lesson.id, self.ui.text(lesson.title), rect, role="body", accent=self.ui.theme.zones[lesson.zone],
+                   sublabel=" · ".join(self.ui.t(f"band_{b}") for b in lesson.bands))
+            for lesson, rect in zip(shown, rects)], columns=n)
+
+    def _shown(self) -> list[Any]:
+        n = min(3, len(self.featured))
+        first = int(self.time / FEATURE_SECONDS) % len(self.featured)
+        return [self.featured[(first + i) % len(self.featured)] for i in range(n)]
+
+    def on_intent(self, intent: Intent) -> None:
+        self.start.handle(intent)  # pressed feedback on the prompt
+        chosen = self.cards.handle(intent)
+        if chosen is not None:
+            self.app.start_session(lesson_id=chosen.id, source=intent.source)
+        elif intent.kind in START_KINDS:
+            self.app.start_session(source=intent.source)
+
+    def update(self, dt: float) -> None:
+        before = int(self.time / FEATURE_SECONDS)
+        super().update(dt)
+        if int(self.time / FEATURE_SECONDS) != before and len(self.featured) > 3:
+            self._layout_cards()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
+        surface.fill(theme.court_blue)
+        for i in range(7):  # slow drifting light circles; nothing flashes
+            phase = self.time * 0.15 + i * 0.9
+            cx = (0.1 + 0.13 * i + 0.04 * math.sin(phase)) * lay.width
+            cy = (0.25 + 0.5 * ((i * 37) % 10) / 10 + 0.03 * math.cos(phase * 1.3)) * lay.height
+            pygame.draw.circle(surface, (48, 104, 182), (int(cx), int(cy)), lay.px(60 + 25 * (i % 3)))
+        top = 0.05 if not lay.portrait else 0.06
+        ui.fonts.draw(surface, ui.t("hall_name"), lay.rect(0.05, top, 0.90, 0.14), "hero", theme.on_dark,
+                      align="center", valign="middle", max_lines=2)
+        bob = lay.px(8 * math.sin(self.time * 1.6))
+        size = lay.px(220)
+        ay = int(lay.height * (0.34 if not lay.portrait else 0.28))
+        for persona, fx in (("judge_mom", 0.36), ("judge_sister", 0.64)):
+            draw.avatar(surface, (int(lay.width * fx), ay + (bob if persona == "judge_mom" else -bob)), size, persona)
+        self._draw_prompt(surface)
+        if self.featured:
+            fx, fy, fw, fh = self.cards.buttons[0].rect
+            ui.fonts.draw(surface, ui.t("featured"), (fx, fy - lay.px(64), lay.width // 2, lay.px(56)), "small",
+                          theme.on_dark, max_lines=1)
+            self.cards.draw(surface, ui.fonts, theme)
+        chrome.caption_bar(surface, ui, "")
+
+    def _prompt_rect(self, grow: int) -> tuple[int, int, int, int]:
+        lay = self.ui.layout
+        w, h = int(lay.width * (0.62 if not lay.portrait else 0.86)), max(lay.target_min, lay.px(120))
+        top = int(lay.height * (0.48 if not lay.portrait else 0.40))
+        return ((lay.width - w) // 2 - grow, top - grow, w + 2 * grow, h + 2 * grow)
+
+    def _draw_prompt(self, surface: pygame.Surface) -> None:
+        lay, theme = self.ui.layout, self.ui.theme
+        pulse = 0.5 + 0.5 * math.sin(self.time * 2 * math.pi * 0.6)
+        pressed = self.start.buttons[0].pressed
+        rect = self._prompt_rect(0 if pressed else int(lay.px(10) * pulse))
+        draw.card(surface, rect, theme.gold if not pressed else (226, 160, 40), rect[3] // 2)
+        self.ui.fonts.draw(surface, self.prompt, (rect[0] + lay.px(30), rect[1], rect[2] - lay.px(60), rect[3]),
+                           "button", theme.ink, align="center", valign="middle", max_lines=1)
+
+    def groups(self) -> list[ButtonGroup]:
+        return [self.start, self.cards]
+
+    def describe(self) -> dict[str, Any]:
+        return {"screen": "attract", "prompt": self.prompt, "featured": [b.id for b in self.cards.buttons]}

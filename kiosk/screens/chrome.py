@@ -1,0 +1,45 @@
+"""The parts every screen shares, drawn the same way in the same place."""
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from kiosk.engine.context import UI
+from kiosk.ui import draw
+
+
+def background(surface: pygame.Surface, ui: UI, zone: str | None = None) -> None:
+    surface.fill(ui.theme.background)
+    if zone:  # a band of the zone's colour on top: children learn where they are by colour
+        pygame.draw.rect(surface, ui.theme.zones[zone], (0, 0, ui.layout.width, ui.layout.px(14)))
+
+
+def hint(surface: pygame.Surface, ui: UI, text: str, time: float) -> None:
+    """How to answer, just above the caption bar, with a gently pulsing hand."""
+    if not text:
+        return
+    x, top, w, band_h = ui.layout.hint_area
+    pulse = 0.5 + 0.5 * math.sin(time * 2 * math.pi * 0.8)  # 0.8 Hz: calm, far below 3 flashes/s
+    r = ui.layout.px(14 + 6 * pulse)
+    cx = x + ui.layout.px(90)
+    pygame.draw.circle(surface, ui.theme.gold, (cx, top + band_h // 2), r)
+    pygame.draw.circle(surface, ui.theme.court_blue, (cx, top + band_h // 2), ui.layout.px(10))
+    ui.fonts.draw(surface, text, (cx + ui.layout.px(40), top, w // 2, band_h), "small", ui.theme.ink_soft,
+                  valign="middle", max_lines=1)
+
+
+def caption_bar(surface: pygame.Surface, ui: UI, text: str) -> None:
+    """Narration captions live here and only here (filled by the narration issue)."""
+    if not text:
+        return
+    x, y, w, h = ui.layout.caption_area
+    pygame.draw.rect(surface, ui.theme.court_blue_dark, (x, y, w, h))
+    pad = ui.layout.px(40)
+    ui.fonts.draw(surface, text, (x + pad, y + ui.layout.px(8), w - 2 * pad, h - ui.layout.px(16)), "caption",
+                  ui.theme.on_dark, align="center", valign="middle", max_lines=2)
+
+
+def progress(surface: pygame.Surface, ui: UI, count: int, current: int) -> None:
+    x, y, w, h = ui.layout.corner_area
+    draw.dots(surface, (x, y + h // 4, w, h // 2), count, current, ui.theme.court_blue, ui.theme.ink_soft)

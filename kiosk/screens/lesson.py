@@ -1,0 +1,88 @@
+"""Plays a lesson's steps in order, each through the scene registered for its type."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from kiosk.engine.context import StepContext
+from kiosk.engine.scene import Screen, StepScene
+from kiosk.input.intents import Intent, Kind
+from kiosk.registry import scene_for
+
+from . import chrome
+
+if TYPE_CHECKING:
+    from kiosk.engine.app import App
+    from kiosk.ui.widgets import ButtonGroup
+
+
+class LessonScreen(Screen):
+    def __init__(self, app: "App", lesson: Any, start: int = 0):
+        super().__init__(app.ui)
+        self.app = app
+        self.lesson = lesson
+        self.zone = lesson.zone
+        self.index = start
+        self.memory: dict[int, dict[str, Any]] = {}
+        self.scene: StepScene = self._open(start)
+
+    @property
+    def steps(self) -> list[Any]:
+        return self.lesson.steps
+
+    def _open(self, index: int) -> StepScene:
+        step = self.steps[index]
+        ctx = StepContext(ui=self.ui, lesson=self.lesson, index=index, count=len(self.steps),
+                          record=self._record, finish=self._finish, back=self._back,
+                          answered=self.app.answered, narrator=self.app.narrator,
+                          memory=self.memory.setdefault(index, {}))
+        scene = scene_for(step.type)(ctx, step)
+        scene.on_enter()
+        self.app.emit("step_shown", lesson=self.lesson.id, step=step.id, index=index, type=step.type)
+        return scene
+
+    def _record(self, kind: str, **data: Any) -> None:
+        self.app.emit(kind, lesson=self.lesson.id, step=self.steps[self.index].id, **data)
+
+    def _finish(self) -> None:
+        if self.index + 1 < len(self.steps):
+            self.index += 1
+            self.app.transition()
+            self.scene = self._open(self.index)
+        else:
+            self.app.lesson_done(self.lesson)
+
+    def _back(self) -> None:
+        if self.index > 0:
+            self.index -= 1
+            self.app.transition()
+            self.scene = self._open(self.index)
+        else:
+            self.app.open_menu(band=None)
+
+    def on_intent(self, intent: Intent) -> None:
+        if intent.kind is Kind.BACK:
+            self._back()
+        else:
+            self.scene.on_intent(intent)
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        self.scene.update(dt)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        ui = self.ui
+        chrome.background(surface, ui, self.zone)
+        ui.fonts.draw(surface, ui.text(self.lesson.title), ui.layout.title_area, "title", ui.theme.court_blue_dark,
+                      valign="middle", max_lines=1)
+        chrome.progress(surface, ui, len(self.steps), self.index)
+        self.scene.draw(surface)
+        chrome.hint(surface, ui, self.scene.hint, self.time)
+        chrome.caption_bar(surface, ui, self.app.caption)
+
+    def groups(self) -> list["ButtonGroup"]:
+        return self.scene.groups()
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.scene.describe(), "screen": "lesson", "lesson": self.lesson.id, "index": self.index}

@@ -1,0 +1,89 @@
+"""The end of a lesson: stars, a badge, and what to do next. Always kind: at least one star."""
+from __future__ import annotations
+
+import math
+import random
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from kiosk.engine.scene import Screen
+from kiosk.input.intents import Intent, Kind
+from kiosk.ui import draw
+from kiosk.ui.widgets import Button, ButtonGroup
+
+from . import chrome
+
+if TYPE_CHECKING:
+    from kiosk.engine.app import App
+
+
+def stars_for(right: int, total: int) -> int:
+    if total == 0:
+        return 3
+    share = right / total
+    return 3 if share >= 0.9 else 2 if share >= 0.6 else 1
+
+
+class ResultsScreen(Screen):
+    def __init__(self, app: "App", lesson: Any, right: int, total: int):
+        super().__init__(app.ui)
+        self.app, self.lesson, self.right, self.total = app, lesson, right, total
+        self.zone = lesson.zone
+        self.stars = stars_for(right, total)
+        lay = self.ui.layout
+        y, h = int(lay.height * 0.70), max(lay.target_min, lay.px(130))
+        w = int(lay.width * (0.40 if not lay.portrait else 0.42))
+        gap = int(lay.width * 0.04)
+        left = (lay.width - 2 * w - gap) // 2
+        self.group = ButtonGroup([
+            Button("again", self.ui.t("play_again"), (left, y, w, h), style="primary"),
+            Button("home", self.ui.t("home"), (left + w + gap, y, w, h)),
+        ], columns=2)
+        self.group.focus("again")
+        rng = random.Random(7)
+        self.particles = [(rng.random(), rng.random(), rng.uniform(0.6, 1.4), rng.choice(
+            [self.ui.theme.gold, self.ui.theme.zones["game"], self.ui.theme.zones["learning"]])) for _ in range(40)]
+
+    def on_intent(self, intent: Intent) -> None:
+        if intent.kind is Kind.BACK:
+            self.app.home("finished")
+            return
+        chosen = self.group.handle(intent)
+        if chosen is not None and chosen.id == "again":
+            self.app.start_session(source=intent.source)
+        elif chosen is not None:
+            self.app.home("finished")
+
+    def draw(self, surface: pygame.Surface) -> None:
+        ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
+        chrome.background(surface, ui, self.zone)
+        if self.time < 3.0:  # celebratory confetti falls once, then the screen is calm
+            for fx, fy, speed, colour in self.particles:
+                y = (fy * 0.3 + self.time * 0.35 * speed) * lay.height
+                x = fx * lay.width + lay.px(20) * math.sin(self.time * 3 * speed + fx * 9)
+                pygame.draw.circle(surface, colour, (int(x), int(y)), lay.px(9))
+        ui.fonts.draw(surface, ui.t("results_title"), lay.rect(0.05, 0.06, 0.90, 0.12), "hero", theme.court_blue_dark,
+                      align="center", valign="middle", max_lines=1)
+        cy = int(lay.height * 0.30)
+        r = lay.px(78)
+        for i in range(3):
+            cx = lay.width // 2 + (i - 1) * r * 5 // 2
+            lit = i < self.stars
+            draw.star(surface, (cx, cy), r, theme.gold if lit else theme.background, theme.gold, lay.px(5))
+        line = (ui.t("results_score", right=self.right, total=self.total) if self.total
+                else ui.t("results_story"))
+        ui.fonts.draw(surface, line, lay.rect(0.05, 0.42, 0.90, 0.08), "question", theme.ink,
+                      align="center", valign="middle", max_lines=1)
+        bx, by, bw, bh = lay.rect(0.30 if not lay.portrait else 0.15, 0.53, 0.40 if not lay.portrait else 0.70, 0.11)
+        draw.card(surface, (bx, by, bw, bh), theme.gold, bh // 2)
+        ui.fonts.draw(surface, "★ " + ui.t("badge") + " ★", (bx, by, bw, bh), "title", theme.ink,
+                      align="center", valign="middle", max_lines=1)
+        self.group.draw(surface, ui.fonts, theme)
+
+    def groups(self) -> list[ButtonGroup]:
+        return [self.group]
+
+    def describe(self) -> dict[str, Any]:
+        return {"screen": "results", "lesson": self.lesson.id, "right": self.right, "total": self.total,
+                "stars": self.stars, "buttons": [b.id for b in self.group.buttons]}

@@ -1,0 +1,108 @@
+"""Simulated children: random but plausible play through the real engine, for simulate, the
+offscreen demo and the benchmarks."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from kiosk.engine.app import App
+from kiosk.engine.pilot import Pilot
+from kiosk.input.intents import Kind
+
+SOURCES = ("touch", "touch", "touch", "mouse", "key")
+BACK = "<back>"  # not a target: the Back key
+MAX_ACTIONS = 400  # a session that needs more is a bug in the engine or the bot
+
+
+@dataclass
+class Summary:
+    sessions: int = 0
+    answers: int = 0
+    right: int = 0
+    frames: int = 0
+    worst_frame_ms: float = 0.0
+    p99_frame_ms: float = 0.0
+    end_reasons: Counter = field(default_factory=Counter)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.answers if self.answers else 0.0
+
+    def lines(self) -> list[str]:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.end_reasons.items()))
+        return [f"sessions: {self.sessions} ({reasons})",
+                f"answers: {self.answers}, accuracy {self.accuracy:.0%}",
+                f"frames: {self.frames}, worst frame {self.worst_frame_ms:.1f} ms, p99 {self.p99_frame_ms:.1f} ms"]
+
+
+class ChildBot:
+    """One child: walks up, picks an age and a lesson, answers (mostly right), sometimes wanders off."""
+
+    def __init__(self, pilot: Pilot, rng: random.Random, skill: float = 0.7, walk_away: float = 0.15):
+        self.pilot, self.rng, self.skill, self.walk_away = pilot, rng, skill, walk_away
+
+    def think(self) -> None:
+        """A child takes 0.5-3 s per action; a few frames over that time are enough to draw."""
+        self.pilot.wait(self.rng.uniform(0.5, 3.0), frames=self.rng.randint(2, 6))
+
+    def act(self, target: str) -> None:
+        if target == BACK:
+            self.pilot.key(Kind.BACK)
+            return
+        source = self.rng.choice(SOURCES)
+        screen = self.pilot.screen
+        options = screen.get("options") or []
+        if source == "key" and screen.get("chosen") is None and target in options:
+            self.pilot.key(Kind.CHOOSE, options.index(target) + 1)
+        else:
+            self.pilot.tap(target, "mouse" if source == "key" else source)
+
+    def play_session(self, on_screen: Callable[[str], None] | None = None) -> None:
+        app = self.pilot.app
+        leaves_at = self.rng.randint(2, 12) if self.rng.random() < self.walk_away else None
+        started = len(app.sessions.finished)
+        self.act("start")
+        for action in range(MAX_ACTIONS):
+            screen = self.pilot.screen
+            if on_screen:
+                on_screen(screen["screen"])
+            if screen["screen"] == "attract" and len(app.sessions.finished) > started:
+                return
+            if leaves_at is not None and action >= leaves_at:
+                self.pilot.wait(app.idle_timeout + 1, frames=30)
+                continue
+            self.think()
+            self.act(self._choose(screen, app))
+        raise RuntimeError(f"bot stuck on {self.pilot.screen}")
+
+    def _choose(self, screen: dict, app: App) -> str:
+        targets = list(app.targets())
+        if screen.get("idle_warning"):
+            return "still_here"
+        if screen["screen"] == "menu":
+            lessons = [t for t in targets if t.startswith(("band:", "lesson:"))]
+            return self.rng.choice(lessons) if lessons else BACK
+        if screen["screen"] == "results":
+            return "home" if self.rng.random() < 0.8 else "again"
+        if screen.get("type") == "quiz" and screen.get("chosen") is None:
+            right = app.top.scene.step.answer_id  # type: ignore[attr-defined]
+            wrong = [o for o in screen["options"] if o != right]
+            return right if self.rng.random() < self.skill or not wrong else self.rng.choice(wrong)
+        return "next" if "next" in targets else self.rng.choice(targets)
+
+
+def simulate(app: App, sessions: int, seed: int = 0,
+             on_screen: Callable[[str], None] | None = None) -> Summary:
+    rng = random.Random(seed)
+    pilot = Pilot(app)
+    for _ in range(sessions):
+        ChildBot(pilot, rng).play_session(on_screen)
+    events = getattr(app.recorder, "events", [])
+    answers = [e for e in events if e["kind"] == "answer"]
+    ms = sorted(pilot.frame_ms)
+    return Summary(sessions=len(app.sessions.finished), answers=len(answers),
+                   right=sum(1 for e in answers if e["correct"]), frames=len(ms),
+                   worst_frame_ms=ms[-1] if ms else 0.0, p99_frame_ms=ms[int(len(ms) * 0.99)] if ms else 0.0,
+                   end_reasons=Counter(s.end_reason for s in app.sessions.finished))

@@ -1,0 +1,100 @@
+"""Fonts and cached text rendering. Rendering CJK text is the costliest thing a frame does, so
+every rendered line and every layout is cached; a steady screen renders no text at all."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+
+import pygame
+
+from .textlayout import FittedText, fit_text
+from .theme import TEXT_ROLES, Color, Layout
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+FONT_FILES = {False: "NotoSansSC-Regular.otf", True: "NotoSansSC-Bold.otf"}
+Rect = tuple[int, int, int, int]
+
+
+class Fonts:
+    def __init__(self, layout: Layout, text_scale: float = 1.0, font_dir: Path = FONT_DIR):
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self.layout = layout
+        self.text_scale = text_scale
+        self.font_dir = font_dir
+        self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+        self._lines: OrderedDict[tuple[str, int, bool, Color], pygame.Surface] = OrderedDict()
+        self._fits: dict[tuple[str, str, int, int, int | None], FittedText] = {}
+
+    def font(self, size: int, bold: bool = False) -> pygame.font.Font:
+        key = (size, bold)
+        if key not in self._fonts:
+            self._fonts[key] = pygame.font.Font(str(self.font_dir / FONT_FILES[bold]), size)
+        return self._fonts[key]
+
+    def role_sizes(self, role: str) -> tuple[int, int, bool]:
+        size, smallest, bold = TEXT_ROLES[role]
+        scale = self.layout.scale * self.text_scale
+        return self.layout.px(size * self.text_scale), max(8, round(smallest * scale)), bold
+
+    def line_height(self, role: str) -> int:
+        """Height of one line of role text at its full size."""
+        size, _, bold = self.role_sizes(role)
+        return self.font(size, bold).get_height()
+
+    def line(self, text: str, size: int, color: Color, bold: bool = False) -> pygame.Surface:
+        key = (text, size, bold, color)
+        surface = self._lines.get(key)
+        if surface is None:
+            surface = self.font(size, bold).render(text, True, color)
+            self._lines[key] = surface
+            if len(self._lines) > 2000:
+                self._lines.popitem(last=False)
+        else:
+            self._lines.move_to_end(key)
+        return surface
+
+    def fit(self, text: str, role: str, width: int, height: int, max_lines: int | None = None) -> FittedText:
+        key = (text, role, width, height, max_lines)
+        fitted = self._fits.get(key)
+        if fitted is None:
+            size, smallest, bold = self.role_sizes(role)
+            fitted = fit_text(text, lambda s: self.font(s, bold), width, height, size, smallest,
+                              max_lines=max_lines)
+            self._fits[key] = fitted
+        return fitted
+
+    def draw(self, surface: pygame.Surface, text: str, rect: Rect, role: str, color: Color,
+             align: str = "left", valign: str = "top", max_lines: int | None = None) -> FittedText:
+        """Lay text out inside rect (shrinking as needed, never overflowing) and draw it."""
+        x, y, w, h = rect
+        fitted = self.fit(text, role, w, h, max_lines)
+        bold = TEXT_ROLES[role][2]
+        top = y + {"top": 0, "middle": (h - fitted.height) // 2, "bottom": h - fitted.height}[valign]
+        for i, line in enumerate(fitted.lines):
+            image = self.line(line, fitted.size, color, bold)
+            left = x + {"left": 0, "center": (w - image.get_width()) // 2,
+                        "right": w - image.get_width()}[align]
+            surface.blit(image, (left, top + i * fitted.line_height))
+        return fitted
+
+
+@lru_cache(maxsize=1)
+def _glyph_font() -> pygame.font.Font:
+    if not pygame.font.get_init():
+        pygame.font.init()
+    return pygame.font.Font(str(FONT_DIR / FONT_FILES[False]), 16)
+
+
+_drawable: set[str] = set()
+_undrawable: set[str] = set()
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """Characters the shipped font cannot draw (they would show as boxes)."""
+    new = "".join(set(text) - _drawable - _undrawable)
+    if new:  # asking the font is slow; a lesson set reuses a few thousand characters at most
+        for char, metric in zip(new, _glyph_font().metrics(new)):
+            (_undrawable if metric is None and not char.isspace() else _drawable).add(char)
+    return _undrawable.intersection(text)

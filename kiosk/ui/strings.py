@@ -1,0 +1,25 @@
+"""The UI's own words in zh (default) and en, from strings.yaml beside this file."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CATALOGUE = Path(__file__).with_name("strings.yaml")
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    with CATALOGUE.open(encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    return {str(k): {lang: str(v) for lang, v in texts.items()} for k, texts in raw.items()}
+
+
+class Strings:
+    def __init__(self, lang: str = "zh"):
+        self.lang = lang
+
+    def __call__(self, key: str, **values: object) -> str:
+        texts = catalogue()[key]
+        return (texts.get(self.lang) or texts["zh"]).format(**values)

@@ -1,0 +1,224 @@
+"""Line breaking and font-size fitting for mixed Chinese/Latin text.
+
+Pure layout logic: nothing here draws. Text is cut into unbreakable units
+(:func:`tokens`), filled greedily into lines (:func:`break_lines`) following the
+usual Chinese rules (kinsoku): closing punctuation never starts a line and
+opening punctuation never ends one. :func:`fit_text` picks the largest font
+size at which a text fits a box. Nothing is cached here; callers cache.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    import pygame
+
+NO_LINE_START: frozenset[str] = frozenset(
+    "，。！？、；：”’）》」』】〕〉〗〙〛〞〟…‥—·・％．］｝＞"
+    "%,.!?;:)]}>"
+)
+NO_LINE_END: frozenset[str] = frozenset("“‘（《「『【〔〈〖〘〚〝［｛([{")
+
+# Joiners kept inside a Latin run when a letter/digit follows them:
+# 'v1.2', '3.5', '12:30', 'e-mail', 'and/or', "don't", 'don’t', '1,000'.
+_INNER = frozenset(".,-'/%:’")
+
+_ELLIPSIS = "…"
+# Dropped before an added ellipsis, so a cut reads '好…' rather than '好，…'.
+_TRIM_BEFORE_ELLIPSIS = " ，。、；：,.;:"
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() and not _is_wide(ch)
+
+
+def _is_space(unit: str) -> bool:
+    return unit.isspace() and "\n" not in unit
+
+
+def _atoms(text: str) -> list[str]:
+    """Latin runs, and every other character on its own."""
+    atoms = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        if _is_word(text[i]):
+            while j < n and (
+                _is_word(text[j])
+                or (text[j] in _INNER and j + 1 < n and _is_word(text[j + 1]))
+            ):
+                j += 1
+        atoms.append(text[i:j])
+        i = j
+    return atoms
+
+
+def tokens(text: str) -> list[str]:
+    """Split into unbreakable units: each CJK character (and other wide char) is its own unit;
+    a run of Latin letters/digits (with inner . , - ' / % : like 'v1.2', '3.5%', '12:30',
+    'e-mail') is one unit; spaces are their own units; '\\n' is its own unit and nothing is glued
+    across it. Punctuation from NO_LINE_START is glued to the unit before it, NO_LINE_END glued
+    to the unit after it, so a break never separates them (e.g. '好。' one unit;
+    '《民法典》' -> '《民','法','典》').
+    As in UAX #14, the glue reaches across spaces ('好 。' is one unit), because a break at the
+    space would still put the '。' at the start of a line.
+    """
+    units: list[str] = []
+    pending = ""  # opening punctuation (plus spaces) waiting for the unit it belongs to
+    for atom in _atoms(text):
+        if atom == "\n":
+            if pending:
+                units.append(pending)
+                pending = ""
+            units.append(atom)
+        elif pending:
+            pending += atom
+            if not (_is_space(atom) or atom in NO_LINE_END):
+                units.append(pending)
+                pending = ""
+        elif atom in NO_LINE_START:
+            k = len(units)
+            while k and _is_space(units[k - 1]):
+                k -= 1
+            if k and units[k - 1] != "\n":
+                units[k - 1 :] = ["".join(units[k - 1 :]) + atom]
+            else:  # nothing before it on this line to hold on to
+                units.append(atom)
+        elif atom in NO_LINE_END:
+            pending = atom
+        else:
+            units.append(atom)
+    if pending:
+        units.append(pending)
+    return units
+
+
+def _can_break(s: str, j: int) -> bool:
+    left, right = s[:j].rstrip(), s[j:].lstrip()
+    return bool(left and right) and left[-1] not in NO_LINE_END and right[0] not in NO_LINE_START
+
+
+def _split_long(unit: str, measure: Callable[[str], int], max_width: int) -> list[str]:
+    """Cut a unit wider than max_width by character, at a kinsoku-legal point when one fits."""
+    pieces = []
+    rest = unit.strip()
+    while measure(rest) > max_width:
+        fit = 1  # at least one character per piece, so this always terminates
+        while fit < len(rest) and measure(rest[: fit + 1].rstrip()) <= max_width:
+            fit += 1
+        cut = next((j for j in range(fit, 0, -1) if _can_break(rest, j)), fit)
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def break_lines(text: str, measure: Callable[[str], int], max_width: int) -> list[str]:
+    """Greedy line breaking. `measure(s)` returns the pixel width of s. Explicit '\\n' forces a
+    break; an empty paragraph ('a\\n\\nb') gives an empty line, but blank lines at the very start
+    or end of the text are dropped (YAML block scalars end in '\\n'). Whitespace-only text gives [].
+    Spaces at the start/end of a line are dropped. A single unit wider than max_width is split by
+    character (never loops forever, never returns an empty line for a non-blank paragraph).
+    Guarantee: no line starts with a NO_LINE_START char and no line ends with a NO_LINE_END char,
+    except at the start/end of a paragraph (the text put it there) or where a unit had to be cut
+    because it was wider than max_width. Lines fit max_width unless one character alone does not.
+    """
+    if not text.strip():
+        return []
+    lines: list[str] = []
+    for para in text.strip().split("\n"):
+        first = len(lines)
+        line = ""
+        for unit in tokens(para):
+            if not line and _is_space(unit):
+                continue
+            if measure((line + unit).rstrip()) <= max_width:
+                line += unit
+                continue
+            if line:
+                lines.append(line.rstrip())
+            line = ""
+            if not _is_space(unit):
+                *full, line = _split_long(unit, measure, max_width)
+                lines.extend(full)
+        if line or len(lines) == first:
+            lines.append(line.rstrip())
+    return lines
+
+
+@dataclass(frozen=True)
+class FittedText:
+    size: int  # font size chosen
+    lines: tuple[str, ...]
+    line_height: int  # pixels between baselines
+    width: int  # widest line's width in px
+    height: int  # total height in px
+    overflow: bool  # True only if even min_size did not fit; lines then truncated, last ends '…'
+
+
+def _sizes(size: int, min_size: int) -> list[int]:
+    sizes = [max(size, min_size)]
+    while sizes[-1] > min_size:
+        sizes.append(max(min_size, min(sizes[-1] - 1, round(sizes[-1] * 0.92))))
+    return sizes
+
+
+def _measurer(font: pygame.font.Font) -> Callable[[str], int]:
+    return lambda t: font.size(t)[0]
+
+
+def _height(n: int, line_height: int, font: pygame.font.Font) -> int:
+    return line_height * (n - 1) + font.get_height() if n else 0
+
+
+def fit_text(
+    text: str,
+    font_for_size: Callable[[int], pygame.font.Font],
+    box_w: int,
+    box_h: int,
+    size: int,
+    min_size: int,
+    line_spacing: float = 1.3,
+    max_lines: int | None = None,
+) -> FittedText:
+    """Largest font size <= size (stepping down ~8% at a time, never below min_size) at which
+    the text, broken with break_lines using font.size(s)[0] as measure, fits box_w x box_h (and
+    max_lines if given). If it never fits, min_size is used and the lines are truncated to those
+    that fit, with '…' at the end of the last kept line (shortened so it still fits the width);
+    at least one line is kept even if box_h is shorter than one line.
+
+    line_height = round(size * line_spacing): line_spacing is a multiple of the font size, as in
+    CSS, not of font.get_linesize(), which for Noto Sans SC is already ~1.45 em (scaling that by
+    1.3 would leave ~1.9 em between lines). height = line_height * (n - 1) + font.get_height(),
+    0 for no lines. Lines are never wider than box_w unless a single glyph (or '…') is.
+    """
+    for s in _sizes(size, min_size):
+        font = font_for_size(s)
+        measure = _measurer(font)
+        lines = break_lines(text, measure, box_w)
+        line_height = max(1, round(s * line_spacing))
+        limit = max(1, (box_h - font.get_height()) // line_height + 1)
+        if max_lines is not None:
+            limit = max(1, min(limit, max_lines))
+        if len(lines) <= limit and _height(len(lines), line_height, font) <= box_h:
+            widest = max(map(measure, lines), default=0)
+            height = _height(len(lines), line_height, font)
+            return FittedText(s, tuple(lines), line_height, widest, height, False)
+
+    # Still too big at min_size (the last size tried): keep what fits and mark the cut.
+    kept = lines[:limit]
+    last = kept[-1].rstrip(_TRIM_BEFORE_ELLIPSIS)
+    while last and measure(last + _ELLIPSIS) > box_w:
+        last = last[:-1].rstrip(_TRIM_BEFORE_ELLIPSIS)
+    kept[-1] = last + _ELLIPSIS
+    widest = max(map(measure, kept))
+    height = _height(len(kept), line_height, font)
+    return FittedText(s, tuple(kept), line_height, widest, height, True)

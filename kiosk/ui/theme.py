@@ -1,0 +1,109 @@
+"""One palette for the whole product, and sizes that scale with the screen."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Color = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Theme:
+    background: Color = (236, 242, 250)     # pale court blue
+    ink: Color = (24, 38, 66)               # body text: 13:1 on background
+    ink_soft: Color = (72, 86, 112)         # secondary text: 6.3:1 on white
+    court_blue: Color = (30, 84, 160)
+    court_blue_dark: Color = (20, 56, 112)
+    gold: Color = (245, 184, 65)
+    card: Color = (255, 255, 255)
+    shadow: tuple[int, int, int, int] = (20, 40, 80, 46)
+    hover: Color = (222, 234, 252)
+    pressed: Color = (196, 216, 246)
+    focus: Color = (245, 184, 65)
+    right: Color = (40, 150, 90)            # kind green for a right answer
+    right_soft: Color = (220, 244, 228)
+    gentle: Color = (232, 128, 40)          # warm orange for "not quite": never a red cross
+    gentle_soft: Color = (253, 236, 218)
+    on_dark: Color = (255, 255, 255)
+    zones: dict[str, Color] = field(default_factory=lambda: {
+        "learning": (30, 110, 190),    # blue
+        "game": (32, 150, 110),        # green
+        "immersive": (124, 82, 186),   # violet
+        "classroom": (214, 118, 30),   # orange
+    })
+
+
+DEFAULT = Theme()
+
+# Sizes in px at 1080 px of the screen's short side (UI-STYLE.md), scaled by Layout.
+TEXT_ROLES: dict[str, tuple[int, int, bool]] = {  # role -> (size, smallest allowed, bold)
+    "hero": (104, 72, True),
+    "title": (80, 56, True),
+    "question": (60, 44, True),
+    "body": (50, 40, False),
+    "button": (52, 40, True),
+    "caption": (44, 36, False),
+    "small": (36, 30, False),
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Rectangles in fractions of the screen; sizes scale with its short side."""
+
+    width: int
+    height: int
+
+    @property
+    def scale(self) -> float:
+        return min(self.width, self.height) / 1080
+
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width
+
+    def px(self, value: float) -> int:
+        return max(1, round(value * self.scale))
+
+    def rect(self, fx: float, fy: float, fw: float, fh: float) -> tuple[int, int, int, int]:
+        return (round(fx * self.width), round(fy * self.height), round(fw * self.width), round(fh * self.height))
+
+    # The same places for the same things on every screen (UI-STYLE.md "Layout").
+    @property
+    def title_area(self) -> tuple[int, int, int, int]:
+        return self.rect(0.05, 0.03, 0.70, 0.11 if not self.portrait else 0.08)
+
+    @property
+    def corner_area(self) -> tuple[int, int, int, int]:
+        """Top right: progress dots and the speaker button."""
+        return self.rect(0.76, 0.03, 0.21, 0.11 if not self.portrait else 0.08)
+
+    @property
+    def content_area(self) -> tuple[int, int, int, int]:
+        top = 0.16 if not self.portrait else 0.12
+        return self.rect(0.05, top, 0.90, (0.50 if not self.portrait else 0.38) - top)
+
+    @property
+    def answer_area(self) -> tuple[int, int, int, int]:
+        top = 0.52 if not self.portrait else 0.40
+        return self.rect(0.05, top, 0.90, self.controls_bottom / self.height - top)
+
+    @property
+    def controls_bottom(self) -> int:
+        """Lowest edge of any button: below it only the hint line and the caption bar."""
+        return round(self.height * (0.835 if not self.portrait else 0.86))
+
+    @property
+    def hint_area(self) -> tuple[int, int, int, int]:
+        """How to answer on this screen: one short line, same place everywhere."""
+        top = self.controls_bottom + self.px(8)
+        return (0, top, self.width, self.caption_area[1] - top)
+
+    @property
+    def caption_area(self) -> tuple[int, int, int, int]:
+        """Bottom bar for narration captions: always here, never over answers."""
+        return self.rect(0.0, 0.90, 1.0, 0.10)
+
+    @property
+    def target_min(self) -> int:
+        """Smallest touch target: a tenth of the screen height."""
+        return round(self.height / 10)

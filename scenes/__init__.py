@@ -1,0 +1,1 @@
+"""Station types: one module per YAML step `type`, each registering itself with @station."""

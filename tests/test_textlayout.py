@@ -1,0 +1,236 @@
+"""Tests for kiosk.ui.textlayout: kinsoku line breaking and font-size fitting."""
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kiosk.ui.textlayout import (  # noqa: E402
+    NO_LINE_END,
+    NO_LINE_START,
+    break_lines,
+    fit_text,
+    tokens,
+)
+
+FONT_PATH = Path(__file__).parents[1] / "assets/fonts/NotoSansSC-Regular.otf"
+
+# No glued cluster is wider than three characters, so at 16 px every width from 50 up can
+# honour the line start/end rules without cutting a unit.
+PUNCTUATED = (
+    "“你好！”小明说。老师问：“《未成年人保护法》规定了什么？”"
+    "同学们回答：“家庭保护、学校保护、社会保护、网络保护、政府保护和司法保护……"
+    "一共六个方面（见第二章至第七章），都很重要。”『记住了吗？』【重点】「好的。」"
+    "这就是我们今天学习的内容——下课！"
+)
+MIXED = (
+    "《未成年人保护法》2021年6月1日起施行，Article 39 requires schools to prevent "
+    "bullying. 修订版于2021-06-01生效，Minors Protection Law Article 39 也提到了学生欺凌。"
+)
+
+
+@pytest.fixture(scope="module")
+def font_for_size():
+    pygame.font.init()
+    cache: dict[int, pygame.font.Font] = {}
+
+    def get(size: int) -> pygame.font.Font:
+        if size not in cache:
+            cache[size] = pygame.font.Font(str(FONT_PATH), size)
+        return cache[size]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def measure(font_for_size):
+    font = font_for_size(16)
+    return lambda s: font.size(s)[0]
+
+
+def assert_kinsoku(lines):
+    for line in lines[1:]:
+        assert line[0] not in NO_LINE_START, (line, lines)
+    for line in lines[:-1]:
+        assert line[-1] not in NO_LINE_END, (line, lines)
+
+
+# --- tokens -----------------------------------------------------------------
+
+
+def test_tokens_glue_punctuation_and_keep_latin_runs():
+    assert tokens("《民法典》") == ["《民", "法", "典》"]
+    assert tokens("好。") == ["好。"]
+    assert tokens("v1.2 和 3.5% 在 12:30 发 e-mail") == [
+        "v1.2", " ", "和", " ", "3.5%", " ", "在", " ", "12:30", " ", "发", " ", "e-mail",
+    ]
+    assert tokens("（你好）！") == ["（你", "好）！"]
+    # a break at the space would still start a line with '。'
+    assert tokens("好 。") == ["好 。"]
+    assert tokens("a\n。") == ["a", "\n", "。"]  # never glued across an explicit newline
+
+
+# --- break_lines ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", range(50, 801, 7))
+def test_chinese_paragraph_kinsoku_and_lossless(measure, width):
+    assert max(measure(t) for t in tokens(PUNCTUATED)) <= width  # no unit needs cutting
+    lines = break_lines(PUNCTUATED, measure, width)
+    assert "".join(lines) == PUNCTUATED
+    assert all(lines)
+    assert_kinsoku(lines)
+    assert all(measure(line) <= width for line in lines)
+
+
+def test_paragraph_actually_wraps_at_narrow_width(measure):
+    # guards the parametrized test against passing vacuously on one long line
+    assert len(break_lines(PUNCTUATED, measure, 200)) > 5
+
+
+@pytest.mark.parametrize("width", range(120, 801, 13))
+def test_latin_words_and_numbers_not_split(measure, width):
+    lines = break_lines(MIXED, measure, width)
+    assert all(measure(line) <= width for line in lines)
+    assert_kinsoku(lines)
+    for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]", MIXED):
+        assert any(word in line for line in lines), (word, lines)
+    assert re.sub(r"\s", "", "".join(lines)) == re.sub(r"\s", "", MIXED)
+
+
+def test_mixed_text_breaks_at_spaces_and_drops_them(measure):
+    width = measure("Minors Protection") + 2
+    lines = break_lines("Minors Protection Law Article 39", measure, width)
+    assert lines == ["Minors Protection", "Law Article 39"]
+
+
+def test_too_long_word_is_split(measure):
+    word = "Internationalization" * 3
+    width = measure("Internationalization") + 5
+    lines = break_lines("看 " + word + " 好", measure, width)
+    assert len(lines) >= 4
+    assert all(lines) and all(measure(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == "看" + word + "好"
+
+
+def test_too_long_unit_prefers_legal_cut(measure):
+    # 'Protection.' is one unit; cutting before the '.' would start a line with it
+    width = measure("Protection") + 1
+    lines = break_lines("Protection.", measure, width)
+    assert len(lines) == 2 and lines[1] != "." and not lines[1].startswith(".")
+
+
+def test_newline_forces_break(measure):
+    assert break_lines("你好\n世界", measure, 10_000) == ["你好", "世界"]
+    assert break_lines("甲\n\n乙\n", measure, 10_000) == ["甲", "", "乙"]
+    assert break_lines("  \n ", measure, 10_000) == []
+    assert break_lines("  a  b  ", measure, 10_000) == ["a  b"]
+
+
+def test_tiny_width_terminates_one_char_per_line(measure):
+    lines = break_lines("你好世界", measure, 1)
+    assert lines == ["你", "好", "世", "界"]
+
+
+# --- fit_text ---------------------------------------------------------------
+
+
+def test_fit_text_short_text_keeps_full_size(font_for_size):
+    fitted = fit_text("你好", font_for_size, 400, 200, size=48, min_size=16)
+    assert fitted.size == 48 and fitted.lines == ("你好",) and not fitted.overflow
+    assert fitted.width == font_for_size(48).size("你好")[0]
+    assert fitted.height == font_for_size(48).get_height()
+
+
+def test_fit_text_shrinks_long_text(font_for_size):
+    short = fit_text("保护未成年人", font_for_size, 300, 150, size=48, min_size=12)
+    long = fit_text(PUNCTUATED, font_for_size, 300, 150, size=48, min_size=12)
+    assert long.size < short.size
+    assert long.size >= 12
+    for fitted in (short, long):
+        assert not fitted.overflow
+        assert fitted.height <= 150
+        assert fitted.width <= 300
+        font = font_for_size(fitted.size)
+        assert all(font.size(line)[0] <= 300 for line in fitted.lines)
+        assert fitted.height == fitted.line_height * (len(fitted.lines) - 1) + font.get_height()
+    assert "".join(long.lines) == PUNCTUATED
+
+    # steps of ~8% land within one step of the largest size that really fits
+    def fits(size: int) -> bool:
+        font = font_for_size(size)
+        lines = break_lines(PUNCTUATED, lambda s: font.size(s)[0], 300)
+        return round(size * 1.3) * (len(lines) - 1) + font.get_height() <= 150
+
+    best = max(s for s in range(12, 49) if fits(s))
+    assert best * 0.9 <= long.size <= best
+
+
+def test_fit_text_respects_max_lines(font_for_size):
+    free = fit_text(MIXED, font_for_size, 500, 1000, size=40, min_size=10)
+    capped = fit_text(MIXED, font_for_size, 500, 1000, size=40, min_size=10, max_lines=2)
+    assert len(free.lines) > 2
+    assert len(capped.lines) <= 2 and capped.size < free.size and not capped.overflow
+
+
+@pytest.mark.parametrize("box_h", [40, 80, 120])
+def test_fit_text_impossible_truncates_with_ellipsis(font_for_size, box_h):
+    fitted = fit_text(PUNCTUATED * 3, font_for_size, 200, box_h, size=40, min_size=20)
+    font = font_for_size(20)
+    assert fitted.overflow
+    assert fitted.size == 20
+    assert fitted.lines[-1].endswith("…")
+    assert all(font.size(line)[0] <= 200 for line in fitted.lines)
+    assert fitted.height <= box_h
+    assert len(fitted.lines) == (box_h - font.get_height()) // fitted.line_height + 1
+
+
+def test_fit_text_never_below_min_size(font_for_size):
+    for size, min_size in [(40, 30), (30, 30), (20, 30)]:
+        fitted = fit_text(PUNCTUATED, font_for_size, 100, 50, size=size, min_size=min_size)
+        assert fitted.size == min_size
+
+
+# --- property test ----------------------------------------------------------
+
+CJK = "未成年人保护法学校家庭社会网络"
+CHARS = CJK + "".join(NO_LINE_START) + "".join(NO_LINE_END) + "abcXYZ0189" + "  \n"
+
+
+def fake_measure(s: str) -> int:
+    return 10 * sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+WIDEST_CHAR = max(fake_measure(c) for c in CHARS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=CHARS, max_size=80), width=st.integers(20, 600))
+def test_break_lines_properties(text, width):
+    lines = break_lines(text, fake_measure, width)
+
+    # nothing but whitespace is ever lost or reordered
+    assert re.sub(r"\s", "", "".join(lines)) == re.sub(r"\s", "", text)
+    assert all(line == line.strip() and "\n" not in line for line in lines)
+    if width >= WIDEST_CHAR:
+        assert all(fake_measure(line) <= width for line in lines)
+
+    # a whole-text result is the per-paragraph results one after another
+    paras = text.strip().split("\n") if text.strip() else []
+    per_para = [break_lines(p, fake_measure, width) or [""] for p in paras]
+    assert lines == [line for chunk in per_para for line in chunk]
+
+    for para, chunk in zip(paras, per_para):
+        if para.strip():
+            assert all(chunk), chunk  # no empty line inside a non-blank paragraph
+        # soft breaks obey kinsoku whenever no unit had to be cut for being too wide
+        if all(fake_measure(t.strip()) <= width for t in tokens(para)):
+            assert_kinsoku(chunk)
