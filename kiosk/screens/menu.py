@@ -45,14 +45,15 @@ class MenuScreen(Screen):
         h = lay.controls_bottom - y - (nav_h + gap if self.pages > 1 and self.band else 0)
         buttons: list[Button] = []
         if self.band is None:
-            n = len(BANDS)
+            bands = [b for b in BANDS if self.app.library.for_band(b)] or list(BANDS)  # no empty doors
+            n = len(bands)
             if lay.portrait:
                 bh = min((h - gap * (n - 1)) // n, lay.px(260))
                 rects = [(x, y + i * (bh + gap), w, bh) for i in range(n)]
             else:
                 bw = (w - gap * (n - 1)) // n
                 rects = [(x + i * (bw + gap), y + h // 6, bw, h * 2 // 3) for i in range(n)]
-            buttons = [Button(f"band:{b}", self.ui.t(f"band_{b}"), r, role="title") for b, r in zip(BANDS, rects)]
+            buttons = [Button(f"band:{b}", self.ui.t(f"band_{b}"), r, role="title") for b, r in zip(bands, rects)]
             self.group.set(buttons, columns=1 if lay.portrait else n)
             return
         lessons = self._lessons()[self.page * self.per_page:(self.page + 1) * self.per_page]
