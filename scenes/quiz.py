@@ -184,22 +184,24 @@ class QuizScene(StepScene):
         x, y, w, _ = lay.content_area
         assert self.nav is not None
         bottom = self.nav.buttons[1].rect[1] - lay.px(30)
-        ui.fonts.draw(surface, ui.text(self.step.question), (x, y, w, lay.px(70)), "body", theme.ink_soft,
-                      max_lines=1)
-        card_top = y + lay.px(90)
+        question_h = lay.px(70) * (2 if lay.portrait else 1)
+        ui.fonts.draw(surface, ui.text(self.step.question), (x, y, w, question_h), "body", theme.ink_soft,
+                      max_lines=2 if lay.portrait else 1)
+        card_top = y + question_h + lay.px(20)
         card = (x, card_top, w, bottom - card_top)
-        colour, soft = (theme.right, theme.right_soft) if self.correct else (theme.gentle, theme.gentle_soft)
+        colour, soft = (theme.right, theme.right_soft) if self.correct else (theme.gentle_ink, theme.gentle_soft)
         draw.card(surface, card, theme.card, lay.px(32))
-        pygame.draw.rect(surface, soft, (x, card_top, w, lay.px(120)),
+        head_h = lay.px(120) * (2 if lay.portrait and not self.correct else 1)
+        pygame.draw.rect(surface, soft, (x, card_top, w, head_h),
                          border_top_left_radius=lay.px(32), border_top_right_radius=lay.px(32))
         pad = lay.px(44)
         headline = ui.t("right" if self.correct else "gentle")
         if not self.correct:
             right = next(b.label for b in self.group.buttons if b.id == self.step.answer_id)
-            headline += "  " + ui.t("answer_is", answer=right)
-        ui.fonts.draw(surface, headline, (x + pad, card_top, w - 2 * pad, lay.px(120)), "question", colour,
-                      valign="middle", max_lines=1)
-        inner_top = card_top + lay.px(120) + pad // 2
+            headline += ("\n" if lay.portrait else "  ") + ui.t("answer_is", answer=right)
+        ui.fonts.draw(surface, headline, (x + pad, card_top, w - 2 * pad, head_h), "question", colour,
+                      valign="middle")
+        inner_top = card_top + head_h + pad // 2
         law_h = lay.px(150)
         ui.fonts.draw(surface, ui.text(self.step.explanation),
                       (x + pad, inner_top, w - 2 * pad, bottom - inner_top - law_h - pad), "body", theme.ink)

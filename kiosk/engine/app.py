@@ -20,7 +20,11 @@ from kiosk.screens.lesson import LessonScreen
 from kiosk.screens.menu import MenuScreen
 from kiosk.screens.results import ResultsScreen
 
+from kiosk.input.intents import Kind
+from kiosk.screens.camera_overlay import CameraOverlay
+
 from .context import UI, Narrator, SilentNarrator
+from .gestures import Gestures
 from .scene import Screen
 from .session import MemoryRecorder, Recorder, Sessions
 
@@ -32,7 +36,7 @@ NOTICE_S = 4.0
 class App:
     def __init__(self, library: Library, ui: UI, surface: pygame.Surface | None = None,
                  idle_timeout: float = 60.0, recorder: Recorder | None = None,
-                 narrator: Narrator | None = None, station: str = "demo"):
+                 narrator: Narrator | None = None, station: str = "demo", gestures: Gestures | None = None):
         self.library = library
         self.ui = ui
         self.surface = surface or pygame.Surface((ui.layout.width, ui.layout.height))
@@ -41,7 +45,8 @@ class App:
         self.recorder = recorder or MemoryRecorder()
         self.sessions = Sessions(self.recorder, station)
         self.narrator = narrator or SilentNarrator()
-        self.camera_on = False
+        self.gestures = gestures
+        self.camera_overlay = CameraOverlay(ui) if gestures else None
         self.caption = ""
         self.now = 0.0
         self.last_input = 0.0
@@ -59,13 +64,24 @@ class App:
     def frame(self, dt: float, intents: Iterable[Intent] = ()) -> float:
         """Handle intents, advance time by dt, draw. Returns the frame's work time in ms."""
         started = time.perf_counter()
+        if self.gestures is not None:
+            intents = [*intents, *self.gestures.intents(self.now, self.targets)]
         for intent in intents:
             self._handle(intent)
         self._update(dt)
         self._draw()
         return (time.perf_counter() - started) * 1000
 
+    @property
+    def camera_on(self) -> bool:
+        return self.gestures is not None
+
     def _handle(self, intent: Intent) -> None:
+        if intent.kind is Kind.LEFT and (len(self.stack) > 1 or self.sessions.current):
+            self.home("walked_away")  # sooner than the idle timeout: the child has gone
+            return
+        if intent.kind is Kind.POINT and intent.source == "gesture" and self.idle_overlay is not None:
+            return  # a hand hovering is not yet an answer to "are you still there?"
         if intent.is_input:
             self.last_input = self.now
         if self.idle_overlay is not None:
@@ -99,6 +115,9 @@ class App:
             self.idle_overlay.draw(self.surface, self.idle_timeout - (self.now - self.last_input))
         if self.notice:
             self._draw_notice(self.notice[0])
+        if self.gestures is not None and self.camera_overlay is not None:
+            self.camera_overlay.draw(self.surface, self.gestures.view, self.gestures.pointer,
+                                     self.gestures.dwell_target(self.targets()), self.now)
 
     def _draw_notice(self, text: str) -> None:
         lay, theme = self.ui.layout, self.ui.theme
@@ -187,6 +206,14 @@ class App:
         self.idle_overlay = None
         self.caption = ""
         self.stack = [AttractScreen(self)]
+
+    def hint_for(self, screen: Screen) -> str:
+        """How to answer on this screen, including the gestures when the camera is on."""
+        if not self.camera_on or not screen.hint:
+            return screen.hint
+        if any(group.raisable for group in screen.groups()):
+            return self.ui.t("hint_raise")
+        return f"{screen.hint}，{self.ui.t('hint_dwell')}"
 
     def emit(self, kind: str, **data: Any) -> None:
         self.sessions.emit(self.now, kind, **data)

@@ -17,6 +17,7 @@ class Kind(str, Enum):
     RAISE = "raise"      # value "left" / "right" / "both" (camera)
     ARRIVED = "arrived"  # someone stepped up to the kiosk (camera)
     LEFT = "left"        # nobody in front any more (camera)
+    CHECKIN = "checkin"  # a passport card's code was read (camera); value is the code
 
 
 @dataclass(frozen=True, slots=True)

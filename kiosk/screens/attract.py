@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from kiosk.engine.app import App
 
 FEATURE_SECONDS = 5.0
-START_KINDS = (Kind.SELECT, Kind.NEXT, Kind.CHOOSE, Kind.SWIPE, Kind.RAISE)
+START_KINDS = (Kind.SELECT, Kind.NEXT, Kind.CHOOSE, Kind.SWIPE)
 
 
 class AttractScreen(Screen):
@@ -26,12 +26,15 @@ class AttractScreen(Screen):
         self.app = app
         lessons = list(app.library.lessons.values())
         self.featured = [lesson for lesson in lessons if lesson.featured] or lessons
+        self.someone_here = False  # the camera saw a child arrive: invite them to raise a hand
         self.cards = ButtonGroup()
         self.start = ButtonGroup([Button("start", "", self._prompt_rect(0), style="primary")])
         self._layout_cards()
 
     @property
     def prompt(self) -> str:
+        if self.someone_here:
+            return self.ui.t("attract_raise")
         return self.ui.t("attract_touch_or_wave" if self.app.camera_on else "attract_touch")
 
     def _layout_cards(self) -> None:
@@ -43,7 +46,7 @@ class AttractScreen(Screen):
         gap = lay.px(32)
         if lay.portrait:
             x, y, w, h = lay.rect(0.08, 0.56, 0.84, 0.30)
-            ch = min((h - (n - 1) * gap) // n, lay.px(200))
+            ch = max(lay.target_min, min((h - (n - 1) * gap) // n, lay.px(220)))
             rects = [(x, y + i * (ch + gap), w, ch) for i in range(n)]
         else:
             x, y, w, h = lay.rect(0.06, 0.68, 0.88, 0.16)
@@ -61,6 +64,12 @@ class AttractScreen(Screen):
         return [self.featured[(first + i) % len(self.featured)] for i in range(n)]
 
     def on_intent(self, intent: Intent) -> None:
+        if intent.kind in (Kind.ARRIVED, Kind.LEFT):
+            self.someone_here = intent.kind is Kind.ARRIVED
+            return
+        if intent.kind is Kind.RAISE:
+            self.app.start_session(source=intent.source)
+            return
         self.start.handle(intent)  # pressed feedback on the prompt
         chosen = self.cards.handle(intent)
         if chosen is not None:
@@ -96,7 +105,11 @@ class AttractScreen(Screen):
             ui.fonts.draw(surface, ui.t("featured"), (fx, fy - lay.px(64), lay.width // 2, lay.px(56)), "small",
                           theme.on_dark, max_lines=1)
             self.cards.draw(surface, ui.fonts, theme)
-        chrome.caption_bar(surface, ui, "")
+        if self.app.camera_on:  # PIPL Art. 26: a prominent sign where a camera watches
+            x, y, w, h = lay.caption_area
+            pygame.draw.rect(surface, theme.court_blue_dark, (x, y, w, h))
+            ui.fonts.draw(surface, ui.t("camera_notice"), (x + lay.px(40), y, w - lay.px(260), h), "small",
+                          theme.on_dark, valign="middle", max_lines=2)
 
     def _prompt_rect(self, grow: int) -> tuple[int, int, int, int]:
         lay = self.ui.layout

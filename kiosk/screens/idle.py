@@ -35,7 +35,7 @@ class IdleOverlay:
         ui.fonts.draw(surface, ui.t("idle_question"), (x, y + lay.px(30), w, lay.px(110)), "title", theme.ink,
                       align="center", valign="middle", max_lines=1)
         n = max(0, math.ceil(seconds_left))
-        ui.fonts.draw(surface, str(n), (x, y + lay.px(140), w, lay.px(150)), "hero", theme.gentle,
+        ui.fonts.draw(surface, str(n), (x, y + lay.px(140), w, lay.px(150)), "hero", theme.gentle_ink,
                       align="center", valign="middle", max_lines=1)
         ui.fonts.draw(surface, ui.t("idle_countdown", n=n), (x, y + lay.px(300), w, lay.px(70)), "body",
                       theme.ink_soft, align="center", valign="middle", max_lines=1)

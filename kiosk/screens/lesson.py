@@ -78,7 +78,7 @@ class LessonScreen(Screen):
                       valign="middle", max_lines=1)
         chrome.progress(surface, ui, len(self.steps), self.index)
         self.scene.draw(surface)
-        chrome.hint(surface, ui, self.scene.hint, self.time)
+        chrome.hint(surface, ui, self.app.hint_for(self.scene), self.time)
         chrome.caption_bar(surface, ui, self.app.caption)
 
     def groups(self) -> list["ButtonGroup"]:

@@ -121,7 +121,7 @@ class MenuScreen(Screen):
             ui.fonts.draw(surface, ui.t("page", n=self.page + 1, total=self.pages), (x, y, w, h), "small",
                           ui.theme.ink_soft, align="right", valign="middle", max_lines=1)
         self.group.draw(surface, ui.fonts, ui.theme)
-        chrome.hint(surface, ui, self.hint, self.time)
+        chrome.hint(surface, ui, self.app.hint_for(self), self.time)
 
     def groups(self) -> list[ButtonGroup]:
         return [self.group]

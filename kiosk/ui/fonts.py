@@ -81,10 +81,13 @@ class Fonts:
 
 
 @lru_cache(maxsize=1)
-def _glyph_font() -> pygame.font.Font:
-    if not pygame.font.get_init():
-        pygame.font.init()
-    return pygame.font.Font(str(FONT_DIR / FONT_FILES[False]), 16)
+def _glyph_font() -> "pygame.freetype.Font":
+    """FreeType says None for a glyph the font lacks; SDL_ttf would measure the box instead."""
+    import pygame.freetype
+
+    if not pygame.freetype.get_init():
+        pygame.freetype.init()
+    return pygame.freetype.Font(str(FONT_DIR / FONT_FILES[False]), 16)
 
 
 _drawable: set[str] = set()
@@ -95,6 +98,6 @@ def missing_glyphs(text: str) -> set[str]:
     """Characters the shipped font cannot draw (they would show as boxes)."""
     new = "".join(set(text) - _drawable - _undrawable)
     if new:  # asking the font is slow; a lesson set reuses a few thousand characters at most
-        for char, metric in zip(new, _glyph_font().metrics(new)):
+        for char, metric in zip(new, _glyph_font().get_metrics(new)):
             (_undrawable if metric is None and not char.isspace() else _drawable).add(char)
     return _undrawable.intersection(text)

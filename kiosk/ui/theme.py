@@ -19,9 +19,10 @@ class Theme:
     hover: Color = (222, 234, 252)
     pressed: Color = (196, 216, 246)
     focus: Color = (245, 184, 65)
-    right: Color = (40, 150, 90)            # kind green for a right answer
+    right: Color = (24, 120, 70)            # kind green for a right answer (text-safe on right_soft)
     right_soft: Color = (220, 244, 228)
     gentle: Color = (232, 128, 40)          # warm orange for "not quite": never a red cross
+    gentle_ink: Color = (160, 72, 0)        # the same warmth, dark enough for text
     gentle_soft: Color = (253, 236, 218)
     on_dark: Color = (255, 255, 255)
     zones: dict[str, Color] = field(default_factory=lambda: {
@@ -32,7 +33,37 @@ class Theme:
     })
 
 
+    def text_pairs(self) -> dict[str, tuple[Color, Color]]:
+        """Every (text, background) colour pair the screens use; tests hold them to WCAG."""
+        return {
+            "body": (self.ink, self.background), "card": (self.ink, self.card),
+            "soft_on_card": (self.ink_soft, self.card), "soft_on_background": (self.ink_soft, self.background),
+            "title": (self.court_blue_dark, self.background), "on_primary": (self.on_dark, self.court_blue),
+            "on_pressed_primary": (self.on_dark, self.court_blue_dark), "on_gold": (self.ink, self.gold),
+            "right": (self.right, self.right_soft), "gentle": (self.gentle_ink, self.gentle_soft),
+            "gentle_on_card": (self.gentle_ink, self.card), "on_hover": (self.ink, self.hover),
+            "on_pressed": (self.ink, self.pressed), "attract": (self.on_dark, self.court_blue),
+        }
+
+
 DEFAULT = Theme()
+HIGH_CONTRAST = Theme(
+    background=(255, 255, 255), ink=(0, 0, 0), ink_soft=(40, 40, 40), court_blue=(10, 40, 100),
+    court_blue_dark=(0, 24, 70), gold=(255, 214, 0), card=(255, 255, 255), shadow=(0, 0, 0, 90),
+    hover=(230, 236, 250), pressed=(205, 215, 240), focus=(0, 0, 0), right=(0, 90, 40), right_soft=(225, 250, 232),
+    gentle=(200, 90, 0), gentle_ink=(120, 50, 0), gentle_soft=(255, 240, 225), on_dark=(255, 255, 255),
+)
+
+
+def contrast(a: Color, b: Color) -> float:
+    """WCAG 2 contrast ratio between two sRGB colours."""
+    def luminance(c: Color) -> float:
+        channels = [v / 255 for v in c]
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 # Sizes in px at 1080 px of the screen's short side (UI-STYLE.md), scaled by Layout.
 TEXT_ROLES: dict[str, tuple[int, int, bool]] = {  # role -> (size, smallest allowed, bold)

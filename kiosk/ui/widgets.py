@@ -126,6 +126,8 @@ class ButtonGroup:
             for b in self.buttons:
                 b.pressed = False
             return hit
+        if intent.kind is Kind.RAISE:
+            return self.raise_choice(str(intent.value))
         if intent.kind is Kind.CHOOSE and isinstance(intent.value, int):
             return live[intent.value - 1] if 0 < intent.value <= len(live) else None
         if intent.kind is Kind.FOCUS and live:
@@ -134,6 +136,20 @@ class ButtonGroup:
         for b in self.buttons:
             b.pressed = False
         return None
+
+    @property
+    def raisable(self) -> bool:
+        """Can a raised hand choose here? One target, or two side by side (left hand, left one)."""
+        live = [b for b in self.buttons if b.enabled]
+        return len(live) == 1 or (len(live) == 2 and live[0].rect[0] != live[1].rect[0])
+
+    def raise_choice(self, side: str) -> Button | None:
+        live = sorted((b for b in self.buttons if b.enabled), key=lambda b: b.rect[0])
+        if not self.raisable:
+            return None
+        if len(live) == 1:
+            return live[0]
+        return {"left": live[0], "right": live[1]}.get(side)
 
     def _focused(self) -> Button | None:
         if self.focus_index is None or self.focus_index >= len(self.buttons):
@@ -148,10 +164,10 @@ class ButtonGroup:
             self.focus_index = 0 if step >= 0 else n - 1
         else:
             self.focus_index = (self.focus_index + step) % n
-            for _ in range(n):  # skip disabled buttons
-                if self.buttons[self.focus_index].enabled:
-                    break
-                self.focus_index = (self.focus_index + (1 if step >= 0 else -1)) % n
+        for _ in range(n):  # never rest on a disabled (undrawn) button
+            if self.buttons[self.focus_index].enabled:
+                break
+            self.focus_index = (self.focus_index + (1 if step >= 0 else -1)) % n
         for i, b in enumerate(self.buttons):
             b.focused = i == self.focus_index
 

@@ -1,0 +1,161 @@
+"""The camera as an input device: a thread captures and recognises; the frame loop only polls.
+
+The render loop never waits on the camera: the thread publishes the latest state (pointer,
+raising progress, a small face-blurred preview) in one slot and events in a queue. A camera that
+fails or is unplugged leaves the kiosk on touch and mouse; the thread retries every few seconds.
+Frames never leave memory: nothing here writes a picture anywhere.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .intents import Intent, Kind
+
+log = logging.getLogger(__name__)
+RETRY_S = 3.0
+PREVIEW_WIDTH = 320
+
+
+@dataclass
+class CameraView:
+    """What the UI shows of the camera this frame."""
+
+    status: str = "off"                       # off / starting / ok / retrying
+    pointer: tuple[float, float] | None = None  # 0..1 of the mirrored picture
+    raising: dict[str, float] | None = None   # side -> 0..1 before a raise counts
+    present: bool = False
+    preview: Any = None                       # small RGB array, faces already blurred
+    preview_id: int = 0                       # changes when preview changes
+    fps: float = 0.0
+
+
+class CameraInput:
+    """Owns the capture thread. `poll()` from the frame loop returns intents; `view` the latest state."""
+
+    def __init__(self, open_source: Callable[[], Any], make_pipeline: Callable[[], Any],
+                 blur: Callable[[Any], Any], realtime: bool = True):
+        self._open_source = open_source
+        self._make_pipeline = make_pipeline
+        self._blur = blur
+        self._realtime = realtime          # a file plays at its own pace, as a camera would
+        self._events: queue.Queue[Any] = queue.Queue(maxsize=256)
+        self._view = CameraView(status="starting")
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="camera", daemon=True)
+
+    def start(self) -> "CameraInput":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2.0)
+
+    @property
+    def view(self) -> CameraView:
+        with self._lock:
+            return self._view
+
+    def poll(self) -> list[Intent]:
+        """Events recognised since the last call, as intents (never blocks)."""
+        out: list[Intent] = []
+        while True:
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                return out
+            intent = to_intent(event)
+            if intent is not None:
+                out.append(intent)
+
+    # ----- the thread ----------------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            source = self._try_open()
+            if source is None:
+                self._publish(status="retrying")
+                self._stop.wait(RETRY_S)
+                continue
+            try:
+                self._capture(source)
+            except Exception:  # noqa: BLE001 - a camera fault must never reach the kiosk
+                log.exception("camera failed; retrying in %.0f s", RETRY_S)
+            finally:
+                source.close()
+            if not self._stop.is_set():
+                self._publish(status="retrying", pointer=None, raising=None, present=False, preview=None)
+                self._stop.wait(RETRY_S)
+
+    def _try_open(self) -> Any:
+        try:
+            return self._open_source()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("camera cannot be opened: %s", exc)
+            return None
+
+    def _capture(self, source: Any) -> None:
+        pipeline = self._make_pipeline()
+        started, first_t = time.monotonic(), None
+        frames, window_start = 0, time.monotonic()
+        while not self._stop.is_set():
+            got = source.read()
+            if got is None:
+                return  # unplugged or end of file: the caller retries / reopens
+            frame, t = got
+            if self._realtime:
+                first_t = t if first_t is None else first_t
+                ahead = (t - first_t) - (time.monotonic() - started)
+                if ahead > 0:
+                    self._stop.wait(ahead)
+            state, events = pipeline.process(frame, t)
+            for event in events:
+                try:
+                    self._events.put_nowait(event)
+                except queue.Full:
+                    pass  # the loop is not polling (e.g. paused); old gestures are worthless anyway
+            frames += 1
+            now = time.monotonic()
+            fps = frames / max(1e-6, now - window_start)
+            if now - window_start > 2.0:
+                frames, window_start = 0, now
+            preview = self._blur(_small(frame, pipeline))
+            self._publish(status="ok", pointer=state.pointer, raising=dict(state.raising or {}),
+                          present=state.present, preview=preview, fps=fps)
+
+    def _publish(self, **fields: Any) -> None:
+        with self._lock:
+            view = CameraView(**{**self._view.__dict__, **fields})
+            if "preview" in fields:
+                view.preview_id = self._view.preview_id + 1
+            self._view = view
+
+
+def _small(frame: Any, pipeline: Any) -> Any:
+    """A small mirrored RGB copy for the corner view (the child sees themselves as in a mirror)."""
+    import cv2
+
+    h, w = frame.shape[:2]
+    small = cv2.resize(frame, (PREVIEW_WIDTH, max(1, round(h * PREVIEW_WIDTH / w))), interpolation=cv2.INTER_AREA)
+    if getattr(getattr(pipeline, "settings", None), "mirror", True):
+        small = cv2.flip(small, 1)
+    return cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+
+
+def to_intent(event: Any) -> Intent | None:
+    """A recognised gesture -> the engine's intent (select from dwell is made by the engine)."""
+    kind = event.type
+    if kind == "presence":
+        return Intent(Kind.ARRIVED if event.fields.get("state") == "arrived" else Kind.LEFT, source="gesture")
+    if kind == "raise":
+        return Intent(Kind.RAISE, value=event.fields["side"], source="gesture")
+    if kind == "swipe":
+        return Intent(Kind.SWIPE, value=event.fields["direction"], source="gesture")
+    if kind == "checkin":
+        return Intent(Kind.CHECKIN, value=event.fields["code"], source="gesture")
+    return None
