@@ -23,6 +23,7 @@ from kiosk.screens.results import ResultsScreen
 from kiosk.input.intents import Kind
 from kiosk.screens.camera_overlay import CameraOverlay
 
+from .access import Access
 from .context import UI, Narrator, SilentNarrator
 from .gestures import Gestures
 from .scene import Screen
@@ -50,6 +51,7 @@ class App:
         self.caption = ""
         self.now = 0.0
         self.last_input = 0.0
+        self.access = Access()
         self.broken: dict[str, str] = {}       # lesson id -> why it was taken out of play
         self.notice: tuple[str, float] | None = None
         self._fade: tuple[pygame.Surface, float] | None = None
@@ -153,6 +155,21 @@ class App:
         self.stack[1:] = [screen]
         screen.on_enter()
 
+    def open_access(self) -> None:
+        from kiosk.screens.access import AccessScreen
+
+        self.transition()
+        self.stack.append(AccessScreen(self))
+
+    def close_overlay(self) -> None:
+        """Back from a screen pushed on top (accessibility) to the one beneath."""
+        if len(self.stack) > 1:
+            self.transition()
+            self.stack.pop()
+
+    def apply_access(self) -> None:
+        self.access.apply(self.ui, self.narrator)
+
     def start_session(self, lesson_id: str | None = None, source: str = "key") -> None:
         self.sessions.start(self.now)
         self.sessions.emit(self.now, "start", input=source)
@@ -204,6 +221,9 @@ class App:
         self.sessions.end(self.now, reason)
         self.transition()
         self.idle_overlay = None
+        if reason in ("idle", "walked_away"):  # the child who chose these settings has gone
+            self.access = Access()
+            self.apply_access()
         self.caption = ""
         self.stack = [AttractScreen(self)]
 

@@ -77,13 +77,35 @@ def _svg_sized(data: bytes, size: tuple[int, int]) -> bytes:
 
 
 class Narrator(Protocol):
+    """Speech and captions (kiosk.voice.narrator.Narrator); every call returns at once."""
+
     def narrate(self, text: str, persona: str | None = None) -> None: ...
+
+    def replay(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def caption(self, now: float) -> str: ...
+
+    def configure(self, *, enabled: bool, slow: bool) -> None: ...
 
 
 class SilentNarrator:
-    """Used until speech is configured: narration is a no-op, captions still come from scenes."""
+    """No speech and no captions: for tests and tools that do not exercise narration."""
 
     def narrate(self, text: str, persona: str | None = None) -> None:
+        return None
+
+    def replay(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+    def caption(self, now: float) -> str:
+        return ""
+
+    def configure(self, *, enabled: bool, slow: bool) -> None:
         return None
 
 

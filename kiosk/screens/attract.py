@@ -29,6 +29,7 @@ class AttractScreen(Screen):
         self.someone_here = False  # the camera saw a child arrive: invite them to raise a hand
         self.cards = ButtonGroup()
         self.start = ButtonGroup([Button("start", "", self._prompt_rect(0), style="primary")])
+        self.access = ButtonGroup([Button("access", self.ui.t("access_button"), self._access_rect(), role="body")])
         self._layout_cards()
 
     @property
@@ -70,6 +71,9 @@ class AttractScreen(Screen):
         if intent.kind is Kind.RAISE:
             self.app.start_session(source=intent.source)
             return
+        if self.access.handle(intent) is not None:
+            self.app.open_access()
+            return
         self.start.handle(intent)  # pressed feedback on the prompt
         chosen = self.cards.handle(intent)
         if chosen is not None:
@@ -91,12 +95,12 @@ class AttractScreen(Screen):
             cx = (0.1 + 0.13 * i + 0.04 * math.sin(phase)) * lay.width
             cy = (0.25 + 0.5 * ((i * 37) % 10) / 10 + 0.03 * math.cos(phase * 1.3)) * lay.height
             pygame.draw.circle(surface, (48, 104, 182), (int(cx), int(cy)), lay.px(60 + 25 * (i % 3)))
-        top = 0.05 if not lay.portrait else 0.06
+        top = 0.05 if not lay.portrait else 0.12
         ui.fonts.draw(surface, ui.t("hall_name"), lay.rect(0.05, top, 0.90, 0.14), "hero", theme.on_dark,
                       align="center", valign="middle", max_lines=2)
         bob = lay.px(8 * math.sin(self.time * 1.6))
         size = lay.px(220)
-        ay = int(lay.height * (0.34 if not lay.portrait else 0.28))
+        ay = int(lay.height * (0.34 if not lay.portrait else 0.32))
         for persona, fx in (("judge_mom", 0.36), ("judge_sister", 0.64)):
             draw.avatar(surface, (int(lay.width * fx), ay + (bob if persona == "judge_mom" else -bob)), size, persona)
         self._draw_prompt(surface)
@@ -105,16 +109,22 @@ class AttractScreen(Screen):
             ui.fonts.draw(surface, ui.t("featured"), (fx, fy - lay.px(64), lay.width // 2, lay.px(56)), "small",
                           theme.on_dark, max_lines=1)
             self.cards.draw(surface, ui.fonts, theme)
+        self.access.draw(surface, ui.fonts, theme)
         if self.app.camera_on:  # PIPL Art. 26: a prominent sign where a camera watches
             x, y, w, h = lay.caption_area
             pygame.draw.rect(surface, theme.court_blue_dark, (x, y, w, h))
             ui.fonts.draw(surface, ui.t("camera_notice"), (x + lay.px(40), y, w - lay.px(260), h), "small",
                           theme.on_dark, valign="middle", max_lines=2)
 
+    def _access_rect(self) -> tuple[int, int, int, int]:
+        lay = self.ui.layout
+        w, h = int(lay.width * (0.16 if not lay.portrait else 0.30)), lay.target_min
+        return (lay.width - w - lay.px(24), lay.px(24), w, h)
+
     def _prompt_rect(self, grow: int) -> tuple[int, int, int, int]:
         lay = self.ui.layout
         w, h = int(lay.width * (0.62 if not lay.portrait else 0.86)), max(lay.target_min, lay.px(120))
-        top = int(lay.height * (0.48 if not lay.portrait else 0.40))
+        top = int(lay.height * (0.48 if not lay.portrait else 0.42))
         return ((lay.width - w) // 2 - grow, top - grow, w + 2 * grow, h + 2 * grow)
 
     def _draw_prompt(self, surface: pygame.Surface) -> None:
@@ -127,7 +137,7 @@ class AttractScreen(Screen):
                            "button", theme.ink, align="center", valign="middle", max_lines=1)
 
     def groups(self) -> list[ButtonGroup]:
-        return [self.start, self.cards]
+        return [self.start, self.cards, self.access]
 
     def describe(self) -> dict[str, Any]:
         return {"screen": "attract", "prompt": self.prompt, "featured": [b.id for b in self.cards.buttons]}

@@ -1,0 +1,28 @@
+"""Accessibility settings a child or teacher sets in one step from the attract screen
+(Ren'Py's accessibility menu is the model): larger text, high contrast, narration, slower speech."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.ui.fonts import Fonts
+from kiosk.ui.theme import DEFAULT, HIGH_CONTRAST
+
+from .context import UI, Narrator
+
+LARGE_TEXT_SCALE = 1.25
+
+
+@dataclass
+class Access:
+    large_text: bool = False
+    high_contrast: bool = False
+    narration: bool = True
+    slow_speech: bool = False
+
+    def apply(self, ui: UI, narrator: Narrator) -> None:
+        """Re-style the running kiosk in place: every screen shares this UI object."""
+        scale = LARGE_TEXT_SCALE if self.large_text else 1.0
+        if ui.fonts.text_scale != scale:
+            ui.fonts = Fonts(ui.layout, scale)
+        ui.theme = HIGH_CONTRAST if self.high_contrast else DEFAULT
+        narrator.configure(enabled=self.narration, slow=self.slow_speech)
