@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 .PHONY: run test setup bench validate screenshots clean
 
 run: $(STAMP)
+	@tools/system-packages.sh run
 	$(PY) main.py run
 
 test: $(STAMP)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pygame
 
     from kiosk.engine.app import App
+    from kiosk.engine.gestures import Gestures
 
 
 def headless() -> None:
@@ -39,6 +40,58 @@ def load_content(content_root: Path, log: logging.Logger | None = None) -> Libra
     return library
 
 
+def make_gestures(spec: str, size: tuple[int, int], data_dir: Path) -> "Gestures | None":
+    """The camera named by --camera (auto|none|INDEX|PATH) as gestures, or None for touch only."""
+    if spec == "none":
+        return None
+    from kiosk import local_settings
+    from kiosk.engine.gestures import Gestures
+    from kiosk.input.camera import CameraInput
+    from kiosk.vision.faces import blur_faces
+    from kiosk.vision.pipeline import Pipeline
+    from kiosk.vision.settings import VisionSettings
+    from kiosk.vision.sources import open_source
+
+    source: str | int
+    if spec == "auto":
+        if not _camera_device_exists():
+            logging.getLogger("kiosk.camera").info("no camera found: touch, mouse and keys only")
+            return None
+        source = 0
+    else:
+        source = int(spec) if spec.isdigit() else spec
+        if isinstance(source, str) and not Path(source).is_file():
+            raise SystemExit(f"--camera {spec}: no such video file or device")
+    settings = VisionSettings.from_dict(local_settings.load(data_dir).get("vision"))
+    camera = CameraInput(lambda: open_source(source), Pipeline, settings, blur_faces).start()
+    return Gestures(camera, size, settings.dwell_s)
+
+
+def _camera_device_exists() -> bool:
+    if os.name == "posix" and Path("/dev").is_dir():
+        return any(Path("/dev").glob("video*"))
+    return True  # elsewhere let OpenCV try; a failing camera only shows the camera-off sign
+
+
+def offscreen_app(args: argparse.Namespace, size: tuple[int, int], **kwargs: Any) -> "App":
+    """An App drawing into SDL's dummy display: screenshots, simulation, the offscreen demo, bench."""
+    headless()
+    import pygame
+
+    pygame.display.init()
+    display = pygame.display.set_mode(size)
+    return make_app(args, size, surface=display, **kwargs)
+
+
+def engine_options(parser: argparse.ArgumentParser, camera: str) -> None:
+    """Options of the commands that run the engine (run, simulate)."""
+    parser.add_argument("--idle-timeout", type=float, default=60.0, metavar="SECONDS")
+    parser.add_argument("--no-narration", dest="narration", action="store_false",
+                        help="no speech and no sound effects (captions need narration on)")
+    parser.add_argument("--camera", default=camera, metavar="auto|none|INDEX|PATH",
+                        help=f"camera for gestures: a device index, a video file, or none (default: {camera})")
+
+
 def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.Surface | None" = None,
              **kwargs: Any) -> "App":
     """An App on the content and language the command line named."""
@@ -51,4 +104,20 @@ def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.S
         pygame.font.init()
     library = load_content(Path(args.content))
     ui = UI(size, args.lang, Path(args.content))
-    return App(library, ui, surface=surface, **kwargs)
+    gestures = make_gestures(getattr(args, "camera", "none"), size, Path(args.data))
+    voice: dict[str, Any] = {}
+    if getattr(args, "narration", False):
+        voice = make_voice(args, library)
+    return App(library, ui, surface=surface, gestures=gestures, data_dir=Path(args.data), **voice, **kwargs)
+
+
+def make_voice(args: argparse.Namespace, library: Library) -> dict[str, Any]:
+    """Narrator and sound effects; the cache warms in the background, nothing here waits long."""
+    from kiosk.voice.effects import Effects
+    from kiosk.voice.narrator import Narrator
+    from kiosk.voice.prebuild import lesson_items
+
+    effects = Effects()
+    narrator = Narrator(Path(args.data), lang=args.lang, content_root=Path(args.content), effects=effects)
+    narrator.prefetch(lesson_items(library.lessons.values(), args.lang), load=False)
+    return {"narrator": narrator, "effects": effects}

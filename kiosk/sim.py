@@ -51,6 +51,8 @@ class ChildBot:
         if target == BACK:
             self.pilot.key(Kind.BACK)
             return
+        if target not in self.pilot.app.targets():
+            return
         source = self.rng.choice(SOURCES)
         screen = self.pilot.screen
         options = screen.get("options") or []
@@ -65,15 +67,15 @@ class ChildBot:
         started = len(app.sessions.finished)
         self.act("start")
         for action in range(MAX_ACTIONS):
-            screen = self.pilot.screen
-            if on_screen:
-                on_screen(screen["screen"])
-            if screen["screen"] == "attract" and len(app.sessions.finished) > started:
+            if self.pilot.screen["screen"] == "attract" and len(app.sessions.finished) > started:
                 return
             if leaves_at is not None and action >= leaves_at:
                 self.pilot.wait(app.idle_timeout + 1, frames=30)
                 continue
-            self.think()
+            self.think()  # a camera may act meanwhile: look again before choosing
+            screen = self.pilot.screen
+            if on_screen:
+                on_screen(screen["screen"])
             self.act(self._choose(screen, app))
         raise RuntimeError(f"bot stuck on {self.pilot.screen}")
 

@@ -1,13 +1,13 @@
 """`quiz`: one question, 2-4 options or true/false, answered once, then the kind *why* and the law."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal
 
 import pygame
 from pydantic import Field
 
 from kiosk.content.models import Basis, Loc, Option, Persona, StepBase
-from kiosk.content.text import LocalText
+from kiosk.content.text import LocalText, join_sentences, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
@@ -56,8 +56,17 @@ class QuizStep(StepBase):
             yield ("basis", "says"), self.basis.says
 
     def asset_paths(self) -> Iterator[tuple[Loc, str]]:
+        yield from super().asset_paths()
         if self.picture:
             yield ("picture",), self.picture
+
+    def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
+        choices = [t(f"answer_{cid}") if text is None else f"{LETTERS[i]}，{tr(text, lang)}"
+                   for i, (cid, text) in enumerate(self.choices())]
+        explanation = tr(self.explanation, lang)
+        return {"open": join_sentences([tr(self.question, lang), *choices]),
+                "right": join_sentences([t("right"), explanation]),
+                "gentle": join_sentences([t("gentle"), explanation])}
 
     def problems(self) -> Iterator[tuple[Loc, str]]:
         if self.options is None:
@@ -115,9 +124,8 @@ class QuizScene(StepScene):
         self.group.set(buttons, columns=cols)
 
     def on_enter(self) -> None:
-        spoken = [self.ui.text(self.step.question)]
-        spoken += [f"{b.badge if not self.step.true_false else ''}{b.label}" for b in self.group.buttons]
-        self.ctx.narrate("。".join(spoken), self.step.persona)
+        if self.chosen is None:
+            self.ctx.say("open")
 
     def on_intent(self, intent: Intent) -> None:
         if self.chosen is not None:
@@ -134,8 +142,8 @@ class QuizScene(StepScene):
         self.ctx.record("answer", option=choice_id, correct=correct, input=source,
                         response_ms=round(self.time * 1000))
         self._show_answer(choice_id)
-        headline = self.ui.t("right" if correct else "gentle")
-        self.ctx.narrate(f"{headline}{self.ui.text(self.step.explanation)}", self.step.persona)
+        self.ctx.sound("right" if correct else "wrong")
+        self.ctx.say("right" if correct else "gentle")
 
     def _show_answer(self, choice_id: str) -> None:
         self.chosen = choice_id

@@ -1,12 +1,12 @@
 """`story`: a narrated card: a judge (or the narrator) says a few sentences, maybe with a picture."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal
 
 import pygame
 
 from kiosk.content.models import Loc, Persona, StepBase
-from kiosk.content.text import LocalText
+from kiosk.content.text import LocalText, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
@@ -29,8 +29,12 @@ class StoryStep(StepBase):
         yield ("text",), self.text
 
     def asset_paths(self) -> Iterator[tuple[Loc, str]]:
+        yield from super().asset_paths()
         if self.picture:
             yield ("picture",), self.picture
+
+    def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
+        return {"open": tr(self.text, lang)}
 
 
 @station(StoryStep)
@@ -41,7 +45,7 @@ class StoryScene(StepScene):
         self.group = step_nav(ctx.ui, first=ctx.index == 0)
 
     def on_enter(self) -> None:
-        self.ctx.narrate(self.ui.text(self.step.text), self.step.persona)
+        self.ctx.say("open")
 
     def on_intent(self, intent: Intent) -> None:
         if intent.kind is Kind.NEXT or (intent.kind is Kind.SWIPE and intent.value == "left"):

@@ -8,7 +8,7 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from pathlib import Path  # noqa: E402
-from typing import Callable  # noqa: E402
+from typing import Any, Callable  # noqa: E402
 
 import pygame  # noqa: E402
 import pytest  # noqa: E402
@@ -32,10 +32,10 @@ def _pygame() -> None:
 @pytest.fixture
 def make_app() -> Callable[..., App]:
     def make(size: tuple[int, int] = (1920, 1080), content: Path = FIXTURES, lang: str = "zh",
-             idle_timeout: float = 60.0) -> App:
+             idle_timeout: float = 60.0, **kwargs: Any) -> App:
         pygame.display.set_mode(size)
         library = load_content(content)
-        return App(library, UI(size, lang, content), idle_timeout=idle_timeout)
+        return App(library, UI(size, lang, content), idle_timeout=idle_timeout, **kwargs)
 
     return make
 

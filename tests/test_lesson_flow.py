@@ -32,7 +32,7 @@ def test_whole_lesson_by_touch(pilot: Pilot) -> None:
     assert shown["chosen"] == "a" and shown["correct"] is False
     assert shown["explanation"].startswith("年满十八周岁")
     assert shown["basis"] == "《民法典》第十七条"
-    assert pilot.targets == ["back", "next"]  # options are locked once answered
+    assert pilot.targets == ["back", "next", "replay"]  # options are locked once answered
     pilot.tap("next")
     assert pilot.screen["options"] == ["true", "false"]
     pilot.tap("false")

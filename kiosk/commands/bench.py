@@ -60,14 +60,11 @@ def frame_times(args: argparse.Namespace) -> dict[str, float]:
     """p50 and p99 of whole frames (intents, update, draw, flip) on each screen type at 1080p."""
     import pygame
 
-    from kiosk.boot import make_app
+    from kiosk.boot import offscreen_app
     from kiosk.engine.pilot import Pilot
     from kiosk.input.intents import Kind
 
-    size = (1920, 1080)
-    pygame.display.init()
-    display = pygame.display.set_mode(size)
-    app = make_app(args, size, surface=display)
+    app = offscreen_app(args, (1920, 1080))
     pilot = Pilot(app)
     lesson = next(iter(app.library.lessons.values()))
     quiz_at = next(i for i, s in enumerate(lesson.steps) if s.type == "quiz")

@@ -6,6 +6,8 @@ import logging
 import time
 from pathlib import Path
 
+from kiosk.boot import engine_options
+
 log = logging.getLogger("kiosk.run")
 QUIT_CHORD = "Ctrl+Shift+Q"  # staff only; the locked-down kiosk menu comes with station profiles
 
@@ -14,7 +16,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p = sub.add_parser("run", parents=[common], help="start the kiosk (default command)")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="window size with --windowed")
-    p.add_argument("--idle-timeout", type=float, default=60.0, metavar="SECONDS")
+    engine_options(p, camera="auto")
+    p.add_argument("--calibrate", action="store_true", help="open the camera calibration screen first")
     p.add_argument("--frames", type=int, default=0, help="stop after N frames (benchmarks, smoke tests)")
     p.add_argument("--demo-out", default="out/demo", metavar="DIR",
                    help="where the offscreen demo writes its screenshots when there is no display")
@@ -45,12 +48,15 @@ def run_window(args: argparse.Namespace) -> int:
     size = screen.get_size()
     app = make_app(args, size, surface=screen, idle_timeout=args.idle_timeout)
     translator = EventTranslator(size)
+    if args.calibrate:
+        app.open_staff("calibrate")
     clock = pygame.time.Clock()
     frames = 0
     while True:
         intents = []
         for event in pygame.event.get():
             if event.type == pygame.QUIT or _quit_chord(event):
+                app.shutdown()
                 pygame.quit()
                 return 0
             intents += translator.translate(event)
@@ -61,6 +67,7 @@ def run_window(args: argparse.Namespace) -> int:
         if frames == 1:
             log.info("first frame at %.6f (epoch s)", time.time())
         if args.frames and frames >= args.frames:
+            app.shutdown()
             pygame.quit()
             return 0
 
@@ -74,19 +81,15 @@ def _quit_chord(event: "object") -> bool:
 
 def offscreen_demo(args: argparse.Namespace) -> int:
     """No screen to open: say so in one line, play one session headlessly, keep a few screenshots."""
-    from kiosk.boot import headless, make_app
+    from kiosk.boot import offscreen_app
 
     print("No display found (DISPLAY and WAYLAND_DISPLAY are not set): playing one demo session "
           f"offscreen instead; screenshots go to {args.demo_out}/")
-    headless()
+    app = offscreen_app(args, (1920, 1080), idle_timeout=args.idle_timeout)
     import pygame
 
     from kiosk import sim
 
-    size = (1920, 1080)
-    pygame.display.init()
-    pygame.display.set_mode(size)
-    app = make_app(args, size, idle_timeout=args.idle_timeout)
     if not app.library.lessons:
         print(f"no playable lessons in {args.content}: run 'python main.py validate' to see why")
         return 1
@@ -104,6 +107,7 @@ def offscreen_demo(args: argparse.Namespace) -> int:
             shots.append(path)
 
     summary = sim.simulate(app, sessions=1, seed=int(time.time()) % 1000, on_screen=keep)
+    app.shutdown()
     for line in summary.lines():
         print(line)
     print(f"wrote {len(shots)} screenshots: {', '.join(str(p) for p in shots)}")

@@ -29,17 +29,14 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def screenshot(args: argparse.Namespace) -> int:
-    from kiosk.boot import headless, make_app
+    from kiosk.boot import offscreen_app
 
-    headless()
+    size = parse_size(args.size)
+    app = offscreen_app(args, size)
     import pygame
 
     from kiosk.input.intents import Intent, Kind
 
-    size = parse_size(args.size)
-    pygame.display.init()
-    pygame.display.set_mode(size)
-    app = make_app(args, size)
     if args.target == "menu":
         app.start_session()
         if args.band:

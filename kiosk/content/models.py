@@ -1,7 +1,7 @@
 """The lesson schema's shared parts. Step models live beside their scenes in scenes/."""
 from __future__ import annotations
 
-from typing import Annotated, Iterator, Literal
+from typing import Annotated, Callable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -52,6 +52,8 @@ class StepBase(Strict):
     id: StableId | None = Field(
         None, description="Stable id (records, narration cache, translations); derived when omitted")
     title: LocalText | None = None
+    voice: str | None = Field(None, description="A recorded file (relative to the content folder) spoken "
+                                                "instead of synthesis when the step opens")
 
     @model_validator(mode="after")
     def _derive_id(self) -> "StepBase":
@@ -70,7 +72,18 @@ class StepBase(Strict):
 
     def asset_paths(self) -> Iterator[tuple[Loc, str]]:
         """Files the step refers to, relative to the content folder."""
-        return iter(())
+        if self.voice:
+            yield ("voice",), self.voice
+
+    def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
+        """What is narrated, by moment ("open" when the step opens, then e.g. "right"/"gentle"),
+        in lang; t is the UI's word catalogue. The scenes say exactly these, and prebuild
+        renders exactly these, so the narration cache always hits."""
+        return {}
+
+    @property
+    def speaker(self) -> str:
+        return getattr(self, "persona", None) or "narrator"
 
     def problems(self) -> Iterator[tuple[Loc, str]]:
         """Checks across fields that the field types cannot express."""

@@ -46,6 +46,17 @@ def tr(text: dict[str, str] | None, lang: str) -> str:
     return text.get(lang) or text[DEFAULT_LANG]
 
 
+SENTENCE_ENDS = "。！？!?.…；;"
+
+
+def join_sentences(parts: list[str]) -> str:
+    """Spoken parts joined with a full stop only where one is missing ("成年人？A…", not "成年人？。A…")."""
+    out = ""
+    for part in (p.strip() for p in parts if p and p.strip()):
+        out += part if not out or out[-1] in SENTENCE_ENDS else "。" + part
+    return out
+
+
 def stable_id(*parts: str) -> str:
     """Ren'Py-style id from content: first 8 hex digits of an MD5, for steps an author left unnamed."""
     return hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest()[:8]

@@ -25,4 +25,5 @@ class Access:
         if ui.fonts.text_scale != scale:
             ui.fonts = Fonts(ui.layout, scale)
         ui.theme = HIGH_CONTRAST if self.high_contrast else DEFAULT
-        narrator.configure(enabled=self.narration, slow=self.slow_speech)
+        narrator.enabled = self.narration
+        narrator.slower = self.slow_speech

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any, Iterable
 
 import pygame
@@ -37,7 +38,8 @@ NOTICE_S = 4.0
 class App:
     def __init__(self, library: Library, ui: UI, surface: pygame.Surface | None = None,
                  idle_timeout: float = 60.0, recorder: Recorder | None = None,
-                 narrator: Narrator | None = None, station: str = "demo", gestures: Gestures | None = None):
+                 narrator: Narrator | None = None, station: str = "demo", gestures: Gestures | None = None,
+                 data_dir: Path = Path("var"), effects: Any = None):
         self.library = library
         self.ui = ui
         self.surface = surface or pygame.Surface((ui.layout.width, ui.layout.height))
@@ -46,9 +48,10 @@ class App:
         self.recorder = recorder or MemoryRecorder()
         self.sessions = Sessions(self.recorder, station)
         self.narrator = narrator or SilentNarrator()
+        self.effects = effects  # kiosk.voice.effects.Effects, or None for silence
+        self.data_dir = data_dir
         self.gestures = gestures
         self.camera_overlay = CameraOverlay(ui) if gestures else None
-        self.caption = ""
         self.now = 0.0
         self.last_input = 0.0
         self.access = Access()
@@ -84,13 +87,30 @@ class App:
             return
         if intent.kind is Kind.POINT and intent.source == "gesture" and self.idle_overlay is not None:
             return  # a hand hovering is not yet an answer to "are you still there?"
+        if intent.kind is Kind.STAFF:
+            self.open_staff(str(intent.value))
+            return
         if intent.is_input:
             self.last_input = self.now
         if self.idle_overlay is not None:
             self.idle_overlay.on_intent(intent)
             self.idle_overlay = None  # any sign of life keeps the child's place
             return
+        if self._hits_target(intent):
+            self.sound("dwell" if intent.source == "gesture" else "select")
         self._guarded(self.top.on_intent, intent)
+
+    def _hits_target(self, intent: Intent) -> bool:
+        if intent.kind is Kind.CHOOSE:
+            return True
+        if intent.kind is not Kind.SELECT or intent.pos is None:
+            return False
+        x, y = intent.pos
+        return any(rx <= x < rx + w and ry <= y < ry + h for rx, ry, w, h in self.targets().values())
+
+    def sound(self, name: str) -> None:
+        if self.effects is not None:
+            self.effects.play(name)
 
     def _update(self, dt: float) -> None:
         self.now += dt
@@ -161,6 +181,14 @@ class App:
         self.transition()
         self.stack.append(AccessScreen(self))
 
+    def open_staff(self, name: str) -> None:
+        """Staff screens (camera calibration); the PIN-guarded staff menu comes with station profiles."""
+        if name == "calibrate" and self.gestures is not None:
+            from kiosk.screens.calibrate import CalibrateScreen
+
+            self.transition()
+            self.stack.append(CalibrateScreen(self, self.gestures, self.data_dir))
+
     def close_overlay(self) -> None:
         """Back from a screen pushed on top (accessibility) to the one beneath."""
         if len(self.stack) > 1:
@@ -193,6 +221,7 @@ class App:
             session = self.sessions.start(self.now)
         session.lesson_id = lesson_id
         session.right = session.answered = 0
+        self._warm_narration(lesson)
         self.sessions.emit(self.now, "lesson_start", lesson=lesson_id, input=source)
         try:
             screen = LessonScreen(self, lesson, start)
@@ -203,6 +232,14 @@ class App:
             self.notice = (self.ui.t("lesson_unavailable"), self.now)
             return
         self._replace(screen)
+
+    def _warm_narration(self, lesson: Any) -> None:
+        """This lesson's narration jumps the synthesis queue (the rest warms from start-up)."""
+        prefetch = getattr(self.narrator, "prefetch", None)
+        if prefetch is not None:
+            from kiosk.voice.prebuild import lesson_items
+
+            prefetch(lesson_items([lesson], self.ui.lang))
 
     def answered(self, correct: bool) -> None:
         if self.sessions.current:
@@ -224,7 +261,7 @@ class App:
         if reason in ("idle", "walked_away"):  # the child who chose these settings has gone
             self.access = Access()
             self.apply_access()
-        self.caption = ""
+        self.narrator.stop()
         self.stack = [AttractScreen(self)]
 
     def hint_for(self, screen: Screen) -> str:
@@ -242,6 +279,14 @@ class App:
         """Every button a child could touch now, by id (the idle overlay's when it is up)."""
         groups = [self.idle_overlay.group] if self.idle_overlay else self.top.groups()
         return {b.id: b.rect for g in groups for b in g.buttons if b.enabled}
+
+    def shutdown(self) -> None:
+        """Stop the threads the app owns (camera), so the process exits cleanly."""
+        if self.gestures is not None:
+            self.gestures.camera.stop()
+        close = getattr(self.narrator, "close", None)
+        if close is not None:
+            close()
 
     def describe(self) -> dict[str, Any]:
         return {**self.top.describe(), "idle_warning": self.idle_overlay is not None}

@@ -79,21 +79,25 @@ def _svg_sized(data: bytes, size: tuple[int, int]) -> bytes:
 class Narrator(Protocol):
     """Speech and captions (kiosk.voice.narrator.Narrator); every call returns at once."""
 
-    def narrate(self, text: str, persona: str | None = None) -> None: ...
+    enabled: bool   # narration on/off (captions stay)
+    slower: bool    # slower speech (accessibility)
+
+    def narrate(self, text: str, persona: str | None = None, recorded: Path | None = None) -> None: ...
 
     def replay(self) -> None: ...
 
     def stop(self) -> None: ...
 
-    def caption(self, now: float) -> str: ...
-
-    def configure(self, *, enabled: bool, slow: bool) -> None: ...
+    def caption(self, now: float | None = None) -> str: ...
 
 
 class SilentNarrator:
     """No speech and no captions: for tests and tools that do not exercise narration."""
 
-    def narrate(self, text: str, persona: str | None = None) -> None:
+    enabled = True
+    slower = False
+
+    def narrate(self, text: str, persona: str | None = None, recorded: Path | None = None) -> None:
         return None
 
     def replay(self) -> None:
@@ -102,11 +106,8 @@ class SilentNarrator:
     def stop(self) -> None:
         return None
 
-    def caption(self, now: float) -> str:
+    def caption(self, now: float | None = None) -> str:
         return ""
-
-    def configure(self, *, enabled: bool, slow: bool) -> None:
-        return None
 
 
 @dataclass
@@ -123,6 +124,15 @@ class StepContext:
     answered: Callable[[bool], None]            # a scored answer, for the results screen
     narrator: Narrator = field(default_factory=SilentNarrator)
     memory: dict[str, Any] = field(default_factory=dict)  # kept for this step if the child comes back to it
+    sound: Callable[[str], None] = lambda name: None      # a short effect: select, dwell, right, wrong
 
-    def narrate(self, text: str, persona: str | None = None) -> None:
-        self.narrator.narrate(text, persona)
+    def say(self, moment: str) -> None:
+        """Narrate what the step says at this moment (see StepBase.spoken), with its recorded file."""
+        text = self.step.spoken(self.ui.t, self.ui.lang).get(moment)
+        if text:
+            recorded = self.ui.content_root / self.step.voice if self.step.voice and moment == "open" else None
+            self.narrator.narrate(text, self.step.speaker, recorded)
+
+    @property
+    def step(self) -> Any:
+        return self.lesson.steps[self.index]

@@ -5,6 +5,7 @@ as a Recorder; until then events stay in memory (the simulator and tests read th
 """
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -45,9 +46,10 @@ class Session:
 class Sessions:
     """Starts and ends sessions and stamps every event with its session and clock time."""
 
-    def __init__(self, recorder: Recorder, station: str = "demo"):
+    def __init__(self, recorder: Recorder, station: str = "demo", origin: float | None = None):
         self.recorder = recorder
         self.station = station
+        self.origin = time.time() if origin is None else origin  # wall-clock epoch of app time 0
         self.current: Session | None = None
         self.finished: list[Session] = []
 
@@ -61,8 +63,8 @@ class Sessions:
     def emit(self, now: float, kind: str, **data: Any) -> None:
         if self.current is None:
             return
-        self.recorder.emit({"t": round(now, 3), "kind": kind, "session": self.current.id,
-                            "station": self.station, **data})
+        self.recorder.emit({"t": round(now, 3), "at": round(self.origin + now, 3), "kind": kind,
+                            "session": self.current.id, "station": self.station, **data})
 
     def end(self, now: float, reason: str) -> Session | None:
         session = self.current

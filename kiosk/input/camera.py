@@ -37,12 +37,15 @@ class CameraView:
 class CameraInput:
     """Owns the capture thread. `poll()` from the frame loop returns intents; `view` the latest state."""
 
-    def __init__(self, open_source: Callable[[], Any], make_pipeline: Callable[[], Any],
-                 blur: Callable[[Any], Any], realtime: bool = True):
+    def __init__(self, open_source: Callable[[], Any], make_pipeline: Callable[[Any], Any], settings: Any,
+                 blur: Callable[..., Any], realtime: bool = True, retry_s: float = RETRY_S):
         self._open_source = open_source
         self._make_pipeline = make_pipeline
+        self.settings = settings
+        self._reconfigured = threading.Event()
         self._blur = blur
         self._realtime = realtime          # a file plays at its own pace, as a camera would
+        self._retry_s = retry_s
         self._events: queue.Queue[Any] = queue.Queue(maxsize=256)
         self._view = CameraView(status="starting")
         self._lock = threading.Lock()
@@ -52,6 +55,11 @@ class CameraInput:
     def start(self) -> "CameraInput":
         self._thread.start()
         return self
+
+    def reconfigure(self, settings: Any) -> None:
+        """New settings (from calibration) take effect on the next frame the thread reads."""
+        self.settings = settings
+        self._reconfigured.set()
 
     def stop(self) -> None:
         self._stop.set()
@@ -80,17 +88,17 @@ class CameraInput:
             source = self._try_open()
             if source is None:
                 self._publish(status="retrying")
-                self._stop.wait(RETRY_S)
+                self._stop.wait(self._retry_s)
                 continue
             try:
                 self._capture(source)
             except Exception:  # noqa: BLE001 - a camera fault must never reach the kiosk
-                log.exception("camera failed; retrying in %.0f s", RETRY_S)
+                log.exception("camera failed; retrying in %.0f s", self._retry_s)
             finally:
                 source.close()
             if not self._stop.is_set():
                 self._publish(status="retrying", pointer=None, raising=None, present=False, preview=None)
-                self._stop.wait(RETRY_S)
+                self._stop.wait(self._retry_s)
 
     def _try_open(self) -> Any:
         try:
@@ -100,7 +108,7 @@ class CameraInput:
             return None
 
     def _capture(self, source: Any) -> None:
-        pipeline = self._make_pipeline()
+        pipeline = self._make_pipeline(self.settings)
         started, first_t = time.monotonic(), None
         frames, window_start = 0, time.monotonic()
         while not self._stop.is_set():
@@ -108,6 +116,9 @@ class CameraInput:
             if got is None:
                 return  # unplugged or end of file: the caller retries / reopens
             frame, t = got
+            if self._reconfigured.is_set():
+                self._reconfigured.clear()
+                pipeline = self._make_pipeline(self.settings)
             if self._realtime:
                 first_t = t if first_t is None else first_t
                 ahead = (t - first_t) - (time.monotonic() - started)
@@ -124,7 +135,7 @@ class CameraInput:
             fps = frames / max(1e-6, now - window_start)
             if now - window_start > 2.0:
                 frames, window_start = 0, now
-            preview = self._blur(_small(frame, pipeline))
+            preview = self._blur(_small(frame, pipeline), state.faces, certain=state.faces_certain)
             self._publish(status="ok", pointer=state.pointer, raising=dict(state.raising or {}),
                           present=state.present, preview=preview, fps=fps)
 

@@ -18,6 +18,7 @@ class Kind(str, Enum):
     ARRIVED = "arrived"  # someone stepped up to the kiosk (camera)
     LEFT = "left"        # nobody in front any more (camera)
     CHECKIN = "checkin"  # a passport card's code was read (camera); value is the code
+    STAFF = "staff"      # a staff key chord; value names the staff screen ("calibrate")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ KEYS = {
     **{getattr(pygame, f"K_{n}"): (Kind.CHOOSE, n) for n in range(1, 5)},
     **{getattr(pygame, f"K_KP{n}"): (Kind.CHOOSE, n) for n in range(1, 5)},
 }
+STAFF_CHORDS = {pygame.K_c: "calibrate"}  # Ctrl+Shift+key; a PIN-guarded staff menu comes later
 
 
 class EventTranslator:
@@ -29,6 +30,8 @@ class EventTranslator:
 
     def translate(self, event: pygame.event.Event) -> list[Intent]:
         w, h = self.size
+        if event.type == pygame.KEYDOWN and event.mod & pygame.KMOD_CTRL and event.mod & pygame.KMOD_SHIFT:
+            return [Intent(Kind.STAFF, None, STAFF_CHORDS[event.key], "key")] if event.key in STAFF_CHORDS else []
         if event.type == pygame.KEYDOWN and event.key in KEYS:
             kind, value = KEYS[event.key]
             return [Intent(kind, None, value, "key")]

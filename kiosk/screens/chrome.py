@@ -30,7 +30,7 @@ def hint(surface: pygame.Surface, ui: UI, text: str, time: float) -> None:
 
 
 def caption_bar(surface: pygame.Surface, ui: UI, text: str) -> None:
-    """Narration captions live here and only here (filled by the narration issue)."""
+    """Narration captions live here and only here, sentence by sentence, always on."""
     if not text:
         return
     x, y, w, h = ui.layout.caption_area
@@ -40,6 +40,8 @@ def caption_bar(surface: pygame.Surface, ui: UI, text: str) -> None:
                   ui.theme.on_dark, align="center", valign="middle", max_lines=2)
 
 
-def progress(surface: pygame.Surface, ui: UI, count: int, current: int) -> None:
+def progress(surface: pygame.Surface, ui: UI, count: int, current: int, beside: tuple[int, int, int, int]) -> None:
+    """Step dots in the top right corner, left of the speaker button."""
     x, y, w, h = ui.layout.corner_area
-    draw.dots(surface, (x, y + h // 4, w, h // 2), count, current, ui.theme.court_blue, ui.theme.ink_soft)
+    right = beside[0] - ui.layout.px(24)
+    draw.dots(surface, (x, y + h // 4, right - x, h // 2), count, current, ui.theme.court_blue, ui.theme.ink_soft)

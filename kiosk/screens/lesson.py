@@ -9,12 +9,12 @@ from kiosk.engine.context import StepContext
 from kiosk.engine.scene import Screen, StepScene
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import scene_for
+from kiosk.ui.widgets import ButtonGroup, speaker_button
 
 from . import chrome
 
 if TYPE_CHECKING:
     from kiosk.engine.app import App
-    from kiosk.ui.widgets import ButtonGroup
 
 
 class LessonScreen(Screen):
@@ -25,6 +25,7 @@ class LessonScreen(Screen):
         self.zone = lesson.zone
         self.index = start
         self.memory: dict[int, dict[str, Any]] = {}
+        self.speaker = ButtonGroup([speaker_button(app.ui)], by_raise=False)
         self.scene: StepScene = self._open(start)
 
     @property
@@ -36,7 +37,7 @@ class LessonScreen(Screen):
         ctx = StepContext(ui=self.ui, lesson=self.lesson, index=index, count=len(self.steps),
                           record=self._record, finish=self._finish, back=self._back,
                           answered=self.app.answered, narrator=self.app.narrator,
-                          memory=self.memory.setdefault(index, {}))
+                          memory=self.memory.setdefault(index, {}), sound=self.app.sound)
         scene = scene_for(step.type)(ctx, step)
         scene.on_enter()
         self.app.emit("step_shown", lesson=self.lesson.id, step=step.id, index=index, type=step.type)
@@ -64,8 +65,17 @@ class LessonScreen(Screen):
     def on_intent(self, intent: Intent) -> None:
         if intent.kind is Kind.BACK:
             self._back()
+        elif self._asks_replay(intent):
+            self.app.narrator.replay()
+            self._record("narration_replayed", input=intent.source)
         else:
             self.scene.on_intent(intent)
+
+    def _asks_replay(self, intent: Intent) -> bool:
+        """The speaker button (by pointer only: keys 1-4 belong to the answers) or both hands up."""
+        if intent.pos is not None:
+            return self.speaker.handle(intent) is not None
+        return intent.kind is Kind.RAISE and intent.value == "both"
 
     def update(self, dt: float) -> None:
         super().update(dt)
@@ -76,13 +86,15 @@ class LessonScreen(Screen):
         chrome.background(surface, ui, self.zone)
         ui.fonts.draw(surface, ui.text(self.lesson.title), ui.layout.title_area, "title", ui.theme.court_blue_dark,
                       valign="middle", max_lines=1)
-        chrome.progress(surface, ui, len(self.steps), self.index)
+        chrome.progress(surface, ui, len(self.steps), self.index, self.speaker.buttons[0].rect)
+        self.speaker.draw(surface, ui.fonts, ui.theme)
         self.scene.draw(surface)
         chrome.hint(surface, ui, self.app.hint_for(self.scene), self.time)
-        chrome.caption_bar(surface, ui, self.app.caption)
+        chrome.caption_bar(surface, ui, self.app.narrator.caption())
 
     def groups(self) -> list["ButtonGroup"]:
-        return self.scene.groups()
+        return [*self.scene.groups(), self.speaker]
 
     def describe(self) -> dict[str, Any]:
-        return {**self.scene.describe(), "screen": "lesson", "lesson": self.lesson.id, "index": self.index}
+        return {**self.scene.describe(), "screen": "lesson", "lesson": self.lesson.id, "index": self.index,
+                "caption": self.app.narrator.caption()}

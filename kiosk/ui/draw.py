@@ -98,6 +98,19 @@ def _avatar(size: int, persona: str) -> pygame.Surface:
     return art
 
 
+def speaker(surface: pygame.Surface, rect: Rect, color: Color) -> None:
+    """A loudspeaker with two sound waves, centred in rect."""
+    x, y, w, h = rect
+    s = min(w, h) / 100
+    cx, cy = x + w / 2 - 8 * s, y + h / 2
+    pygame.draw.polygon(surface, color, [(cx - 26 * s, cy - 10 * s), (cx - 12 * s, cy - 10 * s), (cx + 6 * s, cy - 26 * s),
+                                         (cx + 6 * s, cy + 26 * s), (cx - 12 * s, cy + 10 * s), (cx - 26 * s, cy + 10 * s)])
+    for radius in (16, 28):
+        box = pygame.Rect(0, 0, 2 * radius * s, 2 * radius * s)
+        box.center = (int(cx + 8 * s), int(cy))
+        pygame.draw.arc(surface, color, box, -math.radians(50), math.radians(50), max(2, int(5 * s)))
+
+
 def dots(surface: pygame.Surface, rect: Rect, count: int, current: int, on: Color, off: Color) -> None:
     """Step progress: one dot a step, the current one larger, finished ones filled."""
     if count <= 0:

@@ -96,10 +96,11 @@ class ButtonGroup:
     on release over the same button they pressed; keys choose the focused one or by number.
     """
 
-    def __init__(self, buttons: list[Button] | None = None, columns: int = 1):
+    def __init__(self, buttons: list[Button] | None = None, columns: int = 1, by_raise: bool = True):
         self.buttons: list[Button] = buttons or []
         self.columns = max(1, columns)
         self.focus_index: int | None = None
+        self.by_raise = by_raise  # False: a raised hand never chooses here (e.g. the speaker)
 
     def set(self, buttons: list[Button], columns: int = 1) -> None:
         self.buttons, self.columns, self.focus_index = buttons, max(1, columns), None
@@ -141,7 +142,7 @@ class ButtonGroup:
     def raisable(self) -> bool:
         """Can a raised hand choose here? One target, or two side by side (left hand, left one)."""
         live = [b for b in self.buttons if b.enabled]
-        return len(live) == 1 or (len(live) == 2 and live[0].rect[0] != live[1].rect[0])
+        return self.by_raise and (len(live) == 1 or (len(live) == 2 and live[0].rect[0] != live[1].rect[0]))
 
     def raise_choice(self, side: str) -> Button | None:
         live = sorted((b for b in self.buttons if b.enabled), key=lambda b: b.rect[0])
@@ -182,6 +183,16 @@ class ButtonGroup:
         for b in self.buttons:
             if b.enabled or b.mark:
                 b.draw(surface, fonts, theme)
+
+
+def speaker_button(ui: "UI") -> Button:
+    """Hear it again: a round speaker in the top right corner, the same place on every step."""
+    lay = ui.layout
+    size = lay.target_min
+    x, y, w, h = lay.corner_area
+    rect = (x + w - size, y + (h - size) // 2, size, size)
+    return Button("replay", "", rect, style="quiet", accent=ui.theme.court_blue,
+                  draw_extra=lambda surface, r: draw.speaker(surface, r, ui.theme.court_blue))
 
 
 def step_nav(ui: "UI", first: bool) -> ButtonGroup:

@@ -1,0 +1,137 @@
+"""narrate: render all narration ahead of time, or speak one text to a WAV file.
+
+    python main.py narrate --prebuild [PATH ...]      every lesson's narration into <data>/narration/
+    python main.py narrate --text "..." [--persona NAME] --out FILE.wav
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("narrate", parents=[common], help="prebuild the narration cache, or speak one text to a file",
+                       description="Offline Mandarin narration (pyttsx3: espeak-ng on Linux).")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--prebuild", nargs="*", metavar="PATH", default=None,
+                      help="render all narration of the lessons (default: the whole content folder)")
+    what.add_argument("--text", help="one text to speak")
+    p.add_argument("--persona", default="narrator", help="judge_mom, judge_sister or narrator (default)")
+    p.add_argument("--out", metavar="FILE.wav", help="with --text: where to write the WAV")
+    p.add_argument("--voices", metavar="FILE", help="station voice settings (YAML/JSON: persona -> fields)")
+    p.add_argument("--slower", action="store_true", help="also (with --text: only) the slower-speech versions")
+    p.add_argument("--json", action="store_true", help="with --prebuild: print the counts as JSON")
+    p.set_defaults(func=narrate)
+
+
+def narrate(args: argparse.Namespace) -> int:
+    overrides = load_voices(args.voices) if getattr(args, "voices", None) else None
+    if args.text is not None:
+        if not args.out:
+            print("--text needs --out FILE.wav", file=sys.stderr)
+            return 2
+        return speak_to_file(args, overrides)
+    return prebuild_command(args, overrides)
+
+
+def load_voices(path: str) -> dict[str, dict[str, Any]]:
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not isinstance(data, dict):
+        raise SystemExit(f"{path}: expected a map of persona -> settings")
+    return data
+
+
+def speak_to_file(args: argparse.Namespace, overrides: dict | None) -> int:
+    from kiosk.voice.personas import SLOWER, Personas
+    from kiosk.voice.synth import NarrationCache, get_worker
+
+    worker = get_worker()
+    if not worker.wait_ready(10):
+        print(f"no speech engine: {worker.reason}", file=sys.stderr)
+        return 1
+    personas = Personas(overrides, speech_factor=SLOWER if args.slower else 1.0)
+    settings = worker.resolve(personas.get(args.persona), args.lang, personas.speech_factor)
+    if settings is None:
+        print(f"the speech engine has no voice for '{args.lang}'", file=sys.stderr)
+        return 1
+    cache = NarrationCache(args.data)
+    job = worker.synthesize(args.text, settings, cache.path(worker.key(args.text, settings)))
+    if not job.ok:
+        print(f"could not synthesise the text ({job.status}: {job.error or worker.reason})", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(job.result, out)
+    from kiosk.voice.synth import check_wav
+
+    check = check_wav(out)
+    print(f"{out}: {check.duration:.2f} s, voice {settings.voice}, {settings.rate} wpm ({job.status})")
+    return 0
+
+
+def prebuild_command(args: argparse.Namespace, overrides: dict | None) -> int:
+    from kiosk.voice.personas import SLOWER
+    from kiosk.voice.prebuild import content_items, prebuild
+
+    paths = [Path(p) for p in args.prebuild] or None
+    items, library = content_items(Path(args.content), paths, args.lang)
+    for error in library.errors:
+        print(error, file=sys.stderr)
+    if not items:
+        print(f"no narration found in {', '.join(map(str, paths or [args.content]))}", file=sys.stderr)
+        return 1
+    bar = ProgressBar(sys.stderr)
+    factors = (1.0, SLOWER) if args.slower else (1.0,)
+    result = prebuild(items, args.data, bar, personas=overrides, lang=args.lang, speech_factors=factors)
+    bar.close()
+    if args.json:
+        print(json.dumps(result.as_dict()))
+    else:
+        print(f"{len(library.lessons)} lesson(s), {result.total} narration(s): {result.synthesised} synthesised, "
+              f"{result.cached} cached, {result.failed} failed, {result.skipped} skipped "
+              f"in {result.seconds:.1f} s -> {Path(args.data) / 'narration'}")
+    if result.unavailable:
+        print("no speech engine (is espeak-ng installed? apt-get install espeak-ng): the kiosk will show "
+              "captions only", file=sys.stderr)
+        return 1
+    return 1 if result.failed else 0
+
+
+class ProgressBar:
+    """`[#####.....] 12/40 小朋友你好…` on one terminal line; plain lines every 10% when not a tty."""
+
+    def __init__(self, stream: TextIO, width: int = 30):
+        self.stream = stream
+        self.width = width
+        self.tty = stream.isatty()
+        self.last_tenth = -1
+        self.started = time.perf_counter()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int, job: Any) -> None:
+        frac = done / total if total else 1.0
+        label = (job.text[:16].replace("\n", " ") + ("…" if len(job.text) > 16 else "")) if job is not None else ""
+        if self.tty:
+            filled = int(frac * self.width)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} "
+                              f"{time.perf_counter() - self.started:5.1f}s {label}\033[K")
+            self.stream.flush()
+            self.drawn = True
+        else:
+            tenth = int(frac * 10)
+            if tenth != self.last_tenth:
+                self.last_tenth = tenth
+                self.stream.write(f"narration {done}/{total} ({frac:.0%})\n")
+
+    def close(self) -> None:
+        if self.tty and self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()

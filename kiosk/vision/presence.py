@@ -1,0 +1,75 @@
+"""Presence: someone arrived at / left the kiosk, with hysteresis so it does not flap.
+
+Evidence that someone is *at the kiosk* (not merely in the picture):
+- a near silhouette: tall (>= presence_min_height of the picture), upright, shaped like head and
+  shoulders (its top band mostly empty), not sliding across the picture faster than
+  presence_max_speed (someone walking past: measured on its free edges, as a silhouette walking
+  in from the side grows from the border) and with its top staying at one height (a car seen
+  from above slides through the picture lengthwise; a person's head stays put), or
+- a confirmed near face that is not moving across the picture faster than presence_max_speed,
+  e.g. a child already there when the camera started, whom the background model cannot see.
+Cars are low and wide, people further back are small, a light change is global (handled by the
+background model's gain, and a reset flags the frame unstable so presence holds).
+Arrival needs presence_arrive_s of evidence (a leaky count, so one lost frame does not restart
+it); leaving needs presence_leave_s without even weaker "still there" evidence.
+"""
+from __future__ import annotations
+
+from .events import VisionEvent
+from .settings import VisionSettings
+
+
+class PresenceRecogniser:
+    def __init__(self, settings: VisionSettings):
+        self.s = settings
+        self.present = False
+        self._score = 0.0
+        self._last_stay = -1e9
+        self._last: tuple[float, float | None, float | None, float] | None = None   # t, left, right, top
+        self.speed = 0.0     # sideways speed of the near silhouette, ROI widths per second
+        self.rise = 0.0      # speed of its top edge, ROI heights per second
+
+    def update(self, t: float, dt: float, *, silhouette: tuple[float | None, float | None, float] | None,
+               near_face: bool, still_there: bool, unstable: bool) -> list[VisionEvent]:
+        """silhouette: (left edge, right edge) in ROI widths and top in ROI heights of the near
+        silhouette, or None. An edge at the border of the picture is None: someone walking in
+        from the side grows from that border, and only the free edge shows how fast they move."""
+        s = self.s
+        if silhouette is None:
+            self.speed = self.rise = 0.0
+            self._last = None
+        else:
+            left, right, top = silhouette
+            if self._last is not None and t > self._last[0] and t - self._last[0] < 0.5:
+                step = t - self._last[0]
+                a = min(1.0, step / 0.15)
+                moves = [abs(e - p) / step for e, p in ((left, self._last[1]), (right, self._last[2]))
+                         if e is not None and p is not None]
+                v = max(moves) if moves else 0.0
+                self.speed += a * (v - self.speed)
+                self.rise += a * (abs(top - self._last[3]) / step - self.rise)
+            self._last = (t, left, right, top)
+
+        settled = silhouette is not None and self._last is not None and self.speed <= s.presence_max_speed \
+            and self.rise <= s.presence_max_rise
+        evidence = near_face or settled
+        if unstable:
+            # The background was just reset: what we see now says nothing. Hold the state.
+            if self.present:
+                self._last_stay = t
+            return []
+        events: list[VisionEvent] = []
+        if not self.present:
+            self._score = min(s.presence_arrive_s, self._score + dt) if evidence else max(0.0, self._score - 2 * dt)
+            if evidence and self._score >= s.presence_arrive_s - 1e-6:
+                self.present = True
+                self._last_stay = t
+                events.append(VisionEvent(t, "presence", state="arrived"))
+        else:
+            if evidence or still_there:
+                self._last_stay = t
+            elif t - self._last_stay >= s.presence_leave_s:
+                self.present = False
+                self._score = 0.0
+                events.append(VisionEvent(t, "presence", state="left"))
+        return events

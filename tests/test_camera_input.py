@@ -1,0 +1,80 @@
+"""The camera is an input that may fail: the kiosk keeps running on touch and recovers by itself."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.engine.app import App
+from kiosk.engine.gestures import Gestures
+from kiosk.engine.pilot import Pilot
+from kiosk.input.camera import CameraInput
+from kiosk.vision.faces import blur_faces
+from kiosk.vision.pipeline import Pipeline
+from kiosk.vision.settings import VisionSettings
+from kiosk.vision.sources import open_source
+
+from .test_lesson_flow import start_tiny
+
+
+def write_clip(path: Path, frames: int = 40, size: tuple[int, int] = (320, 240)) -> None:
+    """A plain synthetic clip: an empty, slightly noisy room (no person, no picture of anyone)."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 20.0, size)
+    rng = np.random.default_rng(1)
+    for _ in range(frames):
+        frame = np.full((size[1], size[0], 3), 120, np.uint8)
+        writer.write(np.clip(frame + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8))
+    writer.release()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Poll a condition the camera thread will make true; fail after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+@pytest.fixture
+def camera_on(tmp_path: Path):  # type: ignore[no-untyped-def]
+    clip = tmp_path / "camera.mp4"
+    camera = CameraInput(lambda: open_source(str(clip)), Pipeline, VisionSettings(), blur_faces,
+                         realtime=False, retry_s=0.05).start()
+    yield clip, camera
+    camera.stop()
+
+
+def test_missing_camera_then_plugged_in(make_app: Callable[..., App], camera_on) -> None:  # type: ignore[no-untyped-def]
+    clip, camera = camera_on
+    assert wait_for(lambda: camera.view.status == "retrying")
+    app = make_app(gestures=Gestures(camera, (1920, 1080)))
+    pilot = Pilot(app)
+    start_tiny(pilot)                                   # touch still plays everything
+    assert pilot.screen["step_id"] == "hello"
+    corner = app.camera_overlay.corner_rect()
+    centre = (corner[0] + corner[2] // 2, corner[1] + corner[3] // 2)
+    off_sign = app.surface.get_at(centre)
+    write_clip(clip)                                    # the camera comes back
+    assert wait_for(lambda: camera.view.status == "ok" and camera.view.preview is not None)
+    pilot.frames(2)
+    assert app.surface.get_at(centre) != off_sign       # the corner now shows the picture
+    assert camera.view.preview.shape[1] == 320
+
+
+def test_preview_is_mirrored(camera_on) -> None:  # type: ignore[no-untyped-def]
+    clip, camera = camera_on
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 20.0, (320, 240))
+    for _ in range(20):
+        frame = np.zeros((240, 320, 3), np.uint8)
+        frame[:, :40] = (0, 0, 255)                     # red band on the camera's left
+        writer.write(frame)
+    writer.release()
+    assert wait_for(lambda: camera.view.preview is not None)
+    preview = camera.view.preview                        # RGB, mirrored: the band is on the right
+    assert preview[120, -10, 0] > 150 and preview[120, 10, 0] < 100
