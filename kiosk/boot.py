@@ -117,7 +117,12 @@ def make_voice(args: argparse.Namespace, library: Library) -> dict[str, Any]:
     from kiosk.voice.narrator import Narrator
     from kiosk.voice.prebuild import lesson_items
 
-    effects = Effects()
-    narrator = Narrator(Path(args.data), lang=args.lang, content_root=Path(args.content), effects=effects)
+    from kiosk import local_settings
+
+    station = local_settings.load(Path(args.data))
+    sound = station.get("sound", {})
+    effects = Effects(volume=float(sound.get("volume", 0.7)), muted=bool(sound.get("muted", False)))
+    narrator = Narrator(Path(args.data), lang=args.lang, content_root=Path(args.content), effects=effects,
+                        personas=station.get("voices"))
     narrator.prefetch(lesson_items(library.lessons.values(), args.lang), load=False)
     return {"narrator": narrator, "effects": effects}

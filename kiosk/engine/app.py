@@ -90,6 +90,9 @@ class App:
         if intent.kind is Kind.STAFF:
             self.open_staff(str(intent.value))
             return
+        if intent.kind is Kind.CHECKIN:
+            self.check_in(str(intent.value), intent.source)
+            return
         if intent.is_input:
             self.last_input = self.now
         if self.idle_overlay is not None:
@@ -174,6 +177,13 @@ class App:
         self.transition()
         self.stack[1:] = [screen]
         screen.on_enter()
+
+    def check_in(self, code: str, source: str) -> None:
+        """A passport card shown to the camera (or typed): this child's sessions carry its code."""
+        if self.sessions.current is None:
+            self.start_session(source=source)
+        self.sessions.emit(self.now, "checkin", code=code, input=source)
+        self.last_input = self.now
 
     def open_access(self) -> None:
         from kiosk.screens.access import AccessScreen

@@ -1,0 +1,53 @@
+"""Staff tune the camera on the calibration screen; check-in cards reach the records."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+from kiosk.engine.app import App
+from kiosk.engine.gestures import Gestures
+from kiosk.engine.pilot import Pilot
+from kiosk.input.camera import CameraInput
+from kiosk.input.intents import Intent, Kind
+from kiosk.vision.faces import blur_faces
+from kiosk.vision.pipeline import Pipeline
+from kiosk.vision.settings import VisionSettings
+from kiosk.vision.sources import open_source
+
+
+def test_calibration_changes_are_applied_and_saved(make_app: Callable[..., App], tmp_path: Path) -> None:
+    camera = CameraInput(lambda: open_source(str(tmp_path / "none.mp4")), Pipeline, VisionSettings(), blur_faces,
+                         retry_s=60.0).start()
+    try:
+        pilot = Pilot(make_app(gestures=Gestures(camera, (1920, 1080)), data_dir=tmp_path))
+        pilot.send(Intent(Kind.STAFF, value="calibrate"))
+        assert pilot.screen["screen"] == "calibrate"
+        pilot.tap("sensitivity:+")
+        pilot.tap("dwell_s:-")
+        pilot.tap("dwell_s:-")
+        pilot.tap("roi")
+        assert (pilot.screen["sensitivity"], pilot.screen["dwell_s"], pilot.screen["roi"]) == (
+            0.6, 0.8, (0.15, 0.0, 0.7, 1.0))
+        assert camera.settings.sensitivity == 0.6            # the live pipeline gets them at once
+        assert pilot.app.gestures.dwell.dwell_s == 0.8
+        pilot.tap("save")
+        saved = json.loads((tmp_path / "station-local.json").read_text(encoding="utf-8"))["vision"]
+        assert (saved["sensitivity"], saved["dwell_s"], saved["roi"]) == (0.6, 0.8, [0.15, 0.0, 0.7, 1.0])
+        assert VisionSettings.from_dict(saved) == camera.settings
+        pilot.tap("back")
+        assert pilot.screen["screen"] == "attract"
+    finally:
+        camera.stop()
+
+
+def test_calibration_needs_a_camera(pilot: Pilot) -> None:
+    pilot.send(Intent(Kind.STAFF, value="calibrate"))
+    assert pilot.screen["screen"] == "attract"
+
+
+def test_a_passport_card_checks_in(pilot: Pilot) -> None:
+    pilot.send(Intent(Kind.CHECKIN, value="HALL-7F3K-29QD", source="gesture"))
+    assert pilot.screen["screen"] == "menu"
+    checkins = [e for e in pilot.app.recorder.events if e["kind"] == "checkin"]
+    assert [(e["code"], e["session"]) for e in checkins] == [("HALL-7F3K-29QD", pilot.app.sessions.current.id)]
