@@ -88,6 +88,8 @@ def engine_options(parser: argparse.ArgumentParser, camera: str) -> None:
     parser.add_argument("--idle-timeout", type=float, default=60.0, metavar="SECONDS")
     parser.add_argument("--no-narration", dest="narration", action="store_false",
                         help="no speech and no sound effects (captions need narration on)")
+    parser.add_argument("--no-records", dest="records", action="store_false",
+                        help="keep sessions in memory only (nothing written to the store)")
     parser.add_argument("--camera", default=camera, metavar="auto|none|INDEX|PATH",
                         help=f"camera for gestures: a device index, a video file, or none (default: {camera})")
 
@@ -108,7 +110,18 @@ def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.S
     voice: dict[str, Any] = {}
     if getattr(args, "narration", False):
         voice = make_voice(args, library)
+    if getattr(args, "records", False):
+        kwargs.setdefault("recorder", make_recorder(args))
     return App(library, ui, surface=surface, gestures=gestures, data_dir=Path(args.data), **voice, **kwargs)
+
+
+def make_recorder(args: argparse.Namespace) -> Any:
+    """Every event to the store through the writer thread, and a bounded copy in memory for the
+    simulator's summary; the frame loop only ever puts into a queue."""
+    from kiosk.engine.session import MemoryRecorder
+    from kiosk.records import RecordWriter, Tee, store_url
+
+    return Tee(RecordWriter(store_url(Path(args.data))), MemoryRecorder())
 
 
 def make_voice(args: argparse.Namespace, library: Library) -> dict[str, Any]:

@@ -6,9 +6,9 @@ import logging
 import sys
 from pathlib import Path
 
-from kiosk.commands import bench, content_cmds, narrate, run, screenshot, simulate, vision_cmds
+from kiosk.commands import bench, content_cmds, narrate, records_cmds, run, screenshot, simulate, vision_cmds
 
-COMMANDS = [run, content_cmds, screenshot, simulate, vision_cmds, narrate, bench]
+COMMANDS = [run, content_cmds, screenshot, simulate, vision_cmds, narrate, records_cmds, bench]
 
 
 def common_options() -> argparse.ArgumentParser:

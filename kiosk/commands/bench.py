@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 TARGETS = {"startup_s": 1.0, "frame_ms_p99": 16.7, "validate_s_1000_lessons": 2.0, "vision_ms_per_frame": 8.0,
-           "narration_start_ms": 50.0, "frame_ms_p99_camera_on": 16.7, "frame_ms_worst_while_synth": 33.0}
+           "narration_start_ms": 50.0, "frame_ms_p99_camera_on": 16.7, "frame_ms_worst_while_synth": 33.0,
+           "records_frame_stall_ms": 2.0, "report_s_visit_200": 1.0, "report_s_period_1m_events": 10.0}
 FRAMES_PER_SCREEN = 300
-SECTIONS = ("engine", "vision", "voice")
+SECTIONS = ("engine", "vision", "voice", "records")
 MEDIA = Path(__file__).resolve().parents[3] / "shared" / "media"  # real clips beside the project
 
 
@@ -42,6 +43,10 @@ def bench(args: argparse.Namespace) -> int:
         results.update(vision_figures(args))
     if "voice" in sections:
         results.update(voice_figures(args))
+    if "records" in sections:
+        from kiosk.records.benchmark import run_benchmark
+
+        results.update(run_benchmark())
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
         return 0
@@ -50,6 +55,8 @@ def bench(args: argparse.Namespace) -> int:
         mark = "" if target is None or not isinstance(value, (int, float)) else (
             "  ok" if value <= target else f"  OVER target {target}")
         shown = f"{value:>9.3f}" if isinstance(value, float) else f"{value!s:>9}"
+        if key == "records_events_per_s":
+            mark = "  ok" if value >= 20_000 else "  UNDER target 20000"
         print(f"{key:<40} {shown}{mark}")
     return 0
 

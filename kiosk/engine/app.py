@@ -294,9 +294,10 @@ class App:
         """Stop the threads the app owns (camera), so the process exits cleanly."""
         if self.gestures is not None:
             self.gestures.camera.stop()
-        close = getattr(self.narrator, "close", None)
-        if close is not None:
-            close()
+        for part in (self.narrator, self.recorder):  # the recorder flushes what is queued
+            close = getattr(part, "close", None)
+            if close is not None:
+                close()
 
     def describe(self) -> dict[str, Any]:
         return {**self.top.describe(), "idle_warning": self.idle_overlay is not None}

@@ -1,0 +1,345 @@
+"""RecordWriter: the engine's Recorder for the durable store.
+
+`emit(event)` appends to an in-memory queue and returns (a deque append under a tiny lock: no I/O,
+no waiting on the database, never an exception). A writer thread takes the queue every
+`interval` seconds (sooner when `batch` events are waiting) and writes up to `max_batch` events in
+one transaction; SQLite runs WAL with synchronous=FULL, so a committed batch survives `kill -9`
+and power cuts and an interrupted one leaves no trace: at most the last interval's events are lost.
+
+When the store cannot be written (locked, disk full, read-only, unreachable, too new) the batch
+stays in memory and is retried with back-off (0.1 s doubling to `retry_max_s`); once more than
+`max_pending` events are waiting, the oldest are dropped and counted in `stats.dropped`. The log
+gets one warning when the store becomes unavailable, one when dropping starts, and one line when
+the store is back. Events that can never be stored (no session or kind, or refused by the database
+on their own) are counted in `stats.rejected`.
+
+    writer = RecordWriter(store_url(data_dir))   # nothing connects yet: the thread does
+    app = App(library, ui, recorder=writer, station="learning-1")
+    ...
+    writer.close(timeout=5)                       # at shutdown (also registered with atexit)
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.exc import DataError, IntegrityError
+
+from .ingest import PAUSE_EVERY, BadEvent, Ingest, event_row
+from .store import Store, safe_url
+
+log = logging.getLogger("kiosk.records")
+PAUSE_S = 0.00005
+
+
+@dataclass(frozen=True)
+class WriterStats:
+    queued: int           # emitted, not yet written (in the queue or in the batch being retried)
+    written: int          # committed to the store
+    dropped: int          # dropped: memory bound reached while the store was unavailable, or emitted after close
+    rejected: int         # could never be stored (malformed, or refused by the database)
+    last_error: str | None
+    store_ok: bool        # the last attempt to write succeeded
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _pause() -> None:
+    time.sleep(PAUSE_S)  # a real (tiny) sleep hands the GIL to a waiting render thread; sleep(0) may not
+
+
+class RecordWriter:
+    def __init__(self, url: str, *, interval: float = 0.2, batch: int = 500, max_batch: int = 5000,
+                 max_pending: int = 50_000, retry_max_s: float = 30.0, name: str = "records-writer"):
+        self.url = url
+        self.interval = interval
+        self.batch = batch
+        self.max_batch = max_batch
+        self.max_pending = max_pending
+        self.retry_max_s = retry_max_s
+        self.store: Store | None = None
+        self._queue: deque[dict[str, Any]] = deque()
+        self._pending: list[dict[str, Any]] = []        # the batch being written or retried (writer thread only)
+        self._lock = threading.Lock()                    # emit's counters
+        self._done = threading.Condition()               # written/dropped/rejected changed
+        self._wake = threading.Event()
+        self._emitted = 0
+        self._dropped_emit = 0
+        self._written = 0
+        self._dropped = 0
+        self._rejected = 0
+        self._last_error: str | None = None
+        self._ok = True
+        self._outage = False
+        self._warned_drop = False
+        self._outage_dropped = 0
+        self._closing = False
+        self._closed = False
+        self._gave_up = False
+        self._deadline = float("inf")
+        self._ingest = Ingest()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+        atexit.register(self.close, 2.0)
+
+    # ----- the render loop's side --------------------------------------------------------------
+    def emit(self, event: dict[str, Any]) -> None:
+        """Queue one event; returns at once and never raises."""
+        try:
+            with self._lock:
+                self._emitted += 1
+                if self._closed:
+                    self._dropped_emit += 1
+                    return
+                if len(self._queue) >= self.max_pending:  # the store has been unavailable for long
+                    try:
+                        self._queue.popleft()
+                        self._dropped_emit += 1
+                        self._outage_dropped += 1
+                    except IndexError:  # the writer took them all meanwhile
+                        pass
+                self._queue.append(event)
+            if len(self._queue) >= self.batch:
+                self._wake.set()
+        except Exception:  # noqa: BLE001 - a child's screen never fails because of the records
+            pass
+
+    @property
+    def stats(self) -> WriterStats:
+        with self._lock:
+            dropped = self._dropped + self._dropped_emit
+            queued = self._emitted - self._written - dropped - self._rejected
+        return WriterStats(queued=max(0, queued), written=self._written, dropped=dropped,
+                           rejected=self._rejected, last_error=self._last_error, store_ok=self._ok)
+
+    def _processed(self) -> int:
+        return self._written + self._dropped + self._dropped_emit + self._rejected
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every event emitted before this call is written (or dropped/rejected); False on timeout."""
+        with self._lock:
+            target = self._emitted
+        deadline = time.monotonic() + timeout
+        with self._done:
+            while self._processed() < target:
+                self._wake.set()
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._thread.is_alive():
+                    return self._processed() >= target
+                self._done.wait(min(left, 0.05))
+        return True
+
+    def close(self, timeout: float = 5.0) -> bool:
+        """Write what is queued (waiting up to timeout for an unavailable store), stop the thread.
+        Returns True when nothing was lost at close."""
+        if self._closed:
+            return self.stats.queued == 0 and not self._gave_up
+        self._deadline = time.monotonic() + timeout
+        self._closing = True
+        self._wake.set()
+        self._thread.join(timeout + 1.0)
+        with self._lock:
+            self._closed = True
+        try:
+            atexit.unregister(self.close)
+        except Exception:  # noqa: BLE001
+            pass
+        return self.stats.queued == 0 and not self._gave_up
+
+    # ----- the writer thread -------------------------------------------------------------------
+    def _run(self) -> None:
+        backoff = 0.0
+        try:
+            try:
+                self._open()  # create/upgrade the store now: a problem shows in the log and stats at once
+            except Exception as exc:  # noqa: BLE001 - retried when the first batch is written
+                self._failed(exc)
+            while True:
+                if not self._pending and not self._queue:
+                    if self._closing:
+                        break
+                    self._wake.wait(self.interval)
+                    self._wake.clear()
+                elif backoff:
+                    self._wake.wait(backoff)
+                    self._wake.clear()
+                elif len(self._queue) < self.batch and not self._closing:
+                    self._wake.wait(self.interval)
+                    self._wake.clear()
+                while len(self._pending) < self.max_batch and self._queue:
+                    self._pending.append(self._queue.popleft())
+                if not self._pending:
+                    continue
+                if self._write_pending():
+                    backoff = 0.0
+                else:
+                    backoff = min(max(backoff * 2, 0.1), self.retry_max_s)
+                    self._trim()
+                    if self._closing and time.monotonic() >= self._deadline:
+                        self._give_up()
+                        break
+        except Exception:  # noqa: BLE001 - the thread must not die silently
+            log.exception("records: writer thread failed")
+        finally:
+            if self.store is not None:
+                try:
+                    self.store.close()
+                except Exception:  # noqa: BLE001
+                    pass
+            with self._done:
+                self._done.notify_all()
+
+    def _open(self) -> Store:
+        if self.store is None:
+            self.store = Store(self.url)
+        return self.store
+
+    def _rows(self) -> list[dict[str, Any]]:
+        rows, good, bad = [], [], 0
+        for i, event in enumerate(self._pending):
+            try:
+                rows.append(event_row(event))
+                good.append(event)
+            except Exception as exc:  # noqa: BLE001 - not a dict, no session, no kind...
+                bad += 1
+                log.error("records: event not stored: %s", _short(exc))
+            if i % PAUSE_EVERY == PAUSE_EVERY - 1:
+                _pause()
+        if bad:
+            self._pending = good
+            self._count(rejected=bad)
+        return rows
+
+    def _write_pending(self) -> bool:
+        try:
+            store = self._open()
+            rows = self._rows()
+            if rows:
+                with store.write() as conn:
+                    self._ingest.write(conn, rows, _pause)
+            self._ingest.committed()
+            self._count(written=len(rows))
+            self._pending = []
+            self._recovered()
+            return True
+        except (IntegrityError, DataError) as exc:
+            self._ingest.forget()
+            return self._one_by_one(exc)
+        except Exception as exc:  # noqa: BLE001 - locked, full, read-only, unreachable, too new...
+            self._ingest.forget()
+            self._failed(exc)
+            return False
+
+    def _one_by_one(self, first: Exception) -> bool:
+        """A batch the database refused: write its events one at a time and reject only the bad ones."""
+        log.error("records: a batch was refused (%s); writing its events one by one", _short(first))
+        store = self._open()
+        while self._pending:
+            event = self._pending[0]
+            try:
+                row = event_row(event)
+                with store.write() as conn:
+                    self._ingest.write(conn, [row])
+                self._ingest.committed()
+                self._count(written=1)
+            except (IntegrityError, DataError, BadEvent) as exc:
+                self._ingest.forget()
+                log.error("records: event not stored (%s): %s", _short(exc), str(event)[:200])
+                self._count(rejected=1)
+            except Exception as exc:  # noqa: BLE001 - the store itself went away: back to retrying
+                self._ingest.forget()
+                self._failed(exc)
+                return False
+            self._pending.pop(0)
+        return True
+
+    def _count(self, written: int = 0, dropped: int = 0, rejected: int = 0) -> None:
+        with self._done:
+            with self._lock:
+                self._written += written
+                self._dropped += dropped
+                self._rejected += rejected
+            self._done.notify_all()
+
+    def _failed(self, exc: Exception) -> None:
+        self._ok = False
+        self._last_error = _short(exc)
+        if not self._outage:
+            self._outage = True
+            log.warning("records: store %s unavailable (%s); keeping events in memory and retrying",
+                        safe_url(self.url), self._last_error)
+        if self.store is not None:
+            try:
+                self.store.engine.dispose()  # reconnect from scratch next time (file moved, server restarted)
+            except Exception:  # noqa: BLE001
+                pass
+
+    def _recovered(self) -> None:
+        self._ok = True
+        if self._outage:
+            with self._lock:
+                lost, self._outage_dropped = self._outage_dropped, 0
+            log.info("records: store available again; %d events were dropped meanwhile", lost)
+            self._outage = False
+            self._warned_drop = False
+
+    def _trim(self) -> None:
+        """Keep at most max_pending events in memory: drop the oldest (emit drops too when its queue is full)."""
+        excess = len(self._pending) + len(self._queue) - self.max_pending
+        if excess > 0:
+            from_pending = min(excess, len(self._pending))
+            del self._pending[:from_pending]
+            dropped = from_pending
+            for _ in range(excess - from_pending):
+                try:
+                    self._queue.popleft()
+                    dropped += 1
+                except IndexError:
+                    break
+            with self._lock:
+                self._outage_dropped += dropped
+            self._count(dropped=dropped)
+        if self._outage_dropped and not self._warned_drop:
+            self._warned_drop = True
+            log.warning("records: store still unavailable (%s); more than %d events waiting, dropping the oldest "
+                        "(see stats.dropped)", self._last_error, self.max_pending)
+
+    def _give_up(self) -> None:
+        self._gave_up = True
+        lost = len(self._pending) + len(self._queue)
+        self._pending = []
+        self._queue.clear()
+        self._count(dropped=lost)
+        log.warning("records: closing with the store unavailable (%s); %d events not written", self._last_error, lost)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
+class Tee:
+    """Emit each event to several recorders, e.g. the RecordWriter and a MemoryRecorder that the
+    simulator or a results screen reads."""
+
+    def __init__(self, *recorders: Any):
+        self.recorders = recorders
+
+    def emit(self, event: dict[str, Any]) -> None:
+        for recorder in self.recorders:
+            recorder.emit(event)
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The in-memory copy, from the first recorder that keeps one."""
+        return next((r.events for r in self.recorders if hasattr(r, "events")), [])
+
+    def close(self, timeout: float = 5.0) -> bool:
+        """Close every recorder that can be closed (the writer flushes its queue)."""
+        return all(r.close(timeout) for r in self.recorders if hasattr(r, "close"))

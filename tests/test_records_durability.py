@@ -1,0 +1,159 @@
+"""Durability: a writer process killed with SIGKILL mid-stream loses at most the last second and
+leaves an intact store; two stations (two processes) write to one store at once."""
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from .test_records_support import ROOT
+
+CHILD = r"""
+import sys, time, uuid
+sys.path.insert(0, {root!r})
+from kiosk.records import RecordWriter
+url, station, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+writer = RecordWriter(url, interval=0.2)
+n = 0
+sid = None
+print("ready", flush=True)
+if mode == "forever":          # emit ~20,000 events/s and report progress until killed
+    while True:
+        for _ in range(200):
+            if n % 25 == 0:
+                sid = str(uuid.uuid4())
+            writer.emit({{"t": n / 1000, "at": time.time(), "kind": "answer" if n % 25 else "session_start",
+                         "session": sid, "station": station, "lesson": "l", "step": "q", "option": "a",
+                         "correct": n % 2 == 0, "input": "touch", "response_ms": 900, "n": n}})
+            n += 1
+        print(n, time.monotonic(), flush=True)
+        time.sleep(0.01)
+else:                          # emit a fixed number as fast as possible, once told to go
+    total = int(mode)
+    sys.stdin.readline()
+    for n in range(total):
+        if n % 20 == 0:
+            sid = str(uuid.uuid4())
+        writer.emit({{"t": n / 1000, "at": time.time(), "kind": "answer" if n % 20 else "session_start",
+                     "session": sid, "station": station, "correct": True, "n": n}})
+    ok = writer.flush(60)
+    closed = writer.close()
+    s = writer.stats
+    print("done", ok, closed, s.written, s.dropped, s.rejected, s.last_error, flush=True)
+"""
+
+
+class Child:
+    """A writer process; its stdout lines arrive through a queue, so every read has a timeout."""
+
+    def __init__(self, url: str, station: str, mode: str):
+        self.proc = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT)), url, station, mode],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.strip())
+        self.lines.put(None)
+
+    def line(self, timeout: float = 60) -> str:
+        got = self.lines.get(timeout=timeout)
+        if got is None:
+            raise AssertionError(f"the child ended: {self.proc.stderr.read() if self.proc.stderr else ''}")
+        return got
+
+    def send(self, text: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text)
+        self.proc.stdin.flush()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=30)
+
+
+def integrity(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("run", [1, 2])
+def test_sigkill_loses_at_most_the_last_second_and_never_corrupts(tmp_path: Path, run: int) -> None:
+    db = tmp_path / "kiosk.db"
+    writer = Child(f"sqlite:///{db}", "learning-1", "forever")
+    try:
+        assert writer.line() == "ready"
+        progress: list[tuple[int, float]] = []
+        while not progress or progress[-1][1] - progress[0][1] < 2.0 + 0.3 * run:
+            n, at = writer.line().split()
+            progress.append((int(n), float(at)))
+        killed_at = time.monotonic()
+        os.kill(writer.proc.pid, signal.SIGKILL)
+        writer.proc.wait(timeout=30)
+    finally:
+        writer.stop()
+    proc = writer.proc
+    assert proc.returncode == -signal.SIGKILL
+    must_have = max((n for n, at in progress if at <= killed_at - 1.0), default=0)
+    assert must_have > 10_000  # the child really ran at speed for over a second before the kill
+    assert integrity(db) == "ok"
+    conn = sqlite3.connect(db)
+    stored = {n for (n,) in conn.execute("SELECT json_extract(data, '$.n') FROM events")}
+    sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    orphans = conn.execute("SELECT count(*) FROM events WHERE session_id NOT IN (SELECT id FROM sessions)").fetchone()[0]
+    conn.close()
+    missing = [n for n in range(must_have) if n not in stored]
+    assert not missing, f"{len(missing)} events emitted over a second before the kill were lost, first {missing[:5]}"
+    assert len(stored) >= must_have and sessions >= must_have // 25 and orphans == 0
+    # the store takes new writes after the crash
+    from kiosk.records import RecordWriter
+
+    writer = RecordWriter(f"sqlite:///{db}", interval=0.02)
+    writer.emit({"t": 0, "at": time.time(), "kind": "session_start", "session": "after-crash", "station": "x"})
+    assert writer.flush(10) and writer.close()
+    assert integrity(db) == "ok"
+
+
+def test_two_stations_write_to_one_store_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "kiosk.db"
+    url = f"sqlite:///{db}"
+    n = 20_000
+    children = [Child(url, station, str(n)) for station in ("learning-1", "game-1")]
+    try:
+        for c in children:
+            assert c.line() == "ready"
+        for c in children:
+            c.send("go\n")
+        results = [c.line(120).split() for c in children]
+        for c in children:
+            c.proc.wait(timeout=60)
+    finally:
+        for c in children:
+            c.stop()
+    procs = [c.proc for c in children]
+    for result, proc in zip(results, procs):
+        assert result[:6] == ["done", "True", "True", str(n), "0", "0"], result
+        assert proc.returncode == 0
+    assert integrity(db) == "ok"
+    conn = sqlite3.connect(db)
+    per_station = dict(conn.execute("SELECT station, count(*) FROM events GROUP BY station").fetchall())
+    sessions = dict(conn.execute("SELECT station, count(*) FROM sessions GROUP BY station").fetchall())
+    answered = dict(conn.execute("SELECT station, sum(n_answered) FROM sessions GROUP BY station").fetchall())
+    conn.close()
+    assert per_station == {"learning-1": n, "game-1": n}
+    assert sessions == {"learning-1": n // 20, "game-1": n // 20}
+    assert answered == {"learning-1": n - n // 20, "game-1": n - n // 20}
