@@ -51,3 +51,18 @@ def test_a_passport_card_checks_in(pilot: Pilot) -> None:
     assert pilot.screen["screen"] == "menu"
     checkins = [e for e in pilot.app.recorder.events if e["kind"] == "checkin"]
     assert [(e["code"], e["session"]) for e in checkins] == [("HALL-7F3K-29QD", pilot.app.sessions.current.id)]
+
+
+def test_a_passport_number_typed_on_the_keypad_checks_in(pilot: Pilot) -> None:
+    pilot.tap("passport")
+    assert pilot.screen == {"screen": "passport", "typed": "", "idle_warning": False}
+    for key in "1234567":
+        pilot.tap(key)
+    pilot.tap("del")
+    pilot.tap("7")
+    assert pilot.screen["typed"] == "1234567"
+    pilot.tap("8")
+    assert pilot.screen["screen"] == "menu"
+    checkins = [e for e in pilot.app.recorder.events if e["kind"] == "checkin"]
+    assert [(e["code"], e["input"]) for e in checkins] == [("12345678", "touch")]
+    assert pilot.app.notice is not None

@@ -184,6 +184,13 @@ class App:
             self.start_session(source=source)
         self.sessions.emit(self.now, "checkin", code=code, input=source)
         self.last_input = self.now
+        self.notice = (self.ui.t("passport_ok"), self.now)
+
+    def open_passport(self) -> None:
+        from kiosk.screens.passport import PassportScreen
+
+        self.transition()
+        self.stack.append(PassportScreen(self))
 
     def open_access(self) -> None:
         from kiosk.screens.access import AccessScreen

@@ -29,7 +29,11 @@ class AttractScreen(Screen):
         self.someone_here = False  # the camera saw a child arrive: invite them to raise a hand
         self.cards = ButtonGroup()
         self.start = ButtonGroup([Button("start", "", self._prompt_rect(0), style="primary")])
-        self.access = ButtonGroup([Button("access", self.ui.t("access_button"), self._access_rect(), role="body")])
+        access = self._access_rect()
+        passport = (access[0] - access[2] - self.ui.layout.px(24), *access[1:])
+        self.access = ButtonGroup([Button("passport", self.ui.t("passport_button"), passport, role="body"),
+                                   Button("access", self.ui.t("access_button"), access, role="body")],
+                                  by_raise=False)
         self._layout_cards()
 
     @property
@@ -71,8 +75,9 @@ class AttractScreen(Screen):
         if intent.kind is Kind.RAISE:
             self.app.start_session(source=intent.source)
             return
-        if self.access.handle(intent) is not None:
-            self.app.open_access()
+        corner = self.access.handle(intent)
+        if corner is not None:
+            (self.app.open_access if corner.id == "access" else self.app.open_passport)()
             return
         self.start.handle(intent)  # pressed feedback on the prompt
         chosen = self.cards.handle(intent)
@@ -118,7 +123,7 @@ class AttractScreen(Screen):
 
     def _access_rect(self) -> tuple[int, int, int, int]:
         lay = self.ui.layout
-        w, h = int(lay.width * (0.16 if not lay.portrait else 0.30)), lay.target_min
+        w, h = int(lay.width * (0.12 if not lay.portrait else 0.30)), lay.target_min
         return (lay.width - w - lay.px(24), lay.px(24), w, h)
 
     def _prompt_rect(self, grow: int) -> tuple[int, int, int, int]:
