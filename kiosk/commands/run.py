@@ -18,6 +18,10 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--size", default="1280x720", metavar="WxH", help="window size with --windowed")
     engine_options(p, camera="auto")
     p.add_argument("--calibrate", action="store_true", help="open the camera calibration screen first")
+    p.add_argument("--host-mode", action="store_true",
+                   help="a judge presents a lesson to the room: PageDown/PageUp step, B blacks out, P polls")
+    p.add_argument("--lesson", metavar="ID", help="with --host-mode: the lesson to present (default: the first "
+                                                  "classroom-zone lesson)")
     p.add_argument("--frames", type=int, default=0, help="stop after N frames (benchmarks, smoke tests)")
     p.add_argument("--demo-out", default="out/demo", metavar="DIR",
                    help="where the offscreen demo writes its screenshots when there is no display")
@@ -46,8 +50,10 @@ def run_window(args: argparse.Namespace) -> int:
         screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
     pygame.display.set_caption("少年法治体验馆")
     size = screen.get_size()
-    app = make_app(args, size, surface=screen, idle_timeout=args.idle_timeout)
-    translator = EventTranslator(size)
+    app = make_app(args, size, surface=screen, idle_timeout=args.idle_timeout, host_mode=args.host_mode)
+    translator = EventTranslator(size, host_mode=args.host_mode)
+    if args.host_mode:
+        start_presenting(app, args.lesson)
     if args.calibrate:
         app.open_staff("calibrate")
     clock = pygame.time.Clock()
@@ -70,6 +76,16 @@ def run_window(args: argparse.Namespace) -> int:
             app.shutdown()
             pygame.quit()
             return 0
+
+
+def start_presenting(app: "object", lesson_id: str | None) -> None:
+    """Open the lesson to present: the one named, or the first of the classroom zone."""
+    lessons = app.library.lessons  # type: ignore[attr-defined]
+    if lesson_id is None:
+        lesson_id = next((k for k, v in lessons.items() if v.zone == "classroom"), next(iter(lessons), None))
+    if lesson_id not in lessons:
+        raise SystemExit(f"--lesson {lesson_id}: no such lesson (lessons: {', '.join(sorted(lessons)) or 'none'})")
+    app.start_session(lesson_id=lesson_id)  # type: ignore[attr-defined]
 
 
 def _quit_chord(event: "object") -> bool:

@@ -54,6 +54,8 @@ class StepBase(Strict):
     title: LocalText | None = None
     voice: str | None = Field(None, description="A recorded file (relative to the content folder) spoken "
                                                 "instead of synthesis when the step opens")
+    notes: LocalText | None = Field(None, description="Presenter's notes for a judge teaching this step in "
+                                                      "host mode (shown on the host's console, never to the room)")
 
     @model_validator(mode="after")
     def _derive_id(self) -> "StepBase":

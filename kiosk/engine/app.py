@@ -17,6 +17,7 @@ from kiosk.content.library import Library
 from kiosk.input.intents import Intent
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.idle import IdleOverlay
+from kiosk.screens.host import HostLessonScreen
 from kiosk.screens.lesson import LessonScreen
 from kiosk.screens.menu import MenuScreen
 from kiosk.screens.results import ResultsScreen
@@ -39,11 +40,15 @@ class App:
     def __init__(self, library: Library, ui: UI, surface: pygame.Surface | None = None,
                  idle_timeout: float = 60.0, recorder: Recorder | None = None,
                  narrator: Narrator | None = None, station: str = "demo", gestures: Gestures | None = None,
-                 data_dir: Path = Path("var"), effects: Any = None):
+                 data_dir: Path = Path("var"), effects: Any = None, host_mode: bool = False,
+                 presenter_out: Any = print):
         self.library = library
         self.ui = ui
         self.surface = surface or pygame.Surface((ui.layout.width, ui.layout.height))
-        self.idle_timeout = idle_timeout
+        self.host_mode = host_mode  # a judge presents to the room: no idle reset, a remote drives it
+        self.presenter_out = presenter_out
+        self.black = False
+        self.idle_timeout = float("inf") if host_mode else idle_timeout
         self.idle_warning = min(10.0, idle_timeout / 3)
         self.recorder = recorder or MemoryRecorder()
         self.sessions = Sessions(self.recorder, station)
@@ -89,6 +94,9 @@ class App:
             return  # a hand hovering is not yet an answer to "are you still there?"
         if intent.kind is Kind.STAFF:
             self.open_staff(str(intent.value))
+            return
+        if intent.kind is Kind.HOST and intent.value == "black":
+            self.black = not self.black
             return
         if intent.kind is Kind.CHECKIN:
             self.check_in(str(intent.value), intent.source)
@@ -143,6 +151,8 @@ class App:
         if self.gestures is not None and self.camera_overlay is not None:
             self.camera_overlay.draw(self.surface, self.gestures.view, self.gestures.pointer,
                                      self.gestures.dwell_target(self.targets()), self.now)
+        if self.black:  # the presenter blanked the screen (and the program feed with it)
+            self.surface.fill((0, 0, 0))
 
     def _draw_notice(self, text: str) -> None:
         lay, theme = self.ui.layout, self.ui.theme
@@ -177,6 +187,20 @@ class App:
         self.transition()
         self.stack[1:] = [screen]
         screen.on_enter()
+
+    def presenter_notes(self, lesson: Any, index: int) -> None:
+        """Host mode: the presenter's notes for the step now on screen, on the host's console."""
+        step = lesson.steps[index]
+        notes = self.ui.text(step.notes) if step.notes else "-"
+        self.presenter_out(f"[{index + 1}/{len(lesson.steps)}] {step.id} ({step.type}): {notes}")
+
+    def set_hand_counting(self, on: bool) -> None:
+        """Ask the camera thread to count raised hands across the room (for a live poll)."""
+        if self.gestures is not None:
+            self.gestures.camera.count_hands(on)
+
+    def hand_count(self) -> Any:
+        return self.gestures.view.hands if self.gestures is not None else None
 
     def check_in(self, code: str, source: str) -> None:
         """A passport card shown to the camera (or typed): this child's sessions carry its code."""
@@ -241,7 +265,7 @@ class App:
         self._warm_narration(lesson)
         self.sessions.emit(self.now, "lesson_start", lesson=lesson_id, input=source)
         try:
-            screen = LessonScreen(self, lesson, start)
+            screen = (HostLessonScreen if self.host_mode else LessonScreen)(self, lesson, start)
         except Exception as exc:  # noqa: BLE001 - see _guarded
             log.exception("lesson %s failed to open", lesson_id)
             self.broken[lesson_id] = f"{type(exc).__name__}: {exc}"

@@ -32,6 +32,7 @@ class CameraView:
     preview: Any = None                       # small RGB array, faces already blurred
     preview_id: int = 0                       # changes when preview changes
     fps: float = 0.0
+    hands: Any = None                         # HandCount across the room while a poll counts
 
 
 class CameraInput:
@@ -43,6 +44,7 @@ class CameraInput:
         self._make_pipeline = make_pipeline
         self.settings = settings
         self._reconfigured = threading.Event()
+        self._counting = threading.Event()
         self._blur = blur
         self._realtime = realtime          # a file plays at its own pace, as a camera would
         self._retry_s = retry_s
@@ -60,6 +62,10 @@ class CameraInput:
         """New settings (from calibration) take effect on the next frame the thread reads."""
         self.settings = settings
         self._reconfigured.set()
+
+    def count_hands(self, on: bool) -> None:
+        """Count raised hands across the whole room too (live polls in the classroom zone)."""
+        (self._counting.set if on else self._counting.clear)()
 
     def stop(self) -> None:
         self._stop.set()
@@ -109,6 +115,7 @@ class CameraInput:
 
     def _capture(self, source: Any) -> None:
         pipeline = self._make_pipeline(self.settings)
+        counter = None
         started, first_t = time.monotonic(), None
         frames, window_start = 0, time.monotonic()
         while not self._stop.is_set():
@@ -135,9 +142,18 @@ class CameraInput:
             fps = frames / max(1e-6, now - window_start)
             if now - window_start > 2.0:
                 frames, window_start = 0, now
+            hands = None
+            if self._counting.is_set():
+                if counter is None:
+                    from kiosk.vision.hand_count import HandCounter
+
+                    counter = HandCounter(self.settings)
+                hands = counter.update(frame, t)
+            else:
+                counter = None  # a new poll starts from a fresh count
             preview = self._blur(_small(frame, pipeline), state.faces, certain=state.faces_certain)
             self._publish(status="ok", pointer=state.pointer, raising=dict(state.raising or {}),
-                          present=state.present, preview=preview, fps=fps)
+                          present=state.present, preview=preview, fps=fps, hands=hands)
 
     def _publish(self, **fields: Any) -> None:
         with self._lock:

@@ -19,6 +19,7 @@ class Kind(str, Enum):
     LEFT = "left"        # nobody in front any more (camera)
     CHECKIN = "checkin"  # a passport card's code was read (camera); value is the code
     STAFF = "staff"      # a staff key chord; value names the staff screen ("calibrate")
+    HOST = "host"        # a presenter's remote in host mode: value "next" / "prev" / "black" / "poll"
 
 
 @dataclass(frozen=True, slots=True)

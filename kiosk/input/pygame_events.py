@@ -19,19 +19,26 @@ KEYS = {
     **{getattr(pygame, f"K_KP{n}"): (Kind.CHOOSE, n) for n in range(1, 5)},
 }
 STAFF_CHORDS = {pygame.K_c: "calibrate"}  # Ctrl+Shift+key; a PIN-guarded staff menu comes later
+HOST_KEYS = {  # a presenter's clicker sends PageDown/PageUp (or arrows); B blacks the screen, P polls the room
+    pygame.K_PAGEDOWN: "next", pygame.K_RIGHT: "next", pygame.K_PAGEUP: "prev", pygame.K_LEFT: "prev",
+    pygame.K_b: "black", pygame.K_PERIOD: "black", pygame.K_p: "poll",
+}
 
 
 class EventTranslator:
     """Stateful: a touch swipe is only known when the finger lifts."""
 
-    def __init__(self, size: tuple[int, int]):
+    def __init__(self, size: tuple[int, int], host_mode: bool = False):
         self.size = size
+        self.host_mode = host_mode
         self._down: dict[int, tuple[float, float, int]] = {}  # finger id -> x, y, ticks
 
     def translate(self, event: pygame.event.Event) -> list[Intent]:
         w, h = self.size
         if event.type == pygame.KEYDOWN and event.mod & pygame.KMOD_CTRL and event.mod & pygame.KMOD_SHIFT:
             return [Intent(Kind.STAFF, None, STAFF_CHORDS[event.key], "key")] if event.key in STAFF_CHORDS else []
+        if self.host_mode and event.type == pygame.KEYDOWN and event.key in HOST_KEYS:
+            return [Intent(Kind.HOST, None, HOST_KEYS[event.key], "key")]
         if event.type == pygame.KEYDOWN and event.key in KEYS:
             kind, value = KEYS[event.key]
             return [Intent(kind, None, value, "key")]

@@ -87,32 +87,65 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+VisitWindow = tuple[float, float, int, "frozenset[str] | None", "frozenset[str] | None"]
+Override = tuple[bool, "int | None", "float | None", "float | None"]
+
+
+def pick_visit(visits: Iterable[VisitWindow], station: str, zone: str | None, at: float,
+               override: Override | None = None) -> int | None:
+    """The visit on at a station at a moment. A staff override (active, visit id or None for walk-ins,
+    from, until) wins while it holds; otherwise a visit whose window holds `at`, that names the station
+    (or names none) and whose zones hold the station's zone (or names none, or the zone is unknown):
+    visits naming the station first, then those naming the zone, then the latest start."""
+    if override is not None:
+        active, visit_id, starts, until = override
+        if active and (starts is None or starts <= at) and (until is None or at < until):
+            return visit_id
+    best: tuple[int, int, float, int] | None = None
+    for starts, ends, visit_id, stations, zones in visits:
+        if starts <= at < ends and (stations is None or station in stations) and \
+                (zones is None or zone is None or zone in zones):
+            rank = (1 if stations else 0, 1 if zones and zone else 0, starts, visit_id)
+            if best is None or rank > best:
+                best = rank
+    return best[3] if best else None
+
+
+def visit_zones(extra: Any) -> frozenset[str] | None:
+    """The zones a visit is limited to (a booked visit keeps them in extra.zones); None = every zone."""
+    zones = extra.get("zones") if isinstance(extra, dict) else None
+    return frozenset(str(z) for z in zones) if isinstance(zones, list) and zones else None
+
+
 class VisitIndex:
-    """The visits near now, in memory: which visit is on at a station at a moment."""
+    """The visits near now, in memory, with each station's zone and staff override: which visit is on
+    at a station at a moment (re-read every VISIT_REFRESH_S)."""
 
     def __init__(self) -> None:
         self.window = (0.0, -1.0)
         self.loaded_at = -math.inf
-        self.visits: list[tuple[float, float, int, frozenset[str] | None]] = []
+        self.visits: list[VisitWindow] = []
+        self.stations: dict[str, tuple[str | None, Override]] = {}
 
     def lookup(self, conn: Connection, station: str, at: float) -> int | None:
         now = time.monotonic()
         if now - self.loaded_at > VISIT_REFRESH_S or not (self.window[0] <= at < self.window[1]):
             self._load(conn, at)
             self.loaded_at = now
-        best: tuple[int, float, int] | None = None
-        for starts, ends, visit_id, stations in self.visits:
-            if starts <= at < ends and (stations is None or station in stations):
-                rank = (1 if stations else 0, starts, visit_id)  # named stations, then the latest start
-                if best is None or rank > best:
-                    best = rank
-        return best[2] if best else None
+        zone, override = self.stations.get(station, (None, None))
+        return pick_visit(self.visits, station, zone, at, override)
 
     def _load(self, conn: Connection, at: float) -> None:
         lo, hi = at - 2 * 86400, at + 2 * 86400
-        rows = conn.execute(select(s.visits.c.starts_at, s.visits.c.ends_at, s.visits.c.id, s.visits.c.stations)
+        rows = conn.execute(select(s.visits.c.starts_at, s.visits.c.ends_at, s.visits.c.id, s.visits.c.stations,
+                                   s.visits.c.extra)
                             .where(s.visits.c.ends_at > lo, s.visits.c.starts_at < hi))
-        self.visits = [(r[0], r[1], r[2], frozenset(r[3]) if r[3] else None) for r in rows]
+        self.visits = [(r[0], r[1], r[2], frozenset(r[3]) if r[3] else None, visit_zones(r[4])) for r in rows]
+        st = s.stations.c
+        self.stations = {r.station: (r.zone, (bool(r.override_active), r.override_visit_id, r.override_from,
+                                              r.override_until))
+                         for r in conn.execute(select(st.station, st.zone, st.override_active, st.override_visit_id,
+                                                      st.override_from, st.override_until))}
         self.window = (lo, hi)
 
 

@@ -8,6 +8,14 @@ Tables:
   sessions        one child at one station: visit (NULL = walk-in), passport code, lesson, end reason
   events          everything the engine emitted; first-class columns for what reports query, the rest
                   of each event in `data` (JSON), so a new event kind needs no migration
+  (migration 2, bookings: kiosk/schedule)
+  bookings        a teacher's booking of a slot: school, class, grade, students, teacher and phone (shown to
+                  staff only), lessons/zones, status; the secret link is kept as a SHA-256 only; a confirmed
+                  booking has its visit (visit_id; the visit's extra holds booking_id and zones)
+  staff_users     staff who log in to the booking pages: name, scrypt password hash, calendar feed key hash
+  staff_sessions  logged-in staff: SHA-256 of the cookie, CSRF token, expiry
+  stations        per station: its zone and a staff override of which visit is on (active, visit or none,
+                  from, until); the writer's visit tagging honours both
 
 No table holds a child's name. Times are epoch seconds (float, UTC); local dates and times of visits
 are kept as written for display.
@@ -23,10 +31,10 @@ import time
 from typing import Callable
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, Connection, Double, ForeignKey, Index, Integer,
-                        MetaData, String, Table, false, inspect, select, text)
+                        MetaData, String, Table, false, inspect, select, text, true)
 from sqlalchemy.dialects.postgresql import JSONB
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 JsonType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 EventId = BigInteger().with_variant(Integer, "sqlite")  # SQLite: INTEGER PRIMARY KEY is the rowid
@@ -107,13 +115,84 @@ def _v1(md: MetaData) -> dict[str, Table]:
             "sessions": sessions, "events": events}
 
 
+def _v2(md: MetaData) -> dict[str, Table]:
+    """Tables added by migration 2 (bookings, staff, stations); they refer to visits by id."""
+    bookings = Table(
+        "bookings", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("token_hash", String(64), nullable=False),     # SHA-256 hex of the teacher's link token
+        Column("status", String(12), nullable=False),         # requested | confirmed | cancelled | completed
+        Column("date", String(10), nullable=False),           # the slot: local YYYY-MM-DD, HH:MM-HH:MM
+        Column("start_time", String(5), nullable=False),
+        Column("end_time", String(5), nullable=False),
+        Column("starts_at", Double, nullable=False),          # the same in epoch seconds
+        Column("ends_at", Double, nullable=False),
+        Column("school", String(200), nullable=False),
+        Column("class_name", String(100), nullable=False),
+        Column("grade", Integer, nullable=False),
+        Column("students", Integer, nullable=False),
+        Column("teacher", String(100), nullable=False),
+        Column("phone", String(32), nullable=False),          # staff only, never on a teacher's or public page
+        Column("note", String(500), nullable=True),
+        Column("lessons", JsonType, nullable=True),           # chosen lesson ids
+        Column("zones", JsonType, nullable=True),             # zones the class uses (from the lessons)
+        Column("visit_id", Integer, ForeignKey("visits.id", ondelete="SET NULL"), nullable=True),
+        Column("created_at", Double, nullable=False),
+        Column("updated_at", Double, nullable=False),
+        Column("confirmed_at", Double, nullable=True),
+        Column("started_at", Double, nullable=True),
+        Column("ended_at", Double, nullable=True),
+        Column("cancelled_at", Double, nullable=True),
+        Column("cancelled_by", String(20), nullable=True),    # teacher | staff
+        Index("ix_bookings_date_status", "date", "status"),
+        Index("ix_bookings_starts", "starts_at"),
+        Index("ix_bookings_visit", "visit_id"),
+    )
+    staff_users = Table(
+        "staff_users", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", String(64), nullable=False, unique=True),
+        Column("password_hash", String(255), nullable=False),  # scrypt$n$r$p$salt$hash
+        Column("feed_key_hash", String(64), nullable=True),    # SHA-256 of the calendar feed key
+        Column("active", Boolean, nullable=False, server_default=true()),
+        Column("created_at", Double, nullable=False),
+        Column("last_login_at", Double, nullable=True),
+    )
+    staff_sessions = Table(
+        "staff_sessions", md,
+        Column("id", String(64), primary_key=True),            # SHA-256 hex of the cookie's value
+        Column("user_id", Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False),
+        Column("csrf", String(64), nullable=False),
+        Column("created_at", Double, nullable=False),
+        Column("expires_at", Double, nullable=False),
+        Index("ix_staff_sessions_expires", "expires_at"),
+    )
+    stations = Table(
+        "stations", md,
+        Column("station", String(64), primary_key=True),
+        Column("zone", String(20), nullable=True),             # learning | game | immersive | classroom
+        Column("override_active", Boolean, nullable=False, server_default=false()),
+        Column("override_visit_id", Integer, ForeignKey("visits.id", ondelete="SET NULL"), nullable=True),
+        Column("override_from", Double, nullable=True),        # the override holds for sessions from..until
+        Column("override_until", Double, nullable=True),
+        Column("updated_at", Double, nullable=False),
+    )
+    return {"bookings": bookings, "staff_users": staff_users, "staff_sessions": staff_sessions,
+            "stations": stations}
+
+
 metadata = MetaData()
 _tables = _v1(metadata)
+_tables.update(_v2(metadata))
 schema_version: Table = _tables["schema_version"]
 visits: Table = _tables["visits"]
 passports: Table = _tables["passports"]
 sessions: Table = _tables["sessions"]
 events: Table = _tables["events"]
+bookings: Table = _tables["bookings"]
+staff_users: Table = _tables["staff_users"]
+staff_sessions: Table = _tables["staff_sessions"]
+stations: Table = _tables["stations"]
 
 # the first-class columns of events; every other key of an emitted event goes to events.data
 EVENT_COLUMNS = ("lesson", "step", "option", "correct", "response_ms", "input")
@@ -125,8 +204,16 @@ def _migration_1(conn: Connection) -> None:
     md.create_all(conn, tables=[t for name, t in tables.items() if name != "schema_version"])
 
 
+def _migration_2(conn: Connection) -> None:
+    md = MetaData()
+    _v1(md)  # the tables the new ones refer to
+    tables = _v2(md)
+    md.create_all(conn, tables=list(tables.values()))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "visits, passports, sessions, events", _migration_1),
+    (2, "bookings, staff users and sessions, stations", _migration_2),
 ]
 
 

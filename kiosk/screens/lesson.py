@@ -32,7 +32,7 @@ class LessonScreen(Screen):
     def steps(self) -> list[Any]:
         return self.lesson.steps
 
-    def _open(self, index: int) -> StepScene:
+    def _open(self, index: int, announce: bool = True) -> StepScene:
         step = self.steps[index]
         ctx = StepContext(ui=self.ui, lesson=self.lesson, index=index, count=len(self.steps),
                           record=self._record, finish=self._finish, back=self._back,
@@ -40,7 +40,8 @@ class LessonScreen(Screen):
                           memory=self.memory.setdefault(index, {}), sound=self.app.sound)
         scene = scene_for(step.type)(ctx, step)
         scene.on_enter()
-        self.app.emit("step_shown", lesson=self.lesson.id, step=step.id, index=index, type=step.type)
+        if announce:
+            self.app.emit("step_shown", lesson=self.lesson.id, step=step.id, index=index, type=step.type)
         return scene
 
     def _record(self, kind: str, **data: Any) -> None:
