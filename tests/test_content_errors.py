@@ -62,7 +62,7 @@ def test_good_lesson_loads_with_derived_and_explicit_ids(tmp_path: Path) -> None
     (GOOD.replace("    explanation:", "    explaination:"),
      ["11:5: steps[2]: missing required field 'explanation'",
       "18:5: unknown field 'explaination' (did you mean 'explanation'?); expected one of: "
-      "id, title, voice, type, question, options, answer, explanation, basis, persona, picture"]),
+      "id, title, voice, notes, type, question, options, answer, explanation, basis, persona, picture"]),
     (GOOD.replace("type: quiz", "type: quizz"),
      ["12:11: unknown step type 'quizz' (did you mean 'quiz'?); expected one of: quiz, story"]),
     (GOOD.replace("minutes: 5", "minutes: five"),
