@@ -40,7 +40,7 @@ def load_content(content_root: Path, log: logging.Logger | None = None) -> Libra
     return library
 
 
-def make_gestures(spec: str, size: tuple[int, int], data_dir: Path) -> "Gestures | None":
+def make_gestures(spec: str, size: tuple[int, int], data_dir: Path, profile: Any = None) -> "Gestures | None":
     """The camera named by --camera (auto|none|INDEX|PATH) as gestures, or None for touch only."""
     if spec == "none":
         return None
@@ -62,7 +62,8 @@ def make_gestures(spec: str, size: tuple[int, int], data_dir: Path) -> "Gestures
         source = int(spec) if spec.isdigit() else spec
         if isinstance(source, str) and not Path(source).is_file():
             raise SystemExit(f"--camera {spec}: no such video file or device")
-    settings = VisionSettings.from_dict(local_settings.load(data_dir).get("vision"))
+    settings = VisionSettings.from_dict({**(profile.camera.settings if profile else {}),
+                                         **local_settings.load(data_dir).get("vision", {})})
     camera = CameraInput(lambda: open_source(source), Pipeline, settings, blur_faces).start()
     return Gestures(camera, size, settings.dwell_s)
 
@@ -84,13 +85,17 @@ def offscreen_app(args: argparse.Namespace, size: tuple[int, int], **kwargs: Any
 
 
 def engine_options(parser: argparse.ArgumentParser, camera: str) -> None:
-    """Options of the commands that run the engine (run, simulate)."""
-    parser.add_argument("--idle-timeout", type=float, default=60.0, metavar="SECONDS")
-    parser.add_argument("--no-narration", dest="narration", action="store_false",
+    """Options of the commands that run the engine (run, simulate). Those left unset come from the
+    station profile (--station), then from the defaults."""
+    parser.set_defaults(camera_default=camera)
+    parser.add_argument("--station", metavar="ID", help="play this station's profile (content/stations/ID.yaml)")
+    parser.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
+                        help="seconds without input before the kiosk resets (default 60)")
+    parser.add_argument("--no-narration", dest="narration", action="store_false", default=None,
                         help="no speech and no sound effects (captions need narration on)")
     parser.add_argument("--no-records", dest="records", action="store_false",
                         help="keep sessions in memory only (nothing written to the store)")
-    parser.add_argument("--camera", default=camera, metavar="auto|none|INDEX|PATH",
+    parser.add_argument("--camera", default=None, metavar="auto|none|INDEX|PATH",
                         help=f"camera for gestures: a device index, a video file, or none (default: {camera})")
 
 
@@ -105,14 +110,49 @@ def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.S
     if not pygame.font.get_init():
         pygame.font.init()
     library = load_content(Path(args.content))
+    profile = apply_station(args, library)
+    if profile is not None:
+        kwargs.setdefault("station", profile.id)
+        kwargs.setdefault("lesson_filter", list(profile.lessons))
+    if getattr(args, "idle_timeout", None) is not None:
+        kwargs.setdefault("idle_timeout", args.idle_timeout)
     ui = UI(size, args.lang, Path(args.content))
-    gestures = make_gestures(getattr(args, "camera", "none"), size, Path(args.data))
+    gestures = make_gestures(getattr(args, "camera", None) or "none", size, Path(args.data), profile)
     voice: dict[str, Any] = {}
     if getattr(args, "narration", False):
         voice = make_voice(args, library)
     if getattr(args, "records", False):
         kwargs.setdefault("recorder", make_recorder(args))
     return App(library, ui, surface=surface, gestures=gestures, data_dir=Path(args.data), **voice, **kwargs)
+
+
+def apply_station(args: argparse.Namespace, library: Library) -> Any:
+    """Fill the engine options the command line left unset from the station profile (with this
+    machine's local overrides), restrict the library to its lessons; the profile, or None."""
+    from kiosk import local_settings
+    from kiosk.content.station import load_stations, with_overrides
+
+    profile = None
+    if getattr(args, "station", None):
+        stations, errors = load_stations(Path(args.content), set(library.lessons))
+        for error in errors:
+            logging.getLogger("kiosk.content").warning("content: %s", error)
+        if args.station not in stations:
+            known = ", ".join(sorted(stations)) or "none"
+            raise SystemExit(f"--station {args.station}: no such station profile (stations: {known})")
+        profile, problem = with_overrides(stations[args.station], local_settings.load(Path(args.data)).get("station"))
+        if problem:
+            logging.getLogger("kiosk.station").warning(problem)
+        library.lessons = {lid: library.lessons[lid] for lid in profile.lessons}
+        args.lang = args.lang or profile.language
+    args.profile = profile
+    if hasattr(args, "camera_default"):
+        args.camera = args.camera or (profile.camera.source if profile else args.camera_default)
+        args.narration = args.narration if args.narration is not None else (profile.narration if profile else True)
+        if args.idle_timeout is None:
+            args.idle_timeout = profile.idle_timeout if profile else 60.0
+    args.lang = args.lang or "zh"
+    return profile
 
 
 def make_recorder(args: argparse.Namespace) -> Any:
@@ -133,9 +173,10 @@ def make_voice(args: argparse.Namespace, library: Library) -> dict[str, Any]:
     from kiosk import local_settings
 
     station = local_settings.load(Path(args.data))
-    sound = station.get("sound", {})
+    profile = getattr(args, "profile", None)
+    sound = {**(profile.sound.model_dump() if profile else {}), **station.get("sound", {})}
     effects = Effects(volume=float(sound.get("volume", 0.7)), muted=bool(sound.get("muted", False)))
     narrator = Narrator(Path(args.data), lang=args.lang, content_root=Path(args.content), effects=effects,
-                        personas=station.get("voices"))
+                        personas={**(profile.voices if profile else {}), **station.get("voices", {})})
     narrator.prefetch(lesson_items(library.lessons.values(), args.lang), load=False)
     return {"narrator": narrator, "effects": effects}

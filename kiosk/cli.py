@@ -6,9 +6,10 @@ import logging
 import sys
 from pathlib import Path
 
-from kiosk.commands import bench, content_cmds, narrate, records_cmds, run, screenshot, simulate, vision_cmds
+from kiosk.commands import (bench, content_cmds, narrate, pin, records_cmds, run, screenshot, simulate,
+                            vision_cmds)
 
-COMMANDS = [run, content_cmds, screenshot, simulate, vision_cmds, narrate, records_cmds, bench]
+COMMANDS = [run, content_cmds, screenshot, simulate, vision_cmds, narrate, records_cmds, pin, bench]
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -16,7 +17,8 @@ def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--content", default="content", metavar="DIR", help="lessons folder (default: content/)")
     common.add_argument("--data", default="var", metavar="DIR", help="store and caches (default: var/)")
-    common.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the kiosk (default: zh)")
+    common.add_argument("--lang", default=None, choices=["zh", "en"],
+                        help="language of the kiosk (default: the station's, else zh)")
     common.add_argument("-v", "--verbose", action="store_true", help="log more")
     return common
 
@@ -35,5 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] or ["run"])
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.lang is None and not getattr(args, "station", None):
+        args.lang = "zh"  # with --station the profile's language applies (kiosk.boot.apply_station)
     Path(args.data).mkdir(parents=True, exist_ok=True)
     return int(args.func(args) or 0)

@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.content.library import load_library
 from kiosk.content.loader import load_lesson
+from kiosk.registry import step_models
 
 from .conftest import ROOT
 
@@ -64,7 +65,7 @@ def test_good_lesson_loads_with_derived_and_explicit_ids(tmp_path: Path) -> None
       "18:5: unknown field 'explaination' (did you mean 'explanation'?); expected one of: "
       "id, title, voice, notes, type, question, options, answer, explanation, basis, persona, picture"]),
     (GOOD.replace("type: quiz", "type: quizz"),
-     ["12:11: unknown step type 'quizz' (did you mean 'quiz'?); expected one of: quiz, story"]),
+     ["12:11: unknown step type 'quizz' (did you mean 'quiz'?); expected one of: {types}"]),
     (GOOD.replace("minutes: 5", "minutes: five"),
      ["6:10: minutes: expected a valid integer, unable to parse string as an integer (got 'five')"]),
     (GOOD.replace("bands: [9-11]", "bands: [9-12]"),
@@ -91,7 +92,8 @@ def test_good_lesson_loads_with_derived_and_explicit_ids(tmp_path: Path) -> None
 def test_error_is_reported_at_its_place(tmp_path: Path, broken: str, expected: list[str]) -> None:
     lesson, errors = load_text(tmp_path, broken)
     assert lesson is None
-    assert errors == [e.replace("{root}", str(tmp_path)) for e in expected]
+    types = ", ".join(step_models())
+    assert errors == [e.replace("{root}", str(tmp_path)).replace("{types}", types) for e in expected]
 
 
 def test_python_tag_is_never_run(tmp_path: Path) -> None:

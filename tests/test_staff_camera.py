@@ -55,7 +55,7 @@ def test_a_passport_card_checks_in(pilot: Pilot) -> None:
 
 def test_a_passport_number_typed_on_the_keypad_checks_in(pilot: Pilot) -> None:
     pilot.tap("passport")
-    assert pilot.screen == {"screen": "passport", "typed": "", "idle_warning": False}
+    assert pilot.screen == {"screen": "keypad", "title": "输入护照上的8位号码", "typed": "", "idle_warning": False}
     for key in "1234567":
         pilot.tap(key)
     pilot.tap("del")

@@ -6,7 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-SCHEMA_PATH = Path("schema") / "lesson.schema.json"
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -16,7 +15,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p = sub.add_parser("lessons", parents=[common], help="list the lessons")
     p.add_argument("--json", action="store_true", help="one JSON list")
     p.set_defaults(func=lessons)
-    p = sub.add_parser("schema", parents=[common], help="write content/schema/lesson.schema.json")
+    p = sub.add_parser("schema", parents=[common], help="write content/schema/{lesson,station}.schema.json")
     p.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale")
     p.set_defaults(func=schema)
 
@@ -25,15 +24,23 @@ def validate(args: argparse.Namespace) -> int:
     from kiosk.content.library import load_library
     from kiosk.ui.fonts import missing_glyphs
 
+    from kiosk.content.station import load_stations, station_files
+
     root = Path(args.content)
     paths = [Path(p) for p in args.paths] or [root]
     library = load_library(root, paths, missing_glyphs=missing_glyphs)
-    for error in library.errors:
+    errors = list(library.errors)
+    files = library.files
+    if any(p.resolve() == root.resolve() for p in paths):  # the whole content folder: stations too
+        everything = library if paths == [root] else load_library(root, missing_glyphs=missing_glyphs)
+        _, station_errors = load_stations(root, set(everything.lessons))
+        errors += station_errors
+        files += len(station_files(root))
+    for error in errors:
         print(error)
-    warnings = len(library.errors) - library.error_count
-    print(f"{library.files} file(s), {len(library.lessons)} lesson(s) OK, "
-          f"{library.error_count} error(s), {warnings} warning(s)")
-    return 1 if library.error_count else 0
+    hard = sum(1 for e in errors if e.severity == "error")
+    print(f"{files} file(s), {len(library.lessons)} lesson(s) OK, {hard} error(s), {len(errors) - hard} warning(s)")
+    return 1 if hard else 0
 
 
 def lessons(args: argparse.Namespace) -> int:
@@ -56,17 +63,18 @@ def lessons(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    from kiosk.content.schema import json_schema_text
+    from kiosk.content.schema import schema_files
 
-    target = Path(args.content) / SCHEMA_PATH
-    text = json_schema_text()
-    if args.check:
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            print(f"{target} is stale: run 'python main.py schema' and commit it")
-            return 1
-        print(f"{target} is up to date")
-        return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
+    folder = Path(args.content) / "schema"
+    stale = 0
+    for name, text in schema_files().items():
+        target = folder / name
+        if args.check:
+            fresh = target.exists() and target.read_text(encoding="utf-8") == text
+            stale += not fresh
+            print(f"{target} is {'up to date' if fresh else 'stale: run python main.py schema and commit it'}")
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target}")
+    return 1 if stale else 0

@@ -9,7 +9,6 @@ from pathlib import Path
 from kiosk.boot import engine_options
 
 log = logging.getLogger("kiosk.run")
-QUIT_CHORD = "Ctrl+Shift+Q"  # staff only; the locked-down kiosk menu comes with station profiles
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -50,7 +49,7 @@ def run_window(args: argparse.Namespace) -> int:
         screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
     pygame.display.set_caption("少年法治体验馆")
     size = screen.get_size()
-    app = make_app(args, size, surface=screen, idle_timeout=args.idle_timeout, host_mode=args.host_mode)
+    app = make_app(args, size, surface=screen, host_mode=args.host_mode)
     translator = EventTranslator(size, host_mode=args.host_mode)
     if args.host_mode:
         start_presenting(app, args.lesson)
@@ -61,7 +60,8 @@ def run_window(args: argparse.Namespace) -> int:
     while True:
         intents = []
         for event in pygame.event.get():
-            if event.type == pygame.QUIT or _quit_chord(event):
+            # full screen is locked down: no way out for a child; staff quit from the PIN menu
+            if args.windowed and (event.type == pygame.QUIT or _quit_chord(event)):
                 app.shutdown()
                 pygame.quit()
                 return 0
@@ -69,6 +69,10 @@ def run_window(args: argparse.Namespace) -> int:
         dt = clock.tick(60) / 1000
         app.frame(min(dt, 0.1), intents)
         pygame.display.flip()
+        if app.quit_requested:  # from the staff menu
+            app.shutdown()
+            pygame.quit()
+            return 0
         frames += 1
         if frames == 1:
             log.info("first frame at %.6f (epoch s)", time.time())
@@ -101,7 +105,7 @@ def offscreen_demo(args: argparse.Namespace) -> int:
 
     print("No display found (DISPLAY and WAYLAND_DISPLAY are not set): playing one demo session "
           f"offscreen instead; screenshots go to {args.demo_out}/")
-    app = offscreen_app(args, (1920, 1080), idle_timeout=args.idle_timeout)
+    app = offscreen_app(args, (1920, 1080))
     import pygame
 
     from kiosk import sim

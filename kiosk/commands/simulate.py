@@ -20,7 +20,7 @@ def simulate(args: argparse.Namespace) -> int:
     from kiosk.boot import offscreen_app
     from kiosk.commands.screenshot import parse_size
 
-    app = offscreen_app(args, parse_size(args.size), idle_timeout=args.idle_timeout)
+    app = offscreen_app(args, parse_size(args.size))
     if not app.library.lessons:
         print(f"no playable lessons in {args.content}: run 'python main.py validate' to see why")
         return 1

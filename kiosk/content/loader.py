@@ -21,26 +21,32 @@ from .yaml_source import Positions, YamlProblem, decode, parse
 GlyphCheck = Callable[[str], set[str]]
 
 
-def load_lesson(path: Path, content_root: Path,
-                missing_glyphs: GlyphCheck | None = None) -> tuple[LessonBase | None, list[ContentError]]:
-    """The lesson (None when it has errors) and every problem found in it."""
+def read_document(path: Path, model: Any, expected: str) -> tuple[Any, list[ContentError], "_Placer | None"]:
+    """A YAML file validated against a model: (object or None, problems, placer for more checks)."""
     shown = display_path(path)
     try:
         data, positions = parse(decode(path.read_bytes()))
     except YamlProblem as problem:
-        return None, [ContentError(shown, problem.line, problem.col, problem.message)]
+        return None, [ContentError(shown, problem.line, problem.col, problem.message)], None
     except OSError as exc:
-        return None, [ContentError(shown, 1, 1, f"cannot read file: {exc.strerror}")]
-    place = _Placer(shown, data, positions)
+        return None, [ContentError(shown, 1, 1, f"cannot read file: {exc.strerror}")], None
+    place = _Placer(shown, data, positions, model)
     if not isinstance(data, dict):
-        return None, [place.at((), "expected a lesson: a mapping with id, title, bands, zone, steps")]
-    errors: list[ContentError] = []
-    lesson = None
+        return None, [place.at((), f"expected {expected}")], None
     try:
-        lesson = lesson_model().model_validate(data)
+        return model.model_validate(data), [], place
     except ValidationError as exc:
-        errors += [place.pydantic(err) for err in exc.errors()]
-    errors += _step_checks(data.get("steps"), place, content_root)
+        return None, [place.pydantic(err) for err in exc.errors()], place
+
+
+def load_lesson(path: Path, content_root: Path,
+                missing_glyphs: GlyphCheck | None = None) -> tuple[LessonBase | None, list[ContentError]]:
+    """The lesson (None when it has errors) and every problem found in it."""
+    lesson, errors, place = read_document(path, lesson_model(),
+                                          "a lesson: a mapping with id, title, bands, zone, steps")
+    if place is None:
+        return None, errors
+    errors += _step_checks(place.data.get("steps"), place, content_root)
     if lesson is not None and missing_glyphs:
         errors += _glyph_checks(lesson, place, missing_glyphs)
     hard = [e for e in errors if e.severity == "error"]
@@ -100,8 +106,8 @@ def _glyph_checks(lesson: LessonBase, place: "_Placer", missing_glyphs: GlyphChe
 class _Placer:
     """Turns a location inside the data into file:line:col and readable messages."""
 
-    def __init__(self, path: str, data: Any, positions: Positions):
-        self.path, self.data, self.positions = path, data, positions
+    def __init__(self, path: str, data: Any, positions: Positions, model: Any):
+        self.path, self.data, self.positions, self.model = path, data, positions, model
 
     def at(self, loc: Loc, message: str, *, key: bool = False) -> ContentError:
         line, col = self.positions.of(loc, key=key)
@@ -112,7 +118,8 @@ class _Placer:
         kind, ctx = err["type"], err.get("ctx") or {}
         where = _describe(loc)
         if kind == "missing":
-            return self.at(loc[:-1], f"{_describe(loc[:-1]) or 'lesson'}: missing required field '{loc[-1]}'")
+            what = _describe(loc[:-1]) or self.model.__name__.lower().replace("profile", "")
+            return self.at(loc[:-1], f"{what}: missing required field '{loc[-1]}'")
         if kind == "extra_forbidden":
             allowed = self._allowed_fields(loc[:-1])
             guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
@@ -154,7 +161,7 @@ class _Placer:
             step = _value_at(self.data, loc)
             model = step_models().get(step.get("type")) if isinstance(step, dict) else None
             return list(model.model_fields) if model else []
-        model = _model_at(lesson_model(), loc)
+        model = _model_at(self.model, loc)
         return list(model.model_fields) if model else []
 
 

@@ -25,10 +25,19 @@ def lesson_model() -> type[LessonBase]:
         steps=(list[step], Field(min_length=1, description="What the child meets, in order")))
 
 
-def json_schema() -> dict[str, Any]:
-    schema = lesson_model().model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+def json_schema(model: Any = None, name: str = "lesson") -> dict[str, Any]:
+    schema = (model or lesson_model()).model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": SCHEMA_ID.replace("lesson.schema", f"{name}.schema"), **schema}
 
 
-def json_schema_text() -> str:
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def json_schema_text(model: Any = None, name: str = "lesson") -> str:
+    return json.dumps(json_schema(model, name), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def schema_files() -> dict[str, str]:
+    """File name under content/schema/ -> its text: one schema per kind of content file."""
+    from .station import StationProfile
+
+    return {"lesson.schema.json": json_schema_text(),
+            "station.schema.json": json_schema_text(StationProfile, "station")}

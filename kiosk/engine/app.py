@@ -7,7 +7,9 @@ gets. Nothing in a frame waits: it reads state, updates and draws.
 from __future__ import annotations
 
 import logging
+import shutil
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -25,6 +27,8 @@ from kiosk.screens.results import ResultsScreen
 from kiosk.input.intents import Kind
 from kiosk.screens.camera_overlay import CameraOverlay
 
+from kiosk.staff_pin import PIN_DIGITS, PinGate
+
 from .access import Access
 from .context import UI, Narrator, SilentNarrator
 from .gestures import Gestures
@@ -33,6 +37,7 @@ from .session import MemoryRecorder, Recorder, Sessions
 
 log = logging.getLogger(__name__)
 TRANSITION_S = 0.22
+PASSPORT_DIGITS = 8  # kiosk.records.store.CODE_DIGITS
 NOTICE_S = 4.0
 
 
@@ -41,7 +46,7 @@ class App:
                  idle_timeout: float = 60.0, recorder: Recorder | None = None,
                  narrator: Narrator | None = None, station: str = "demo", gestures: Gestures | None = None,
                  data_dir: Path = Path("var"), effects: Any = None, host_mode: bool = False,
-                 presenter_out: Any = print):
+                 presenter_out: Any = print, lesson_filter: list[str] | None = None):
         self.library = library
         self.ui = ui
         self.surface = surface or pygame.Surface((ui.layout.width, ui.layout.height))
@@ -55,6 +60,11 @@ class App:
         self.narrator = narrator or SilentNarrator()
         self.effects = effects  # kiosk.voice.effects.Effects, or None for silence
         self.data_dir = data_dir
+        self.lesson_filter = lesson_filter  # the station profile's lessons, kept on reload
+        self.pin_gate = PinGate(data_dir)
+        self.quit_requested = False
+        self.frame_ms: deque[float] = deque(maxlen=600)
+        self.frame_dt: deque[float] = deque(maxlen=600)
         self.gestures = gestures
         self.camera_overlay = CameraOverlay(ui) if gestures else None
         self.now = 0.0
@@ -80,7 +90,10 @@ class App:
             self._handle(intent)
         self._update(dt)
         self._draw()
-        return (time.perf_counter() - started) * 1000
+        ms = (time.perf_counter() - started) * 1000
+        self.frame_ms.append(ms)
+        self.frame_dt.append(dt)
+        return ms
 
     @property
     def camera_on(self) -> bool:
@@ -211,10 +224,10 @@ class App:
         self.notice = (self.ui.t("passport_ok"), self.now)
 
     def open_passport(self) -> None:
-        from kiosk.screens.passport import PassportScreen
+        from kiosk.screens.keypad import KeypadScreen
 
         self.transition()
-        self.stack.append(PassportScreen(self))
+        self.stack.append(KeypadScreen(self, self.ui.t("passport_title"), PASSPORT_DIGITS, self.check_in))
 
     def open_access(self) -> None:
         from kiosk.screens.access import AccessScreen
@@ -223,12 +236,87 @@ class App:
         self.stack.append(AccessScreen(self))
 
     def open_staff(self, name: str) -> None:
-        """Staff screens (camera calibration); the PIN-guarded staff menu comes with station profiles."""
-        if name == "calibrate" and self.gestures is not None:
+        """Staff screens: the menu behind the PIN, and camera calibration (from the menu or its key chord)."""
+        if name == "menu":
+            self._ask_pin()
+        elif name == "calibrate" and self.gestures is not None:
             from kiosk.screens.calibrate import CalibrateScreen
 
             self.transition()
             self.stack.append(CalibrateScreen(self, self.gestures, self.data_dir))
+
+    def _ask_pin(self) -> None:
+        from kiosk.screens.keypad import KeypadScreen
+
+        if not self.pin_gate.configured:
+            self.notice = (self.ui.t("staff_pin_unset"), self.now)
+        elif self.pin_gate.locked():
+            self.notice = (self.ui.t("staff_pin_locked"), self.now)
+        else:
+            self.transition()
+            self.stack.append(KeypadScreen(self, self.ui.t("staff_pin_title"), PIN_DIGITS, self._pin_entered,
+                                           secret=True))
+
+    def _pin_entered(self, pin: str, source: str) -> None:
+        from kiosk.screens.staff import StaffScreen
+
+        if self.pin_gate.check(pin):
+            log.info("staff menu opened")
+            self.transition()
+            self.stack.append(StaffScreen(self))
+        else:
+            log.warning("wrong staff PIN")
+            self.notice = (self.ui.t("staff_pin_locked" if self.pin_gate.locked() else "staff_pin_wrong"), self.now)
+
+    @property
+    def volume(self) -> float:
+        return float(getattr(self.effects, "volume", 0.7))
+
+    @property
+    def muted(self) -> bool:
+        return bool(getattr(self.effects, "muted", False))
+
+    def set_volume(self, volume: float) -> None:
+        volume = round(min(1.0, max(0.0, volume)), 2)
+        for part in (self.effects, self.narrator):
+            if part is not None and hasattr(part, "volume"):
+                part.volume = volume
+
+    def set_muted(self, muted: bool) -> None:
+        for part in (self.effects, self.narrator):
+            if part is not None and hasattr(part, "muted"):
+                part.muted = muted
+
+    def set_language(self, lang: str) -> None:
+        self.ui.set_language(lang)
+        self.stack[0] = AttractScreen(self)
+
+    def reload_content(self) -> tuple[int, int]:
+        """Load the lessons again (a broken file is skipped and reported); (lessons, problems)."""
+        from kiosk.boot import load_content
+
+        library = load_content(self.ui.content_root)
+        if self.lesson_filter is not None:
+            library.lessons = {k: library.lessons[k] for k in self.lesson_filter if k in library.lessons}
+        self.library = library
+        self.broken.clear()
+        self.stack[0] = AttractScreen(self)
+        return len(library.lessons), len(library.errors)
+
+    def diagnostics(self) -> list[str]:
+        """One line each: camera, speech, store, disk, frame rate (for the staff menu)."""
+        t = self.ui.t
+        view = self.gestures.view if self.gestures is not None else None
+        lines = [t("diag_camera", status=view.status if view else t("word_off"), fps=view.fps if view else 0)]
+        speech = getattr(self.narrator, "available", None)
+        lines.append(t("diag_speech", state=t("word_off") if not speech else t("word_ok")))
+        stats = getattr(getattr(self.recorder, "recorders", [self.recorder])[0], "stats", None)
+        if stats is not None:
+            lines.append(t("diag_store", written=stats.written, queued=stats.queued, dropped=stats.dropped))
+        lines.append(t("diag_disk", free=shutil.disk_usage(self.data_dir if self.data_dir.exists() else ".").free / 1e9))
+        dt = sum(self.frame_dt) / len(self.frame_dt) if self.frame_dt else 0.0
+        lines.append(t("diag_frames", fps=1 / dt if dt else 0.0, worst=max(self.frame_ms, default=0.0)))
+        return lines
 
     def close_overlay(self) -> None:
         """Back from a screen pushed on top (accessibility) to the one beneath."""

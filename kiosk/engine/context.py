@@ -31,6 +31,10 @@ class UI:
         self.content_root = content_root or Path("content")
         self._images: dict[tuple[str, int, int], pygame.Surface | None] = {}
 
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.t = Strings(lang)
+
     def text(self, value: dict[str, str] | None) -> str:
         """A lesson text in the kiosk's language."""
         return tr(value, self.lang)

@@ -18,7 +18,7 @@ KEYS = {
     **{getattr(pygame, f"K_{n}"): (Kind.CHOOSE, n) for n in range(1, 5)},
     **{getattr(pygame, f"K_KP{n}"): (Kind.CHOOSE, n) for n in range(1, 5)},
 }
-STAFF_CHORDS = {pygame.K_c: "calibrate"}  # Ctrl+Shift+key; a PIN-guarded staff menu comes later
+STAFF_CHORDS = {pygame.K_s: "menu", pygame.K_c: "calibrate"}  # Ctrl+Shift+key
 HOST_KEYS = {  # a presenter's clicker sends PageDown/PageUp (or arrows); B blacks the screen, P polls the room
     pygame.K_PAGEDOWN: "next", pygame.K_RIGHT: "next", pygame.K_PAGEUP: "prev", pygame.K_LEFT: "prev",
     pygame.K_b: "black", pygame.K_PERIOD: "black", pygame.K_p: "poll",

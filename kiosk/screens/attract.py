@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kiosk.engine.app import App
 
 FEATURE_SECONDS = 5.0
+STAFF_HOLD_S = 3.0
 START_KINDS = (Kind.SELECT, Kind.NEXT, Kind.CHOOSE, Kind.SWIPE)
 
 
@@ -27,6 +28,7 @@ class AttractScreen(Screen):
         lessons = list(app.library.lessons.values())
         self.featured = [lesson for lesson in lessons if lesson.featured] or lessons
         self.someone_here = False  # the camera saw a child arrive: invite them to raise a hand
+        self._title_pressed_at: float | None = None  # staff: a long press on the hall's name
         self.cards = ButtonGroup()
         self.start = ButtonGroup([Button("start", "", self._prompt_rect(0), style="primary")])
         access = self._access_rect()
@@ -75,6 +77,8 @@ class AttractScreen(Screen):
         if intent.kind is Kind.RAISE:
             self.app.start_session(source=intent.source)
             return
+        if self._staff_press(intent):
+            return
         corner = self.access.handle(intent)
         if corner is not None:
             (self.app.open_access if corner.id == "access" else self.app.open_passport)()
@@ -85,6 +89,26 @@ class AttractScreen(Screen):
             self.app.start_session(lesson_id=chosen.id, source=intent.source)
         elif intent.kind in START_KINDS:
             self.app.start_session(source=intent.source)
+
+    def _staff_press(self, intent: Intent) -> bool:
+        """Holding a finger on the hall's name for 3 s opens the staff PIN pad: hidden from children,
+        reachable on a touch-only kiosk with no keyboard."""
+        x, y, w, h = self._title_rect()
+        inside = intent.pos is not None and x <= intent.pos[0] < x + w and y <= intent.pos[1] < y + h
+        if intent.kind is Kind.PRESS:
+            self._title_pressed_at = self.time if inside else None
+            return False
+        if intent.kind is Kind.SELECT and inside and self._title_pressed_at is not None:
+            held = self.time - self._title_pressed_at
+            self._title_pressed_at = None
+            if held >= STAFF_HOLD_S:
+                self.app.open_staff("menu")
+                return True
+        return False
+
+    def _title_rect(self) -> tuple[int, int, int, int]:
+        lay = self.ui.layout
+        return lay.rect(0.25, 0.05 if not lay.portrait else 0.12, 0.5, 0.14)
 
     def update(self, dt: float) -> None:
         before = int(self.time / FEATURE_SECONDS)
@@ -101,7 +125,7 @@ class AttractScreen(Screen):
             cy = (0.25 + 0.5 * ((i * 37) % 10) / 10 + 0.03 * math.cos(phase * 1.3)) * lay.height
             pygame.draw.circle(surface, (48, 104, 182), (int(cx), int(cy)), lay.px(60 + 25 * (i % 3)))
         top = 0.05 if not lay.portrait else 0.12
-        ui.fonts.draw(surface, ui.t("hall_name"), lay.rect(0.05, top, 0.90, 0.14), "hero", theme.on_dark,
+        ui.fonts.draw(surface, ui.t("hall_name"), (lay.rect(0.05, top, 0.90, 0.14)), "hero", theme.on_dark,
                       align="center", valign="middle", max_lines=2)
         bob = lay.px(8 * math.sin(self.time * 1.6))
         size = lay.px(220)

@@ -1,7 +1,8 @@
-"""Typing a study-tour passport number: a big keypad for children who cannot show the QR card."""
+"""A big number keypad: a study-tour passport number (for children who cannot show the QR card)
+and the staff PIN."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import pygame
 
@@ -13,14 +14,15 @@ from kiosk.ui.widgets import Button, ButtonGroup
 if TYPE_CHECKING:
     from kiosk.engine.app import App
 
-DIGITS = 8  # the card code's length (kiosk.records.store.CODE_DIGITS)
 KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "back"]
 
 
-class PassportScreen(Screen):
-    def __init__(self, app: "App"):
+class KeypadScreen(Screen):
+    """Collects `digits` digits, then closes itself and calls done(typed, input source)."""
+
+    def __init__(self, app: "App", title: str, digits: int, done: Callable[[str, str], None], secret: bool = False):
         super().__init__(app.ui)
-        self.app = app
+        self.app, self.title, self.digits, self.done, self.secret = app, title, digits, done, secret
         self.typed = ""
         lay, t = self.ui.layout, self.ui.t
         size = max(lay.target_min, min(lay.px(150), (lay.height * 6 // 10) // 4 - lay.px(16)))
@@ -45,20 +47,21 @@ class PassportScreen(Screen):
             self.app.close_overlay()
         elif chosen.id == "del":
             self.typed = self.typed[:-1]
-        elif len(self.typed) < DIGITS:
+        elif len(self.typed) < self.digits:
             self.typed += chosen.id
-            if len(self.typed) == DIGITS:
+            if len(self.typed) == self.digits:
                 self.app.close_overlay()
-                self.app.check_in(self.typed, intent.source)
+                self.done(self.typed, intent.source)
 
     def draw(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
         surface.fill(theme.background)
-        ui.fonts.draw(surface, ui.t("passport_title"), lay.title_area, "title", theme.ink, valign="middle",
+        ui.fonts.draw(surface, self.title, lay.title_area, "title", theme.ink, valign="middle",
                       max_lines=1)
         box = lay.rect(0.2 if not lay.portrait else 0.08, 0.16, 0.6 if not lay.portrait else 0.84, 0.11)
         draw.card(surface, box, theme.card, lay.px(20))
-        shown = " ".join(self.typed[i] if i < len(self.typed) else "_" for i in range(DIGITS))
+        shown = " ".join(("•" if self.secret else self.typed[i]) if i < len(self.typed) else "_"
+                         for i in range(self.digits))
         ui.fonts.draw(surface, shown, box, "title", theme.court_blue_dark, align="center", valign="middle",
                       max_lines=1)
         self.group.draw(surface, ui.fonts, theme)
@@ -67,4 +70,4 @@ class PassportScreen(Screen):
         return [self.group]
 
     def describe(self) -> dict[str, Any]:
-        return {"screen": "passport", "typed": self.typed}
+        return {"screen": "keypad", "title": self.title, "typed": "" if self.secret else self.typed}

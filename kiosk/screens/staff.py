@@ -1,0 +1,91 @@
+"""The staff menu (behind the PIN): camera calibration, volume, language, diagnostics,
+reload lessons, quit. For hall staff running the stations all day without an engineer."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from kiosk.engine.scene import Screen
+from kiosk.input.intents import Intent, Kind
+from kiosk.ui import draw
+from kiosk.ui.widgets import Button, ButtonGroup
+
+if TYPE_CHECKING:
+    from kiosk.engine.app import App
+
+ACTIONS = ("calibrate", "volume_down", "volume_up", "mute", "language", "reload", "quit", "back")
+
+
+class StaffScreen(Screen):
+    def __init__(self, app: "App"):
+        super().__init__(app.ui)
+        self.app = app
+        self.message = ""
+        self.group = ButtonGroup()
+        self._build()
+
+    def _build(self) -> None:
+        lay, t = self.ui.layout, self.ui.t
+        cols = 2
+        x, y = int(lay.width * 0.04), int(lay.height * 0.16)
+        w = int(lay.width * (0.44 if not lay.portrait else 0.92))
+        gap = lay.px(16)
+        bw, bh = (w - gap) // cols, lay.target_min
+        actions = [a for a in ACTIONS if a != "calibrate" or self.app.gestures is not None]
+        labels = {"back": t("back")}
+        self.group.set([Button(a, labels.get(a) or t(f"staff_{a}"),
+                               (x + (i % cols) * (bw + gap), y + (i // cols) * (bh + gap), bw, bh), role="body",
+                               style="primary" if a == "back" else "card",
+                               mark="chosen" if a == "mute" and self.app.muted else None)
+                        for i, a in enumerate(actions)], columns=cols)
+
+    def on_intent(self, intent: Intent) -> None:
+        if intent.kind is Kind.BACK:
+            self.app.close_overlay()
+            return
+        chosen = self.group.handle(intent)
+        if chosen is None:
+            return
+        action = chosen.id
+        if action == "back":
+            self.app.close_overlay()
+        elif action == "calibrate":
+            self.app.open_staff("calibrate")
+        elif action in ("volume_down", "volume_up"):
+            self.app.set_volume(self.app.volume + (0.1 if action == "volume_up" else -0.1))
+        elif action == "mute":
+            self.app.set_muted(not self.app.muted)
+        elif action == "language":
+            self.app.set_language("en" if self.ui.lang == "zh" else "zh")
+        elif action == "reload":
+            lessons, problems = self.app.reload_content()
+            self.message = self.ui.t("staff_reloaded", n=lessons, errors=problems)
+        elif action == "quit":
+            self.app.quit_requested = True
+        self._build()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
+        surface.fill(theme.background)
+        ui.fonts.draw(surface, ui.t("staff_title"), lay.title_area, "title", theme.ink, valign="middle", max_lines=1)
+        self.group.draw(surface, ui.fonts, theme)
+        if lay.portrait:
+            panel = lay.rect(0.04, 0.62, 0.92, 0.26)
+        else:
+            panel = lay.rect(0.52, 0.16, 0.44, 0.70)
+        draw.card(surface, panel, theme.card, lay.px(24))
+        x, y, w, h = panel
+        pad = lay.px(24)
+        lines = [*self.app.diagnostics(), *([self.message] if self.message else [])]
+        line_h = (h - 2 * pad) // max(6, len(lines))
+        for i, line in enumerate(lines):
+            ui.fonts.draw(surface, line, (x + pad, y + pad + i * line_h, w - 2 * pad, line_h), "small", theme.ink,
+                          valign="middle", max_lines=1)
+
+    def groups(self) -> list[ButtonGroup]:
+        return [self.group]
+
+    def describe(self) -> dict[str, Any]:
+        return {"screen": "staff", "buttons": [b.id for b in self.group.buttons], "diagnostics": self.app.diagnostics(),
+                "message": self.message}
