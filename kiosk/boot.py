@@ -93,6 +93,8 @@ def engine_options(parser: argparse.ArgumentParser, camera: str) -> None:
                         help="seconds without input before the kiosk resets (default 60)")
     parser.add_argument("--no-narration", dest="narration", action="store_false", default=None,
                         help="no speech and no sound effects (captions need narration on)")
+    parser.add_argument("--content-updates", metavar="DIR",
+                        help="the hall's shared content folder: validated updates replace the lessons")
     parser.add_argument("--no-records", dest="records", action="store_false",
                         help="keep sessions in memory only (nothing written to the store)")
     parser.add_argument("--camera", default=None, metavar="auto|none|INDEX|PATH",
@@ -109,6 +111,14 @@ def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.S
 
     if not pygame.font.get_init():
         pygame.font.init()
+    if getattr(args, "content_updates", None):
+        from kiosk.content_sync import ContentSync
+
+        sync = ContentSync(Path(args.content_updates), Path(args.data) / "content-live", Path(args.content))
+        sync.check()  # a valid update waiting at start-up is played at once
+        sync.ready.clear()
+        kwargs.setdefault("content_sync", sync.start())
+        args.content = str(sync.live)
     library = load_content(Path(args.content))
     profile = apply_station(args, library)
     if profile is not None:

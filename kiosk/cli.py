@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
 from kiosk.commands import (bench, content_cmds, narrate, pin, records_cmds, run, screenshot, simulate,
-                            vision_cmds)
+                            supervise_cmd, vision_cmds)
 
-COMMANDS = [run, content_cmds, screenshot, simulate, vision_cmds, narrate, records_cmds, pin, bench]
+LONG_RUNNING = ("run", "serve", "supervise")  # these keep a rotating log file in <data>/logs
+COMMANDS = [run, content_cmds, screenshot, simulate, vision_cmds, narrate, records_cmds, pin, supervise_cmd, bench]
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -35,8 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] or ["run"])
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from kiosk import logs
+
+    logs.setup(Path(args.data), args.verbose, to_file=args.command in LONG_RUNNING)
     if args.lang is None and not getattr(args, "station", None):
         args.lang = "zh"  # with --station the profile's language applies (kiosk.boot.apply_station)
     Path(args.data).mkdir(parents=True, exist_ok=True)

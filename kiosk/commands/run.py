@@ -22,6 +22,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--lesson", metavar="ID", help="with --host-mode: the lesson to present (default: the first "
                                                   "classroom-zone lesson)")
     p.add_argument("--frames", type=int, default=0, help="stop after N frames (benchmarks, smoke tests)")
+    p.add_argument("--headless", action="store_true",
+                   help="the real loop on SDL's dummy display (supervisor tests, soak); no window")
     p.add_argument("--demo-out", default="out/demo", metavar="DIR",
                    help="where the offscreen demo writes its screenshots when there is no display")
     p.set_defaults(func=run)
@@ -30,7 +32,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 def run(args: argparse.Namespace) -> int:
     from kiosk.boot import has_display
 
-    if not has_display() and not args.frames:  # --frames: a benchmark on SDL's dummy driver
+    if args.headless:
+        from kiosk.boot import headless
+
+        headless()
+    elif not has_display() and not args.frames:  # --frames: a benchmark on SDL's dummy driver
         return offscreen_demo(args)
     return run_window(args)
 
@@ -40,10 +46,11 @@ def run_window(args: argparse.Namespace) -> int:
 
     from kiosk.boot import make_app
     from kiosk.commands.screenshot import parse_size
+    from kiosk.heartbeat import Heartbeat
     from kiosk.input.pygame_events import EventTranslator
 
     pygame.display.init()
-    if args.windowed:
+    if args.windowed or args.headless:
         screen = pygame.display.set_mode(parse_size(args.size))
     else:
         screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
@@ -57,6 +64,7 @@ def run_window(args: argparse.Namespace) -> int:
         app.open_staff("calibrate")
     clock = pygame.time.Clock()
     frames = 0
+    beat = Heartbeat(Path(args.data) / "heartbeat").start()
     while True:
         intents = []
         for event in pygame.event.get():
@@ -69,7 +77,9 @@ def run_window(args: argparse.Namespace) -> int:
         dt = clock.tick(60) / 1000
         app.frame(min(dt, 0.1), intents)
         pygame.display.flip()
+        beat.beat()
         if app.quit_requested:  # from the staff menu
+            beat.stop()
             app.shutdown()
             pygame.quit()
             return 0

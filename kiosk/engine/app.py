@@ -46,7 +46,7 @@ class App:
                  idle_timeout: float = 60.0, recorder: Recorder | None = None,
                  narrator: Narrator | None = None, station: str = "demo", gestures: Gestures | None = None,
                  data_dir: Path = Path("var"), effects: Any = None, host_mode: bool = False,
-                 presenter_out: Any = print, lesson_filter: list[str] | None = None):
+                 presenter_out: Any = print, lesson_filter: list[str] | None = None, content_sync: Any = None):
         self.library = library
         self.ui = ui
         self.surface = surface or pygame.Surface((ui.layout.width, ui.layout.height))
@@ -61,6 +61,7 @@ class App:
         self.effects = effects  # kiosk.voice.effects.Effects, or None for silence
         self.data_dir = data_dir
         self.lesson_filter = lesson_filter  # the station profile's lessons, kept on reload
+        self.content_sync = content_sync    # kiosk.content_sync.ContentSync: new lessons from the hall
         self.pin_gate = PinGate(data_dir)
         self.quit_requested = False
         self.frame_ms: deque[float] = deque(maxlen=600)
@@ -84,6 +85,7 @@ class App:
     def frame(self, dt: float, intents: Iterable[Intent] = ()) -> float:
         """Handle intents, advance time by dt, draw. Returns the frame's work time in ms."""
         started = time.perf_counter()
+        dt = min(max(dt, 0.0), 3600.0)  # a clock that jumps back never runs time backwards
         if self.gestures is not None:
             intents = [*intents, *self.gestures.intents(self.now, self.targets)]
         for intent in intents:
@@ -138,6 +140,9 @@ class App:
 
     def _update(self, dt: float) -> None:
         self.now += dt
+        if self.content_sync is not None and self.content_sync.ready.is_set() and len(self.stack) == 1:
+            self.content_sync.ready.clear()  # between children only: never under a child's fingers
+            self.reload_content()
         self._guarded(self.top.update, dt)
         if len(self.stack) > 1 or self.sessions.current:
             idle = self.now - self.last_input
@@ -413,6 +418,8 @@ class App:
         """Stop the threads the app owns (camera), so the process exits cleanly."""
         if self.gestures is not None:
             self.gestures.camera.stop()
+        if self.content_sync is not None:
+            self.content_sync.stop()
         for part in (self.narrator, self.recorder):  # the recorder flushes what is queued
             close = getattr(part, "close", None)
             if close is not None:

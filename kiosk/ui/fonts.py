@@ -2,6 +2,7 @@
 every rendered line and every layout is cached; a steady screen renders no text at all."""
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +12,7 @@ import pygame
 from .textlayout import FittedText, fit_text
 from .theme import TEXT_ROLES, Color, Layout
 
+log = logging.getLogger(__name__)
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 FONT_FILES = {False: "NotoSansSC-Regular.otf", True: "NotoSansSC-Bold.otf"}
 Rect = tuple[int, int, int, int]
@@ -26,11 +28,20 @@ class Fonts:
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._lines: OrderedDict[tuple[str, int, bool, Color], pygame.Surface] = OrderedDict()
         self._fits: dict[tuple[str, str, int, int, int | None], FittedText] = {}
+        self.font_problem: str | None = None
 
     def font(self, size: int, bold: bool = False) -> pygame.font.Font:
         key = (size, bold)
         if key not in self._fonts:
-            self._fonts[key] = pygame.font.Font(str(self.font_dir / FONT_FILES[bold]), size)
+            try:
+                self._fonts[key] = pygame.font.Font(str(self.font_dir / FONT_FILES[bold]), size)
+            except (OSError, FileNotFoundError, pygame.error) as exc:
+                # a missing or broken font file must not stop the kiosk: draw with pygame's own
+                # font (Chinese then shows as boxes) and say so once, loudly, for staff
+                if not self.font_problem:
+                    log.error("font %s unusable (%s): falling back to the default font", FONT_FILES[bold], exc)
+                self.font_problem = str(exc)
+                self._fonts[key] = pygame.font.Font(None, size)
         return self._fonts[key]
 
     def role_sizes(self, role: str) -> tuple[int, int, bool]:

@@ -1,0 +1,54 @@
+"""Keeps the kiosk running without an engineer: starts it, restarts it within a second when it
+exits or crashes, and kills and restarts it when its heartbeat goes stale (a hang).
+
+On Linux halls the systemd unit in deploy/ does the same job (Restart=always); this supervisor is
+for machines without systemd (Windows: see deploy/WINDOWS.md) and for measuring restart times.
+"""
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import heartbeat
+
+log = logging.getLogger("kiosk.supervisor")
+RESTART_DELAY_S = 0.5
+STALE_S = 10.0     # no frame for this long: hung
+GRACE_S = 20.0     # a fresh start may take this long before its first beat
+
+
+def supervise(kiosk_args: list[str], data_dir: Path, max_restarts: int | None = None) -> int:
+    """Run `python main.py <kiosk_args>` forever (or until max_restarts), restarting on exit or hang."""
+    beat = Path(data_dir) / "heartbeat"
+    restarts = 0
+    while True:
+        started = time.time()
+        child = subprocess.Popen([sys.executable, str(Path(__file__).resolve().parents[1] / "main.py"), *kiosk_args])
+        log.info("kiosk started (pid %d)", child.pid)
+        code = _watch(child, beat, started)
+        if code == 0:
+            log.info("kiosk quit normally (from the staff menu); not restarting")
+            return 0
+        restarts += 1
+        log.warning("kiosk exited with %s; restart %d in %.1f s", code, restarts, RESTART_DELAY_S)
+        if max_restarts is not None and restarts > max_restarts:
+            return 1
+        time.sleep(RESTART_DELAY_S)
+
+
+def _watch(child: subprocess.Popen, beat: Path, started: float) -> int | None:
+    while True:
+        code = child.poll()
+        if code is not None:
+            return code
+        last = heartbeat.read(beat)
+        fresh = last is not None and last[1] == child.pid
+        if (fresh and time.time() - last[0] > STALE_S) or (not fresh and time.time() - started > GRACE_S):
+            log.error("kiosk (pid %d) stopped beating; killing it", child.pid)
+            child.kill()
+            child.wait()
+            return -9
+        time.sleep(0.2)

@@ -1,0 +1,44 @@
+"""Never down for long: killed with SIGKILL, the kiosk is back on its attract screen by itself."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kiosk import heartbeat
+
+from .conftest import FIXTURES, ROOT
+
+
+def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_kill_9_brings_the_kiosk_back(tmp_path: Path) -> None:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    env.pop("DISPLAY", None)
+    supervisor = subprocess.Popen(
+        [sys.executable, "main.py", "supervise", "--data", str(tmp_path), "--max-restarts", "3", "--",
+         "run", "--headless", "--camera", "none", "--no-narration", "--content", str(FIXTURES)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    beat = tmp_path / "heartbeat"
+    try:
+        assert wait_for(lambda: heartbeat.read(beat) is not None)
+        first_pid = heartbeat.read(beat)[1]
+        os.kill(first_pid, signal.SIGKILL)
+        assert wait_for(lambda: (b := heartbeat.read(beat)) is not None and b[1] != first_pid
+                        and time.time() - b[0] < 3)
+        assert supervisor.poll() is None  # the supervisor itself keeps going
+        log = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
+        assert "exited with -9" in log
+    finally:
+        os.killpg(supervisor.pid, signal.SIGKILL)
+        supervisor.wait()
