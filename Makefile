@@ -14,7 +14,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@tools/system-packages.sh test
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(PY) -m pytest
+	KIOSK_TEST_POSTGRES_URL=$${KIOSK_TEST_POSTGRES_URL:-$$(tools/postgres-for-tests.sh)} \
+	  SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) main.py bench
@@ -30,7 +31,7 @@ $(STAMP): pyproject.toml
 	@tools/system-packages.sh venv
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,postgres]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
