@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
@@ -25,6 +25,7 @@ class Summary:
     worst_frame_ms: float = 0.0
     p99_frame_ms: float = 0.0
     end_reasons: Counter = field(default_factory=Counter)
+    events: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -40,12 +41,14 @@ class Summary:
 class ChildBot:
     """One child: walks up, picks an age and a lesson, answers (mostly right), sometimes wanders off."""
 
-    def __init__(self, pilot: Pilot, rng: random.Random, skill: float = 0.7, walk_away: float = 0.15):
-        self.pilot, self.rng, self.skill, self.walk_away = pilot, rng, skill, walk_away
+    def __init__(self, pilot: Pilot, rng: random.Random, skill: float = 0.7, walk_away: float = 0.15,
+                 fast: bool = False):
+        self.pilot, self.rng, self.skill, self.walk_away, self.fast = pilot, rng, skill, walk_away, fast
 
     def think(self) -> None:
-        """A child takes 0.5-3 s per action; a few frames over that time are enough to draw."""
-        self.pilot.wait(self.rng.uniform(0.5, 3.0), frames=self.rng.randint(2, 6))
+        """A child takes 0.5-3 s per action; a few frames over that time are enough to draw
+        (one in a fast soak, where the clock is what matters)."""
+        self.pilot.wait(self.rng.uniform(0.5, 3.0), frames=1 if self.fast else self.rng.randint(2, 6))
 
     def act(self, target: str) -> None:
         if target == BACK:
@@ -59,7 +62,7 @@ class ChildBot:
         if source == "key" and screen.get("chosen") is None and target in options:
             self.pilot.key(Kind.CHOOSE, options.index(target) + 1)
         else:
-            self.pilot.tap(target, "mouse" if source == "key" else source)
+            self.pilot.tap(target, "mouse" if source == "key" else source, quick=self.fast)
 
     def play_session(self, on_screen: Callable[[str], None] | None = None) -> None:
         app = self.pilot.app
@@ -70,7 +73,7 @@ class ChildBot:
             if self.pilot.screen["screen"] == "attract" and len(app.sessions.finished) > started:
                 return
             if leaves_at is not None and action >= leaves_at:
-                self.pilot.wait(app.idle_timeout + 1, frames=30)
+                self.pilot.wait(app.idle_timeout + 1, frames=4 if self.fast else 30)
                 continue
             self.think()  # a camera may act meanwhile: look again before choosing
             screen = self.pilot.screen
@@ -95,16 +98,37 @@ class ChildBot:
         return "next" if "next" in targets else self.rng.choice(targets)
 
 
-def simulate(app: App, sessions: int, seed: int = 0,
-             on_screen: Callable[[str], None] | None = None) -> Summary:
+class Tally:
+    """Counts what the children did as the events pass through to the real recorder; keeps no
+    events itself, so a 10,000-session soak measures the kiosk's memory, not the simulator's."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+        self.kinds: Counter = Counter()
+        self.right = 0
+        self.reasons: Counter = Counter()
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.inner.emit(event)
+        self.kinds[event["kind"]] += 1
+        self.right += bool(event["kind"] == "answer" and event.get("correct"))
+        if event["kind"] == "session_end":
+            self.reasons[event.get("reason")] += 1
+
+
+def simulate(app: App, sessions: int, seed: int = 0, on_screen: Callable[[str], None] | None = None,
+             fast: bool = False, on_progress: Callable[[int], None] | None = None) -> Summary:
     rng = random.Random(seed)
     pilot = Pilot(app)
-    for _ in range(sessions):
-        ChildBot(pilot, rng).play_session(on_screen)
-    events = getattr(app.recorder, "events", [])
-    answers = [e for e in events if e["kind"] == "answer"]
-    ms = sorted(pilot.frame_ms)
-    return Summary(sessions=len(app.sessions.finished), answers=len(answers),
-                   right=sum(1 for e in answers if e["correct"]), frames=len(ms),
-                   worst_frame_ms=ms[-1] if ms else 0.0, p99_frame_ms=ms[int(len(ms) * 0.99)] if ms else 0.0,
-                   end_reasons=Counter(s.end_reason for s in app.sessions.finished))
+    tally = Tally(app.sessions.recorder)
+    app.sessions.recorder = tally
+    try:
+        for i in range(sessions):
+            ChildBot(pilot, rng, fast=fast).play_session(on_screen)
+            if on_progress:
+                on_progress(i + 1)
+    finally:
+        app.sessions.recorder = tally.inner
+    return Summary(sessions=tally.kinds["session_end"], answers=tally.kinds["answer"], right=tally.right,
+                   frames=pilot.frame_count, worst_frame_ms=pilot.worst_ms, p99_frame_ms=pilot.p99_ms(),
+                   end_reasons=tally.reasons, events=sum(tally.kinds.values()))

@@ -1,9 +1,16 @@
-"""simulate: children playing headlessly through the real engine; prints a summary."""
+"""simulate: children playing headlessly through the real engine; prints a summary.
+With --soak: as fast as the clock allows, with memory and lost-event figures."""
 from __future__ import annotations
 
 import argparse
+import resource
+import sys
+from pathlib import Path
+from typing import Any
 
 from kiosk.boot import engine_options
+
+WARM_UP = 0.1  # memory is compared from the end of the first tenth of the sessions
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -11,8 +18,21 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--sessions", type=int, default=10)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--size", default="1920x1080", metavar="WxH")
+    p.add_argument("--soak", action="store_true",
+                   help="a long run: one frame per child action, memory growth and lost events reported")
     engine_options(p, camera="none")
     p.set_defaults(func=simulate)
+
+
+def rss_mb() -> float:
+    """Resident memory now (Linux /proc), else the peak so far."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def simulate(args: argparse.Namespace) -> int:
@@ -24,10 +44,36 @@ def simulate(args: argparse.Namespace) -> int:
     if not app.library.lessons:
         print(f"no playable lessons in {args.content}: run 'python main.py validate' to see why")
         return 1
+    memory: dict[str, float] = {}
+    warm_at = max(1, int(args.sessions * WARM_UP))
+
+    def progress(done: int) -> None:
+        if done == warm_at:
+            memory["warm"] = rss_mb()
+        if args.soak and done % max(1, args.sessions // 20) == 0:
+            print(f"  {done}/{args.sessions} sessions, {rss_mb():.0f} MB", file=sys.stderr, flush=True)
+
     try:
-        summary = sim.simulate(app, args.sessions, args.seed)
+        summary = sim.simulate(app, args.sessions, args.seed, fast=args.soak, on_progress=progress)
+        memory["end"] = rss_mb()
     finally:
         app.shutdown()
     for line in summary.lines():
         print(line)
+    if args.soak:
+        for line in soak_lines(summary, memory, app.recorder):
+            print(line)
     return 0
+
+
+def soak_lines(summary: Any, memory: dict[str, float], recorder: Any) -> list[str]:
+    growth = (memory["end"] - memory["warm"]) / memory["warm"] * 100 if memory.get("warm") else 0.0
+    lines = [f"memory: {memory.get('warm', 0):.1f} MB after warm-up, {memory['end']:.1f} MB at the end "
+             f"({growth:+.1f}%)"]
+    writer = next((r for r in getattr(recorder, "recorders", [recorder]) if hasattr(r, "stats")), None)
+    if writer is not None:
+        stats = writer.stats
+        lost = summary.events - stats.written
+        lines.append(f"events: {summary.events} emitted, {stats.written} written, {stats.dropped} dropped, "
+                     f"{lost} lost")
+    return lines

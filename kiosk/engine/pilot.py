@@ -5,6 +5,7 @@ id, press keys, wait. Every call renders real frames through App.frame.
 """
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from kiosk.input.intents import Intent, Kind, point, tap
@@ -17,24 +18,36 @@ FRAME = 1 / 60
 class Pilot:
     def __init__(self, app: App):
         self.app = app
-        self.frame_ms: list[float] = []
+        self.frame_ms: deque[float] = deque(maxlen=100_000)  # bounded: a long soak must not grow
+        self.frame_count = 0
+        self.worst_ms = 0.0
 
     def frames(self, n: int = 1, dt: float = FRAME, intents: list[Intent] | None = None) -> None:
         for i in range(n):
-            self.frame_ms.append(self.app.frame(dt, intents if i == 0 and intents else ()))
+            ms = self.app.frame(dt, intents if i == 0 and intents else ())
+            self.frame_ms.append(ms)
+            self.frame_count += 1
+            self.worst_ms = max(self.worst_ms, ms)
+
+    def p99_ms(self) -> float:
+        """p99 frame time over the most recent frames (up to 100,000)."""
+        ms = sorted(self.frame_ms)
+        return ms[int(len(ms) * 0.99)] if ms else 0.0
 
     def wait(self, seconds: float, frames: int | None = None) -> None:
         """Let time pass: every frame at 60 Hz, or `frames` frames spread over the time."""
         n = frames or max(1, round(seconds / FRAME))
         self.frames(n, seconds / n)
 
-    def tap(self, target: str, source: str = "touch") -> None:
+    def tap(self, target: str, source: str = "touch", quick: bool = False) -> None:
+        """Touch (or click) a target by id: down and up, over two frames (one when quick)."""
         rect = self.app.targets().get(target)
         if rect is None:
             raise LookupError(f"no target '{target}' on {self.app.describe()['screen']}; "
                               f"targets: {sorted(self.app.targets())}")
         x, y = rect[0] + rect[2] // 2, rect[1] + rect[3] // 2
-        self.frames(1, intents=[point(x, y, source)] if source == "mouse" else None)
+        if not quick:
+            self.frames(1, intents=[point(x, y, source)] if source == "mouse" else None)
         self.frames(1, intents=tap(x, y, source))
 
     def key(self, kind: Kind, value: str | int | None = None) -> None:
