@@ -16,9 +16,10 @@ from typing import Any, Callable
 
 TARGETS = {"startup_s": 1.0, "frame_ms_p99": 16.7, "validate_s_1000_lessons": 2.0, "vision_ms_per_frame": 8.0,
            "narration_start_ms": 50.0, "frame_ms_p99_camera_on": 16.7, "frame_ms_worst_while_synth": 33.0,
-           "records_frame_stall_ms": 2.0, "report_s_visit_200": 1.0, "report_s_period_1m_events": 10.0}
+           "records_frame_stall_ms": 2.0, "report_s_visit_200": 1.0, "report_s_period_1m_events": 10.0,
+           "kill9_to_attract_s": 3.0, "soak_memory_growth_pct": 10.0, "soak_events_lost": 0}
 FRAMES_PER_SCREEN = 300
-SECTIONS = ("engine", "vision", "voice", "records")
+SECTIONS = ("engine", "vision", "voice", "records", "ops")
 MEDIA = Path(__file__).resolve().parents[3] / "shared" / "media"  # real clips beside the project
 
 
@@ -47,6 +48,8 @@ def bench(args: argparse.Namespace) -> int:
         from kiosk.records.benchmark import run_benchmark
 
         results.update(run_benchmark())
+    if "ops" in sections:
+        results.update(ops_figures(args))
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
         return 0
@@ -162,6 +165,64 @@ def voice_figures(args: argparse.Namespace) -> dict[str, Any]:
         _, figures["frame_ms_worst_while_synth"] = paced_p99(app, frames=300)
         app.shutdown()
     return figures
+
+
+def ops_figures(args: argparse.Namespace, kills: int = 3, soak_sessions: int = 1000) -> dict[str, Any]:
+    """Seconds from kill -9 to the attract screen again under the supervisor, and a soak."""
+    import signal
+
+    from kiosk import heartbeat
+
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+        supervisor = subprocess.Popen(
+            [sys.executable, "main.py", "supervise", "--data", data, "--", "run", "--headless", "--camera", "none",
+             "--content", args.content], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        log = Path(data) / "logs" / "kiosk.log"
+        times = []
+        try:
+            for _ in range(kills):
+                pid = _wait(lambda: (heartbeat.read(Path(data) / "heartbeat") or (0, 0))[1], 60)
+                killed_at = time.time()
+                os.kill(pid, signal.SIGKILL)
+                first = _wait(lambda: _first_frame_after(log, killed_at), 60)
+                times.append(first - killed_at)
+                _wait(lambda: (heartbeat.read(Path(data) / "heartbeat") or (0, 0))[1] not in (0, pid), 60)
+        finally:
+            os.killpg(supervisor.pid, signal.SIGKILL)
+            supervisor.wait()
+        figures["kill9_to_attract_s"] = round(statistics.median(times), 2)
+        figures["kill9_to_attract_s_max"] = round(max(times), 2)
+        soak = subprocess.run([sys.executable, "main.py", "simulate", "--soak", "--sessions", str(soak_sessions),
+                               "--size", "1280x720", "--no-narration", "--data", data, "--content", args.content],
+                              env=env, capture_output=True, text=True, check=True)
+    growth = re.search(r"\(([-+][\d.]+)%\)", soak.stdout)
+    lost = re.search(r"(-?\d+) lost", soak.stdout)
+    figures["soak_sessions"] = soak_sessions
+    figures["soak_memory_growth_pct"] = float(growth.group(1)) if growth else None
+    figures["soak_events_lost"] = int(lost.group(1)) if lost else None
+    return figures
+
+
+def _wait(probe: Callable[[], Any], timeout: float) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise RuntimeError("timed out waiting for the kiosk")
+
+
+def _first_frame_after(log: Path, after: float) -> float | None:
+    try:
+        stamps = [float(m) for m in re.findall(r"first frame at ([\d.]+)", log.read_text(encoding="utf-8"))]
+    except OSError:
+        return None
+    later = [s for s in stamps if s > after]
+    return min(later) if later else None
 
 
 def validate_1000(args: argparse.Namespace) -> float:
