@@ -32,6 +32,7 @@ def setup(data_dir: Path, verbose: bool = False, to_file: bool = True) -> Path |
     console = logging.StreamHandler()
     console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.handlers[:] = [console]
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF font subsetting chatters at INFO
     if not to_file:
         return None
     path = Path(data_dir) / "logs" / "kiosk.log"

@@ -11,6 +11,7 @@ from pathlib import Path
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("validate", parents=[common], help="check lesson files; exit 1 on any error")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the content folder)")
+    p.add_argument("--no-layout", action="store_true", help="skip laying every step out on real screen sizes")
     p.set_defaults(func=validate)
     p = sub.add_parser("lessons", parents=[common], help="list the lessons")
     p.add_argument("--json", action="store_true", help="one JSON list")
@@ -24,8 +25,11 @@ def validate(args: argparse.Namespace) -> int:
     from kiosk.content.library import load_library
     from kiosk.ui.fonts import missing_glyphs
 
+    from kiosk.boot import headless
+    from kiosk.content import lint
     from kiosk.content.station import load_stations, station_files
 
+    headless()
     root = Path(args.content)
     paths = [Path(p) for p in args.paths] or [root]
     library = load_library(root, paths, missing_glyphs=missing_glyphs)
@@ -34,7 +38,11 @@ def validate(args: argparse.Namespace) -> int:
     if any(p.resolve() == root.resolve() for p in paths):  # the whole content folder: stations too
         everything = library if paths == [root] else load_library(root, missing_glyphs=missing_glyphs)
         _, station_errors = load_stations(root, set(everything.lessons))
-        errors += station_errors
+        stations_text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in station_files(root))
+        errors += station_errors + lint.unused_assets(root, everything, stations_text)
+        errors += lint.long_sentences(library)
+        if not args.no_layout:
+            errors += lint.layout_problems(root, library)
         files += len(station_files(root))
     for error in errors:
         print(error)

@@ -15,6 +15,7 @@ class Library:
     lessons: dict[str, LessonBase] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     files: int = 0
+    sources: dict[str, Path] = field(default_factory=dict)  # lesson id -> its file
 
     @property
     def error_count(self) -> int:
@@ -40,7 +41,6 @@ def load_library(content_root: Path, paths: Iterable[Path] | None = None,
                  missing_glyphs: GlyphCheck | None = None) -> Library:
     """Load every lesson; a broken file is skipped and reported, never fatal."""
     library = Library()
-    origin: dict[str, str] = {}
     for path in lesson_files(paths if paths is not None else [content_root]):
         library.files += 1
         if not path.exists():
@@ -52,8 +52,9 @@ def load_library(content_root: Path, paths: Iterable[Path] | None = None,
             continue
         if lesson.id in library.lessons:
             library.errors.append(ContentError(display_path(path), 1, 1,
-                                               f"lesson id '{lesson.id}' is already used by {origin[lesson.id]}"))
+                                               f"lesson id '{lesson.id}' is already used by "
+                                               f"{display_path(library.sources[lesson.id])}"))
             continue
         library.lessons[lesson.id] = lesson
-        origin[lesson.id] = display_path(path)
+        library.sources[lesson.id] = path
     return library

@@ -105,6 +105,9 @@ class LessonBase(Strict):
     topic: Annotated[str, StringConstraints(min_length=1)]
     minutes: int = Field(ge=1, le=90)
     featured: bool = Field(False, description="Shown on the attract screen")
+    goals: list[LocalText] = Field(default_factory=list, description="What children learn (teacher's guide)")
+    discussion: list[LocalText] = Field(default_factory=list,
+                                        description="Questions for class after the visit (teacher's guide)")
 
     def title_in(self, lang: str) -> str:
         return tr(self.title, lang)

@@ -1,0 +1,31 @@
+"""guide: a printable teacher's guide (PDF) for one lesson or all of them."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("guide", parents=[common], help="teacher's guide PDF: guide LESSON_ID|--all --out FILE.pdf")
+    p.add_argument("lesson", nargs="?", metavar="LESSON_ID")
+    p.add_argument("--all", action="store_true", help="every lesson in one guide")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(func=guide)
+
+
+def guide(args: argparse.Namespace) -> int:
+    from kiosk.boot import load_content
+    from kiosk.reports.guide import guide_pdf
+
+    library = load_content(Path(args.content))
+    if args.all:
+        lessons = list(library.lessons.values())
+    elif args.lesson in library.lessons:
+        lessons = [library.lessons[args.lesson]]
+    else:
+        known = ", ".join(sorted(library.lessons)) or "none"
+        print(f"no lesson '{args.lesson}' (lessons: {known}); or use --all")
+        return 2
+    path = guide_pdf(lessons, Path(args.out), args.lang)
+    print(f"wrote {path} ({len(lessons)} lesson(s))")
+    return 0

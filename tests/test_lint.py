@@ -1,0 +1,54 @@
+"""Content lint and the teacher's guide."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from kiosk.content import lint
+from kiosk.content.library import load_library
+from kiosk.reports.guide import guide_pdf
+
+from .conftest import FIXTURES
+from .test_content_errors import GOOD
+
+
+def folder_with(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "a.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_unused_pictures_are_reported(tmp_path: Path) -> None:
+    root = folder_with(tmp_path, GOOD)
+    (root / "images").mkdir()
+    (root / "images" / "lonely.svg").write_text("<svg/>", encoding="utf-8")
+    warnings = lint.unused_assets(root, load_library(root))
+    assert [(Path(w.path).name, w.severity, w.message) for w in warnings] == [
+        ("lonely.svg", "warning", "'images/lonely.svg' is shipped but no lesson uses it")]
+
+
+def test_long_sentences_warn_only_for_the_youngest(tmp_path: Path) -> None:
+    long_text = "小朋友，如果有人在网上问你家住在哪里、在哪个学校读书、爸爸妈妈叫什么名字，你要记得不告诉他。"
+    root = folder_with(tmp_path, GOOD.replace("text: 你好！", f"text: {long_text}").replace("[9-11]", "[6-8]"))
+    warnings = lint.long_sentences(load_library(root))
+    assert [(w.line, w.col, w.severity) for w in warnings] == [(10, 11, "warning")]
+    (tmp_path / "b").mkdir()
+    older = load_library(folder_with(tmp_path / "b", GOOD.replace("text: 你好！", f"text: {long_text}")))
+    assert lint.long_sentences(older) == []
+
+
+def test_text_that_cannot_fit_is_an_error_at_its_step(tmp_path: Path) -> None:
+    endless = "很长的答案" * 40
+    root = folder_with(tmp_path, GOOD.replace("{id: a, text: 是}", f"{{id: a, text: {endless}}}"))
+    errors = lint.layout_problems(root, load_library(root))
+    assert errors and {(e.line, e.col, e.severity) for e in errors} == {(11, 5, "error")}
+    assert "does not fit its box" in errors[0].message
+
+
+def test_teachers_guide_has_the_law_the_questions_and_answers(tmp_path: Path) -> None:
+    library = load_library(FIXTURES)
+    pdf = guide_pdf(library.lessons.values(), tmp_path / "guide.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for expected in ("小小测试课", "学习目标", "《民法典》第十七条", "十八周岁以上是成年人。", "多少周岁是成年人？",
+                     "答案：十八周岁", "答案：错", "课后讨论"):
+        assert expected in text, expected
