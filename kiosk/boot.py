@@ -133,6 +133,8 @@ def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.S
         voice = make_voice(args, library)
     if getattr(args, "records", False):
         kwargs.setdefault("recorder", make_recorder(args))
+        if profile is not None:
+            _register_station(args, profile)
     return App(library, ui, surface=surface, gestures=gestures, data_dir=Path(args.data), **voice, **kwargs)
 
 
@@ -163,6 +165,25 @@ def apply_station(args: argparse.Namespace, library: Library) -> Any:
             args.idle_timeout = profile.idle_timeout if profile else 60.0
     args.lang = args.lang or "zh"
     return profile
+
+
+def _register_station(args: argparse.Namespace, profile: Any) -> None:
+    """Tell the store this kiosk's zone, so bookings for a zone tag its sessions; off the start-up
+    path, as the hall's server may be slow or down."""
+    import threading
+
+    def register() -> None:
+        from kiosk.records import Store, store_url
+        from kiosk.schedule.service import register_station
+
+        try:
+            store = Store(store_url(Path(args.data)))
+            register_station(store, profile.id, profile.zone)
+            store.close()
+        except Exception as exc:  # noqa: BLE001 - the kiosk plays on without it
+            logging.getLogger("kiosk.station").warning("could not register the station's zone: %s", exc)
+
+    threading.Thread(target=register, name="register-station", daemon=True).start()
 
 
 def make_recorder(args: argparse.Namespace) -> Any:

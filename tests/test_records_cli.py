@@ -33,7 +33,9 @@ def test_visit_add_list_show_and_stats(tmp_path: Path) -> None:
     shown = ok(records_cli("visit", "show", str(visit_id), data=data))
     assert "game-1, learning-1" in shown and "四年级(2)班" in shown
     stats = json.loads(ok(records_cli("stats", "--json", data=data)))
-    assert (stats["visits"], stats["sessions"], stats["events"], stats["schema_version"]) == (1, 0, 0, 1)
+    from kiosk.records.schema import SCHEMA_VERSION
+
+    assert (stats["visits"], stats["sessions"], stats["events"], stats["schema_version"]) == (1, 0, 0, SCHEMA_VERSION)
     assert (data / "kiosk.db").is_file()
     bad = records_cli("visit", "add", "--school", "x", "--class", "y", "--grade", "1", "--students", "3",
                       "--start", "10:00", data=data)

@@ -8,7 +8,7 @@ case "${1:-run}" in
   venv) python_minor=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
         if python3 -c 'import ensurepip, venv' 2>/dev/null; then exit 0; fi
         wanted=("python${python_minor}-venv") ;;
-  test) wanted=(espeak-ng poppler-utils) ;;   # poppler: the tests read back the PDFs
+  test) wanted=(espeak-ng poppler-utils chromium) ;;   # poppler reads back PDFs; chromium for page tests
   run)  wanted=(espeak-ng) ;;
   *) echo "usage: $0 venv|test|run" >&2; exit 2 ;;
 esac

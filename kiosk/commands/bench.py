@@ -19,7 +19,7 @@ TARGETS = {"startup_s": 1.0, "frame_ms_p99": 16.7, "validate_s_1000_lessons": 2.
            "records_frame_stall_ms": 2.0, "report_s_visit_200": 1.0, "report_s_period_1m_events": 10.0,
            "kill9_to_attract_s": 3.0, "soak_memory_growth_pct": 10.0, "soak_events_lost": 0}
 FRAMES_PER_SCREEN = 300
-SECTIONS = ("engine", "vision", "voice", "records", "ops")
+SECTIONS = ("engine", "vision", "voice", "records", "booking", "ops")
 MEDIA = Path(__file__).resolve().parents[3] / "shared" / "media"  # real clips beside the project
 
 
@@ -48,6 +48,11 @@ def bench(args: argparse.Namespace) -> int:
         from kiosk.records.benchmark import run_benchmark
 
         results.update(run_benchmark())
+    if "booking" in sections:
+        from kiosk.schedule.benchmark import run_benchmark as booking_benchmark
+
+        with tempfile.TemporaryDirectory() as scratch:
+            results.update(booking_benchmark(Path(scratch)))
     if "ops" in sections:
         results.update(ops_figures(args))
     if args.json:
@@ -85,7 +90,7 @@ def frame_times(args: argparse.Namespace) -> dict[str, float]:
 
     from kiosk.boot import offscreen_app
     from kiosk.engine.pilot import Pilot
-    from kiosk.input.intents import Kind
+    from kiosk.input.intents import Intent, Kind
 
     app = offscreen_app(args, (1920, 1080))
     pilot = Pilot(app)
@@ -111,6 +116,21 @@ def frame_times(args: argparse.Namespace) -> dict[str, float]:
         "quiz_feedback": lambda: pilot.key(Kind.CHOOSE, 1),
         "results": lambda: app.lesson_done(lesson),
     }
+
+    def game(lesson_id: str, index: int, kind: str) -> None:
+        """A game station as it plays: things falling in catch, a panorama panning in hotspot."""
+        app.play(lesson_id, start=index)
+        if kind == "catch":
+            pilot.key(Kind.SELECT)
+        elif kind == "hotspot":
+            x, y, w, h = app.top.scene.stage  # type: ignore[attr-defined]
+            pilot.send(Intent(Kind.POINT, (x + w - 4, y + h // 2), source="mouse"))
+
+    for kind in ("sort", "match", "branching", "hotspot", "catch"):
+        found = next(((each.id, i) for each in app.library.lessons.values()
+                      for i, s in enumerate(each.steps) if s.type == kind), None)
+        if found:
+            screens[kind] = lambda found=found, kind=kind: game(*found, kind)
     figures: dict[str, float] = {}
     for name, setup in screens.items():
         ms = sorted(measure(setup))

@@ -16,7 +16,9 @@ students a slot, booked at least 2 days ahead and at most 90 days ahead, 60 stud
       "horizon_days": 90,                         ... and up to this many days ahead
       "max_class_size": 60,
       "closed_dates": {"2025-10-01": "国庆节"},    date -> reason (shown to teachers)
-      "auto_confirm": false                       true: a booking is confirmed at once (a visit), no staff step
+      "auto_confirm": false,                      true: a booking is confirmed at once (a visit), no staff step
+      "retention_days": 365                       `serve` deletes bookings (teachers' names and phones) this
+                                                  many days after their slot
     }
 """
 from __future__ import annotations
@@ -40,7 +42,23 @@ log = logging.getLogger(__name__)
 
 FILE = "hall.json"
 ZONES = ("learning", "game", "immersive", "classroom")
-ZONE_NAMES = {"learning": "法治学习区", "game": "互动游戏区", "immersive": "沉浸体验区", "classroom": "模拟法庭"}
+
+
+def _zone_names() -> dict[str, str]:
+    """The zones' Chinese names, as the kiosk's own strings say them."""
+    from kiosk.ui.strings import Strings
+
+    strings = Strings("zh")
+    out = {}
+    for zone in ZONES:
+        try:
+            out[zone] = strings(f"zone_{zone}")
+        except KeyError:
+            out[zone] = zone
+    return out
+
+
+ZONE_NAMES = _zone_names()
 WEEKDAY_NAMES = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 HHMM = r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$"
 SLOT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$")
@@ -69,6 +87,7 @@ class HallCalendar(BaseModel):
     max_class_size: Annotated[int, Field(ge=1, le=100_000)] = 60
     closed_dates: dict[str, Annotated[str, Field(max_length=100)]] = Field(default_factory=dict)
     auto_confirm: bool = False
+    retention_days: Annotated[int, Field(ge=30, le=3650)] = 365
 
     @field_validator("open_weekdays")
     @classmethod
@@ -193,10 +212,14 @@ class CalendarFile:
                         raise ValueError("not a JSON object")
                     self._calendar = HallCalendar.model_validate(data)
                     self.problem = None
-                except (OSError, ValueError, ValidationError) as exc:
+                except ValidationError as exc:
+                    self.problem = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}"
+                                             for e in exc.errors())[:300]
+                except (OSError, ValueError) as exc:
                     self.problem = str(exc).splitlines()[0][:300]
-                    log.warning("hall calendar %s has a problem (%s); using %s", self.path, self.problem,
-                                "the last good one" if self._calendar else "the defaults")
+                if self.problem:
+                    log.warning("hall calendar %s has a problem (%s); using the last good one (or the defaults)",
+                                self.path, self.problem)
             return self._calendar
 
     def save(self, calendar: HallCalendar) -> None:

@@ -2,6 +2,7 @@
 reload lessons, quit. For hall staff running the stations all day without an engineer."""
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -22,8 +23,23 @@ class StaffScreen(Screen):
         super().__init__(app.ui)
         self.app = app
         self.message = ""
+        self.schedule: list[str] | None = None  # filled by a thread: the store may be on the hall's server
         self.group = ButtonGroup()
         self._build()
+        threading.Thread(target=self._load_schedule, name="staff-schedule", daemon=True).start()
+
+    def _load_schedule(self) -> None:
+        try:
+            from kiosk.records import Store, store_url
+            from kiosk.schedule.service import today_schedule
+
+            store = Store(store_url(self.app.data_dir))
+            rows = today_schedule(store)
+            store.close()
+            self.schedule = [f"{r['start']}-{r['end']}  {r['school']} {r['class_name']}  {r['students']}人  "
+                             f"{r['status_text']}{' ●' if r['on_now'] else ''}" for r in rows]
+        except Exception as exc:  # noqa: BLE001 - staff still get the rest of the menu
+            self.schedule = [f"{type(exc).__name__}: {exc}"]
 
     def _build(self) -> None:
         lay, t = self.ui.layout, self.ui.t
@@ -77,8 +93,10 @@ class StaffScreen(Screen):
         draw.card(surface, panel, theme.card, lay.px(24))
         x, y, w, h = panel
         pad = lay.px(24)
-        lines = [*self.app.diagnostics(), *([self.message] if self.message else [])]
-        line_h = (h - 2 * pad) // max(6, len(lines))
+        schedule = self.schedule if self.schedule is not None else ["…"]
+        lines = [*self.app.diagnostics(), *([self.message] if self.message else []), "",
+                 ui.t("staff_schedule"), *(schedule or [ui.t("staff_no_schedule")])]
+        line_h = (h - 2 * pad) // max(10, len(lines))
         for i, line in enumerate(lines):
             ui.fonts.draw(surface, line, (x + pad, y + pad + i * line_h, w - 2 * pad, line_h), "small", theme.ink,
                           valign="middle", max_lines=1)
@@ -88,4 +106,4 @@ class StaffScreen(Screen):
 
     def describe(self) -> dict[str, Any]:
         return {"screen": "staff", "buttons": [b.id for b in self.group.buttons], "diagnostics": self.app.diagnostics(),
-                "message": self.message}
+                "message": self.message, "schedule": self.schedule}

@@ -1,0 +1,196 @@
+"""What the booking API takes and gives (pydantic; FastAPI builds /openapi.json from these), and the
+checks every text a teacher types goes through: trimmed, NFC, a bounded length, no control or
+surrogate characters (PostgreSQL refuses NUL bytes; a lone surrogate cannot be stored as UTF-8)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+STATUSES = ("requested", "confirmed", "cancelled", "completed")
+Status = Literal["requested", "confirmed", "cancelled", "completed"]
+MAX_STUDENTS = 10_000       # the type's bound; the hall's class-size rule (max_class_size) is stricter
+MAX_GRADE = 12
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+STATION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+LESSON_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+# what each field wants, for the pages and for the API's error messages
+FIELD_HELP: dict[str, str] = {
+    "slot_id": "请选择一个时段（格式 YYYY-MM-DDTHH:MM）",
+    "school": "请填写学校名称（1–100 字）",
+    "class_name": "请填写班级，例如 五年级二班（1–50 字）",
+    "grade": f"请选择年级（1–{MAX_GRADE}）",
+    "students": "请填写学生人数（整数）",
+    "teacher": "请填写带队老师姓名（1–50 字）",
+    "phone": "请填写手机号（11 位）或带区号的座机号",
+    "lessons": "课程选择有误，请重新选择",
+    "note": "备注最多 300 字",
+    "date": "日期格式应为 YYYY-MM-DD",
+    "token": "链接无效",
+}
+
+
+def clean_text(value: str, multiline: bool = False) -> str:
+    """Trimmed; no control characters (a note may have line breaks and tabs) and no lone surrogates."""
+    value = value.strip()
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cs") and not (multiline and ch in "\r\n\t"):
+            raise ValueError("contains control or invalid characters")
+    return value
+
+
+def clean_note(value: str) -> str:
+    return clean_text(value, multiline=True)
+
+
+def clean_phone(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"[\s\-()（）]", "", value)
+
+
+PHONE_RE = r"^(?:(?:\+?86)?1[3-9]\d{9}|0\d{9,11}|\d{7,8})$"
+# the schema says what the checks do: no control characters, and something besides spaces
+LINE_RE = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+NOTE_RE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+
+
+def _line(max_length: int) -> Any:
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length,
+                                            pattern=LINE_RE), AfterValidator(clean_text)]
+
+
+School = _line(100)
+ClassName = _line(50)
+Person = _line(50)
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300, pattern=NOTE_RE),
+                 AfterValidator(clean_note)]
+# the API takes the number as digits (the schema says exactly what is accepted); the pages clean what
+# people type (spaces, dashes, brackets) with clean_phone first
+Phone = Annotated[str, StringConstraints(pattern=PHONE_RE, max_length=20)]
+Grade = Annotated[int, Field(ge=1, le=MAX_GRADE, description="1-6 primary, 7-9 junior middle, 10-12 senior")]
+Students = Annotated[int, Field(ge=1, le=MAX_STUDENTS)]
+SlotId = Annotated[str, Field(min_length=16, max_length=16, pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$",
+                              examples=["2025-06-10T09:00"])]
+LessonId = Annotated[str, StringConstraints(pattern=LESSON_ID_RE)]
+Lessons = Annotated[list[LessonId], Field(max_length=50)]
+
+
+class BookingIn(BaseModel):
+    """A teacher's booking request."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "slot_id": "2025-06-10T09:00", "school": "阳光小学", "class_name": "五年级二班", "grade": 5,
+        "students": 40, "teacher": "王老师", "phone": "13800138000"}]})
+
+    slot_id: SlotId
+    school: School
+    class_name: ClassName
+    grade: Grade
+    students: Students
+    teacher: Person
+    phone: Phone
+    lessons: Lessons | None = Field(None, description="lesson ids; default: the lessons suggested for the grade")
+    note: Note | None = None
+
+
+class BookingChange(BaseModel):
+    """A change to a booking: only the fields given change."""
+    model_config = ConfigDict(extra="forbid")
+
+    slot_id: SlotId | None = None
+    school: School | None = None
+    class_name: ClassName | None = None
+    grade: Grade | None = None
+    students: Students | None = None
+    teacher: Person | None = None
+    phone: Phone | None = None
+    lessons: Lessons | None = None
+    note: Note | None = None
+
+
+class ZoneLoad(BaseModel):
+    zone: str
+    capacity: int
+    booked: int
+
+
+class SlotOut(BaseModel):
+    id: str = Field(description="the slot id to book: YYYY-MM-DDTHH:MM (local date and start)")
+    start: str = Field(description="local start, ISO 8601 with the UTC offset")
+    end: str
+    capacity: int
+    booked: int = Field(description="students booked (requested, confirmed or completed bookings)")
+    free: int
+    bookable: bool = Field(description="a teacher can book it now (lead time, horizon, seats)")
+    zones: list[ZoneLoad] = []
+
+
+class BookingOut(BaseModel):
+    """A booking as its teacher sees it (never the phone number)."""
+    id: int
+    token: str | None = Field(None, description="the private link's secret: only in the answer to the booking")
+    status: Status
+    slot_id: str
+    date: str
+    start: str
+    end: str
+    school: str
+    class_name: str
+    grade: int
+    students: int
+    teacher: str
+    lessons: list[str]
+    zones: list[str]
+    note: str | None = None
+    visit_id: int | None = Field(None, description="the records' visit, once confirmed")
+    link: str | None = Field(None, description="the teacher's private page (only with the token)")
+    passports_ready: bool = False
+    report_ready: bool = False
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="what is wrong: the field, then why")
+    field: str | None = None
+
+
+class LessonOut(BaseModel):
+    id: str
+    title: str
+    zone: str
+    bands: list[str]
+    suggested: bool
+
+
+class CalendarOut(BaseModel):
+    open_weekdays: list[int]
+    opens: str
+    closes: str
+    slot_minutes: int
+    capacity: int
+    lead_days: int
+    horizon_days: int
+    max_class_size: int
+    closed_dates: dict[str, str]
+    first_bookable: str
+    last_bookable: str
+    hours: str
+
+
+def band_for_grade(grade: int | None) -> str | None:
+    """The lessons' age band for a school grade (grade 1 is about 6-7 years old)."""
+    if grade is None:
+        return None
+    if grade <= 2:
+        return "6-8"
+    if grade <= 5:
+        return "9-11"
+    return "12-15"
+
+
+def error_field(loc: tuple[Any, ...] | list[Any]) -> str:
+    """The field an error location names ('body', 'query' and list indexes dropped)."""
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie") and not isinstance(p, int)]
+    return parts[0] if parts else "body"
