@@ -50,7 +50,10 @@ class ChildBot:
         (one in a fast soak, where the clock is what matters)."""
         self.pilot.wait(self.rng.uniform(0.5, 3.0), frames=1 if self.fast else self.rng.randint(2, 6))
 
-    def act(self, target: str) -> None:
+    def act(self, target: str | list) -> None:
+        if isinstance(target, list):  # a game station's own move (a swipe, a drag, a pointer)
+            self.pilot.send(*target)
+            return
         if target == BACK:
             self.pilot.key(Kind.BACK)
             return
@@ -82,7 +85,7 @@ class ChildBot:
             self.act(self._choose(screen, app))
         raise RuntimeError(f"bot stuck on {self.pilot.screen}")
 
-    def _choose(self, screen: dict, app: App) -> str:
+    def _choose(self, screen: dict, app: App) -> str | list:
         targets = list(app.targets())
         if screen.get("idle_warning"):
             return "still_here"
@@ -95,6 +98,10 @@ class ChildBot:
             right = app.top.scene.step.answer_id  # type: ignore[attr-defined]
             wrong = [o for o in screen["options"] if o != right]
             return right if self.rng.random() < self.skill or not wrong else self.rng.choice(wrong)
+        moves = getattr(getattr(app.top, "scene", None), "bot_intents", None)  # games (scenes/sort.py ...)
+        intents = moves(self.rng, self.skill) if moves is not None else None
+        if intents:
+            return intents
         return "next" if "next" in targets else self.rng.choice(targets)
 
 
@@ -117,14 +124,15 @@ class Tally:
 
 
 def simulate(app: App, sessions: int, seed: int = 0, on_screen: Callable[[str], None] | None = None,
-             fast: bool = False, on_progress: Callable[[int], None] | None = None) -> Summary:
+             fast: bool = False, on_progress: Callable[[int], None] | None = None,
+             walk_away: float = 0.15) -> Summary:
     rng = random.Random(seed)
     pilot = Pilot(app)
     tally = Tally(app.sessions.recorder)
     app.sessions.recorder = tally
     try:
         for i in range(sessions):
-            ChildBot(pilot, rng, fast=fast).play_session(on_screen)
+            ChildBot(pilot, rng, walk_away=walk_away, fast=fast).play_session(on_screen)
             if on_progress:
                 on_progress(i + 1)
     finally:

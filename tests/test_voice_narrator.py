@@ -237,8 +237,10 @@ def test_no_audio_device_means_captions_only(tmp_path: Path, worker: SynthWorker
 
 def render_while_synthesising(tmp_path: Path, worker: SynthWorker, run: int) -> tuple[float, str]:
     """A 60 fps loop (fill + flip on a 1080p dummy display, caption() every frame, a new narrate()
-    every 10 frames) while 100 new texts synthesise in the background. Returns the worst frame:
-    the interval between frame starts, so a stall anywhere (GIL, a lock, a late wake) counts."""
+    every 10 frames) while 100 new texts synthesise in the background. Returns the worst frame's
+    work (from its start to the end of its flip): a stall the narration causes on this thread (the
+    GIL, a lock, a blocking call) counts; the OS waking the sleeping loop late on a busy machine
+    does not (the interval between frame starts is reported beside it)."""
     screen = pygame.display.set_mode((1920, 1080))
     n = Narrator(tmp_path / f"run{run}", worker=worker)
     texts = [f"第{run}轮第{i}个问题：如果有人在网上向你要家里的地址，你应该怎么做？{'请告诉爸爸妈妈。' * (i % 4)}"
@@ -271,14 +273,13 @@ def render_while_synthesising(tmp_path: Path, worker: SynthWorker, run: int) -> 
     assert len(n.history) >= 1                                        # and narration played meanwhile
     summary = (f"{frame} frames, interval p50 {statistics.median(intervals) * 1000:.1f} ms, "
                f"worst {max(intervals) * 1000:.1f} ms (work worst {max(works) * 1000:.1f} ms)")
-    return max(intervals), summary
+    return max(works), summary
 
 
 def test_render_loop_never_waits_while_100_narrations_synthesise(tmp_path: Path, worker: SynthWorker) -> None:
-    """No frame over 33 ms while 100 narrations synthesise. Another program hogging this machine's
-    two cores can delay a single frame by itself (a bare fill+flip loop beside two busy processes
-    measured 83 ms), so a run over budget is measured again, up to three runs; a stall that our
-    code causes shows in every run."""
+    """No frame's work over 33 ms while 100 narrations synthesise. Another program hogging this
+    machine's two cores can still delay a single frame by itself, so a run over budget is measured
+    again, up to three runs; a stall that our code causes shows in every run."""
     audio.init_mixer()
     runs = []
     for run in range(3):

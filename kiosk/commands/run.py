@@ -136,7 +136,8 @@ def offscreen_demo(args: argparse.Namespace) -> int:
             pygame.image.save(app.surface, str(path))
             shots.append(path)
 
-    summary = sim.simulate(app, sessions=1, seed=int(time.time()) % 1000, on_screen=keep)
+    # a demo child who stays to the end, so the screenshots show a whole lesson
+    summary = sim.simulate(app, sessions=1, seed=int(time.time()) % 1000, on_screen=keep, walk_away=0.0)
     app.shutdown()
     for line in summary.lines():
         print(line)
