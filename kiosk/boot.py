@@ -93,6 +93,10 @@ def engine_options(parser: argparse.ArgumentParser, camera: str) -> None:
                         help="seconds without input before the kiosk resets (default 60)")
     parser.add_argument("--no-narration", dest="narration", action="store_false", default=None,
                         help="no speech and no sound effects (captions need narration on)")
+    parser.add_argument("--broadcast", action="append", metavar="OUT.mp4|rtmp://...|window|vcam",
+                        help="record or stream the program feed (faces blurred); repeatable")
+    parser.add_argument("--class-title", default="法治第一课 成长守护者", help="the broadcast's lower third")
+    parser.add_argument("--host-name", default="法官妈妈", help="the host's name on the broadcast")
     parser.add_argument("--content-updates", metavar="DIR",
                         help="the hall's shared content folder: validated updates replace the lessons")
     parser.add_argument("--no-records", dest="records", action="store_false",
@@ -128,6 +132,8 @@ def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.S
         kwargs.setdefault("idle_timeout", args.idle_timeout)
     ui = UI(size, args.lang, Path(args.content))
     gestures = make_gestures(getattr(args, "camera", None) or "none", size, Path(args.data), profile)
+    if getattr(args, "broadcast", None):
+        kwargs.setdefault("program", {"title": args.class_title, "host": args.host_name})
     voice: dict[str, Any] = {}
     if getattr(args, "narration", False):
         voice = make_voice(args, library)
@@ -135,7 +141,16 @@ def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.S
         kwargs.setdefault("recorder", make_recorder(args))
         if profile is not None:
             _register_station(args, profile)
-    return App(library, ui, surface=surface, gestures=gestures, data_dir=Path(args.data), **voice, **kwargs)
+    app = App(library, ui, surface=surface, gestures=gestures, data_dir=Path(args.data), **voice, **kwargs)
+    if getattr(args, "broadcast", None):
+        from kiosk.broadcast import Broadcaster
+
+        try:
+            app.broadcaster = Broadcaster.from_args(args.broadcast, app=app, realtime=args.command != "simulate")
+        except ValueError as exc:
+            app.shutdown()
+            raise SystemExit(f"--broadcast: {exc}") from None
+    return app
 
 
 def apply_station(args: argparse.Namespace, library: Library) -> Any:

@@ -8,8 +8,8 @@ case "${1:-run}" in
   venv) python_minor=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
         if python3 -c 'import ensurepip, venv' 2>/dev/null; then exit 0; fi
         wanted=("python${python_minor}-venv") ;;
-  test) wanted=(espeak-ng poppler-utils chromium) ;;   # poppler reads back PDFs; chromium for page tests
-  run)  wanted=(espeak-ng) ;;
+  test) wanted=(espeak-ng poppler-utils chromium ffmpeg) ;;   # poppler reads back PDFs; chromium: page tests
+  run)  wanted=(espeak-ng ffmpeg) ;;
   *) echo "usage: $0 venv|test|run" >&2; exit 2 ;;
 esac
 

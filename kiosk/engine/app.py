@@ -46,7 +46,8 @@ class App:
                  idle_timeout: float = 60.0, recorder: Recorder | None = None,
                  narrator: Narrator | None = None, station: str = "demo", gestures: Gestures | None = None,
                  data_dir: Path = Path("var"), effects: Any = None, host_mode: bool = False,
-                 presenter_out: Any = print, lesson_filter: list[str] | None = None, content_sync: Any = None):
+                 presenter_out: Any = print, lesson_filter: list[str] | None = None, content_sync: Any = None,
+                 program: dict[str, str] | None = None):
         self.library = library
         self.ui = ui
         self.surface = surface or pygame.Surface((ui.layout.width, ui.layout.height))
@@ -62,6 +63,8 @@ class App:
         self.data_dir = data_dir
         self.lesson_filter = lesson_filter  # the station profile's lessons, kept on reload
         self.content_sync = content_sync    # kiosk.content_sync.ContentSync: new lessons from the hall
+        self.program = program              # the broadcast's titles: {"title", "host"}
+        self.broadcaster: Any = None        # kiosk.broadcast.Broadcaster when recording or streaming
         self.pin_gate = PinGate(data_dir)
         self.quit_requested = False
         self.frame_ms: deque[float] = deque(maxlen=600)
@@ -92,6 +95,8 @@ class App:
             self._handle(intent)
         self._update(dt)
         self._draw()
+        if self.broadcaster is not None:
+            self.broadcaster.offer(self.surface, self.now, self.overlay_state())
         ms = (time.perf_counter() - started) * 1000
         self.frame_ms.append(ms)
         self.frame_dt.append(dt)
@@ -414,8 +419,21 @@ class App:
         groups = [self.idle_overlay.group] if self.idle_overlay else self.top.groups()
         return {b.id: b.rect for g in groups for b in g.buttons if b.enabled}
 
+    def overlay_state(self) -> Any:
+        """What the program feed's graphics show this frame: titles, the lesson, the poll."""
+        from kiosk.broadcast import OverlayState
+
+        lesson = getattr(self.top, "lesson", None)
+        poll = getattr(self.top, "poll", None)
+        return OverlayState(title=(self.program or {}).get("title", ""), host=(self.program or {}).get("host", ""),
+                            lesson=self.ui.text(lesson.title) if lesson is not None else "",
+                            poll={label: poll.counts[oid] for oid, label in poll.options} if poll else None,
+                            poll_open=bool(poll and poll.open), pip=self.gestures is not None)
+
     def shutdown(self) -> None:
         """Stop the threads the app owns (camera), so the process exits cleanly."""
+        if self.broadcaster is not None:
+            self.broadcaster.stop()
         if self.gestures is not None:
             self.gestures.camera.stop()
         if self.content_sync is not None:

@@ -33,6 +33,7 @@ class CameraView:
     preview_id: int = 0                       # changes when preview changes
     fps: float = 0.0
     hands: Any = None                         # HandCount across the room while a poll counts
+    pip: Any = None                           # larger RGB array for the broadcast (want_pip), faces blurred
 
 
 class CameraInput:
@@ -45,6 +46,7 @@ class CameraInput:
         self.settings = settings
         self._reconfigured = threading.Event()
         self._counting = threading.Event()
+        self._pip: tuple[int, bool] | None = None   # (width, blur) while the broadcast shows the camera
         self._blur = blur
         self._realtime = realtime          # a file plays at its own pace, as a camera would
         self._retry_s = retry_s
@@ -62,6 +64,14 @@ class CameraInput:
         """New settings (from calibration) take effect on the next frame the thread reads."""
         self.settings = settings
         self._reconfigured.set()
+
+    def want_pip(self, width: int | None, blur: bool = True) -> None:
+        """Also publish `view.pip`, a `width`-px mirrored RGB picture blurred like the preview (the
+        pipeline's faces, whole picture when unsure), for the broadcast's picture-in-picture; None
+        stops it. blur=False (staff, adults-only shot) publishes it unblurred: logged."""
+        if width and not blur:
+            log.warning("camera: picture-in-picture published WITHOUT face blur (staff setting)")
+        self._pip = (max(16, int(width)), bool(blur)) if width else None
 
     def count_hands(self, on: bool) -> None:
         """Count raised hands across the whole room too (live polls in the classroom zone)."""
@@ -103,7 +113,7 @@ class CameraInput:
             finally:
                 source.close()
             if not self._stop.is_set():
-                self._publish(status="retrying", pointer=None, raising=None, present=False, preview=None)
+                self._publish(status="retrying", pointer=None, raising=None, present=False, preview=None, pip=None)
                 self._stop.wait(self._retry_s)
 
     def _try_open(self) -> Any:
@@ -152,8 +162,17 @@ class CameraInput:
             else:
                 counter = None  # a new poll starts from a fresh count
             preview = self._blur(_small(frame, pipeline), state.faces, certain=state.faces_certain)
+            pip, want = None, self._pip
+            if want is not None:
+                w = min(want[0], frame.shape[1])
+                if want[1] and not state.faces_certain:  # unsure: the preview's whole-picture blur, enlarged
+                    # (blur_whole's blocks are w // 24 px: run on a larger picture it would keep more detail)
+                    pip = _enlarged(preview, (max(1, round(frame.shape[0] * w / frame.shape[1])), w))
+                else:
+                    pip = _small(frame, pipeline, w)
+                    pip = self._blur(pip, state.faces, certain=True) if want[1] else pip
             self._publish(status="ok", pointer=state.pointer, raising=dict(state.raising or {}),
-                          present=state.present, preview=preview, fps=fps, hands=hands)
+                          present=state.present, preview=preview, fps=fps, hands=hands, pip=pip)
 
     def _publish(self, **fields: Any) -> None:
         with self._lock:
@@ -163,15 +182,21 @@ class CameraInput:
             self._view = view
 
 
-def _small(frame: Any, pipeline: Any) -> Any:
+def _small(frame: Any, pipeline: Any, width: int = PREVIEW_WIDTH) -> Any:
     """A small mirrored RGB copy for the corner view (the child sees themselves as in a mirror)."""
     import cv2
 
     h, w = frame.shape[:2]
-    small = cv2.resize(frame, (PREVIEW_WIDTH, max(1, round(h * PREVIEW_WIDTH / w))), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(frame, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
     if getattr(getattr(pipeline, "settings", None), "mirror", True):
         small = cv2.flip(small, 1)
     return cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+
+
+def _enlarged(picture: Any, shape: tuple[int, ...]) -> Any:
+    import cv2
+
+    return cv2.resize(picture, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
 
 
 def to_intent(event: Any) -> Intent | None:

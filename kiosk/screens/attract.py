@@ -139,10 +139,11 @@ class AttractScreen(Screen):
                           theme.on_dark, max_lines=1)
             self.cards.draw(surface, ui.fonts, theme)
         self.access.draw(surface, ui.fonts, theme)
-        if self.app.camera_on:  # PIPL Art. 26: a prominent sign where a camera watches
+        if self.app.camera_on or self.app.broadcaster is not None:  # PIPL Art. 26: a prominent sign
             x, y, w, h = lay.caption_area
             pygame.draw.rect(surface, theme.court_blue_dark, (x, y, w, h))
-            ui.fonts.draw(surface, ui.t("camera_notice"), (x + lay.px(40), y, w - lay.px(260), h), "small",
+            notice = ui.t("broadcast_notice" if self.app.broadcaster is not None else "camera_notice")
+            ui.fonts.draw(surface, notice, (x + lay.px(40), y, w - lay.px(260), h), "small",
                           theme.on_dark, valign="middle", max_lines=2)
 
     def _access_rect(self) -> tuple[int, int, int, int]:

@@ -164,5 +164,7 @@ def _pixelate(region: np.ndarray, blocks: int = 6) -> np.ndarray:
 def blur_whole(frame: np.ndarray) -> np.ndarray:
     """The whole picture blurred beyond recognising anyone (shapes and colours stay)."""
     h, w = frame.shape[:2]
-    tiny = cv2.resize(frame, (max(1, w // 24), max(1, h // 24)), interpolation=cv2.INTER_AREA)
+    # the same few blocks across at any picture size: a bigger picture must not keep more detail
+    across = min(w, 16)
+    tiny = cv2.resize(frame, (max(1, across), max(1, round(h * across / w))), interpolation=cv2.INTER_AREA)
     return cv2.resize(tiny, (w, h), interpolation=cv2.INTER_LINEAR)

@@ -119,6 +119,11 @@ class Narrator:
         self._closed = False
         self.loads = 0                       # clips decoded (tests, benchmark)
         self.history: collections.deque[str] = collections.deque(maxlen=50)   # texts whose audio started
+        # Told when narration audio starts: fn(samples, rate, start) with samples an int16 (n, channels)
+        # view of the clip as the mixer plays it, rate in Hz, start on self.clock; and fn(None, 0, t)
+        # when narration is cut off. Called on the thread that starts/stops it: must be quick (the
+        # broadcaster's NarrationTrack.on_clip only appends).
+        self.listeners: list[Callable[[Any, int, float], None]] = []
 
         # audio out: a reserved channel the effects never take
         self._channel = None
@@ -407,6 +412,25 @@ class Narrator:
                 self._channel.stop()
             except Exception:  # noqa: BLE001
                 pass
+            if self.listeners:
+                self._tell_listeners(None, self.clock())
+
+    def _tell_listeners(self, sound: Any, start: float) -> None:
+        samples, rate = None, 0
+        if sound is not None:
+            try:
+                import pygame.sndarray
+
+                samples = pygame.sndarray.samples(sound)          # a view: no copy on this thread
+                rate = (audio.mixer_format() or (audio.FREQUENCY,))[0]
+            except Exception:  # noqa: BLE001
+                log.debug("narration listeners: no samples", exc_info=True)
+                return
+        for listener in list(self.listeners):
+            try:
+                listener(samples, rate, start)
+            except Exception:  # noqa: BLE001 - a listener must never break narration
+                log.exception("narration listener failed")
 
     def _go_silent(self, utt: _Utterance, now: float) -> None:
         with self._lock:
@@ -450,6 +474,8 @@ class Narrator:
                 self.effects.duck_now()
             except Exception:  # noqa: BLE001
                 pass
+        if self.listeners:
+            self._tell_listeners(clip.sound, utt.audio_start)
         return True
 
     def _synth_done(self, job: Job, key: str, gen: int) -> None:

@@ -1,0 +1,67 @@
+"""Helpers for the broadcast tests: probing and decoding recordings with the system's ffmpeg."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import cv2
+import numpy as np
+import pytest
+
+needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None,
+                                  reason="the system's ffmpeg is needed (apt-get install ffmpeg)")
+
+
+def probe(path: Path) -> dict[str, Any]:
+    """ffprobe's streams (with decoded frame counts) and format of a file."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json",
+                          str(path)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def video_stream(info: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in info["streams"] if s["codec_type"] == "video")
+
+
+def decode(path: Path) -> list[np.ndarray]:
+    """Every frame (BGR) OpenCV decodes from the file."""
+    cap = cv2.VideoCapture(str(path))
+    frames = []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(frame)
+    cap.release()
+    return frames
+
+
+def audio_rms(path: Path, rate: int = 8000) -> np.ndarray:
+    """Mono RMS per 0.1 s of the file's audio track."""
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le",
+                          "-"], capture_output=True, check=True).stdout
+    x = np.frombuffer(raw, "<i2").astype(np.float64)
+    step = rate // 10
+    n = len(x) // step
+    return np.sqrt((x[:n * step].reshape(n, step) ** 2).mean(axis=1))
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Poll a condition another thread or process will make true; fail after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+def tone(seconds: float, rate: int = 44100, freq: float = 440.0) -> np.ndarray:
+    """A stereo int16 tone, as pygame.sndarray.samples gives a mixer clip."""
+    t = np.arange(int(seconds * rate)) / rate
+    mono = (np.sin(2 * np.pi * freq * t) * 12000).astype(np.int16)
+    return np.stack([mono, mono], axis=1)
