@@ -125,6 +125,8 @@ def walk(app: App, answer: str) -> list[Shot]:
     for lesson_id, lesson in lessons.items():
         pilot.tap("start")
         pilot.tap(f"band:{lesson.bands[0]}")
+        while f"lesson:{lesson_id}" not in pilot.targets:  # the menu pages: six lessons a page
+            pilot.tap("page:next")
         pilot.tap(f"lesson:{lesson_id}")
         for index, step in enumerate(lesson.steps):
             screen = pilot.screen

@@ -71,9 +71,11 @@ class MenuScreen(Screen):
         nav_y = lay.controls_bottom - nav_h
         if self.pages > 1:
             nav_w = lay.px(300)
-            buttons.append(Button("page:prev", "‹", (x, nav_y, nav_w, nav_h), role="title", enabled=self.page > 0))
-            buttons.append(Button("page:next", "›", (x + w - nav_w, nav_y, nav_w, nav_h), role="title",
-                                  enabled=self.page < self.pages - 1))
+            t = self.ui.t
+            buttons.append(Button("page:prev", t("page_prev"), (x, nav_y, nav_w, nav_h), role="button",
+                                  style="quiet", accent=self.ui.theme.court_blue, enabled=self.page > 0))
+            buttons.append(Button("page:next", t("page_next"), (x + w - nav_w, nav_y, nav_w, nav_h), role="button",
+                                  style="quiet", accent=self.ui.theme.court_blue, enabled=self.page < self.pages - 1))
         self.group.set(buttons, columns=cols)
 
     def on_intent(self, intent: Intent) -> None:

@@ -1,0 +1,515 @@
+"""Shared parts of the game stations (scenes/sort, match, branching, hotspot, catch).
+
+The games' own words (zh and en, like strings.yaml), the feedback card that explains a move with
+its law, round-headed characters and falling things drawn in code (once per size, then
+blitted), point-in-area tests, and a dwell on a *position* for pictures whose hidden areas are
+not buttons. Nothing here allocates per frame: every picture is cached by its size.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import pygame
+
+from . import draw
+from .theme import Color
+from .widgets import Button, ButtonGroup
+
+if TYPE_CHECKING:
+    from kiosk.engine.context import UI
+
+Rect = tuple[int, int, int, int]
+
+# ----- words -----------------------------------------------------------------------------------
+
+WORDS: dict[str, dict[str, str]] = {
+    "start": {"zh": "开始", "en": "Start"},
+    "next_one": {"zh": "下一个", "en": "Next one"},
+    "again": {"zh": "再玩一次", "en": "Play again"},
+    "done_looking": {"zh": "我找完了", "en": "I'm done"},
+    "right": {"zh": "对啦！", "en": "Right!"},
+    "gentle": {"zh": "再想一想哦", "en": "Not quite"},
+    "goes_in": {"zh": "它应该放进「{bin}」", "en": "It goes in “{bin}”"},
+    "count": {"zh": "{n} / {total}", "en": "{n} / {total}"},
+    "hint_sort_swipe": {"zh": "挥一挥，或摸一摸筐", "en": "Swipe, or touch a box"},
+    "hint_sort_touch": {"zh": "摸一摸，把它放进筐里", "en": "Touch a box to put it in"},
+    "hint_next_one": {"zh": "摸一摸「下一个」", "en": "Touch “Next one”"},
+    "sort_open": {"zh": "把每一张卡片放进对的筐里。", "en": "Put each card in the right box."},
+    "sort_done_say": {"zh": "分完啦！看看你分对了几个。", "en": "All sorted! See how many you got right."},
+    "sort_done": {"zh": "分完啦！分对了 {score} 个，一共 {max} 个。", "en": "All sorted! {score} of {max} right."},
+    "hint_match": {"zh": "先摸左边，再摸右边", "en": "Touch the left, then its partner"},
+    "match_done": {"zh": "全部连好啦！一次就连对 {score} 对，一共 {max} 对。",
+                   "en": "All matched! {score} of {max} at the first try."},
+    "not_a_pair": {"zh": "「{a}」和「{b}」不是一对。", "en": "“{a}” and “{b}” don't go together."},
+    "not_a_pair_say": {"zh": "它们不是一对，再找一找。", "en": "They don't go together. Try again."},
+    "match_done_say": {"zh": "全部连好啦！", "en": "All matched!"},
+    "a_pair": {"zh": "「{a}」和「{b}」是一对。", "en": "“{a}” goes with “{b}”."},
+    "hint_choose": {"zh": "摸一摸，选一选怎么做", "en": "Touch what to do next"},
+    "ending_good": {"zh": "好结局！", "en": "A good ending!"},
+    "ending_learn": {"zh": "一起学一学", "en": "Let's learn from this"},
+    "hint_ending": {"zh": "摸「继续」，或者再玩一次", "en": "Touch “Next”, or play again"},
+    "hint_find": {"zh": "摸一摸画面里危险的地方", "en": "Touch the dangers in the picture"},
+    "hint_find_pan": {"zh": "摸一摸危险，手移到两边看一看", "en": "Touch dangers; move to the sides to look"},
+    "found_count": {"zh": "找到 {n} 个，一共 {total} 个", "en": "Found {n} of {total}"},
+    "misses_left": {"zh": "还能试 {n} 次", "en": "{n} tries left"},
+    "time_left": {"zh": "还剩 {n} 秒", "en": "{n} s left"},
+    "not_here": {"zh": "这里没有危险，再找找", "en": "Nothing here, keep looking"},
+    "find_done_say": {"zh": "时间到啦，看看你找到了几个。", "en": "Time's up! See how many you found."},
+    "find_all": {"zh": "全部都找到了，你的眼睛真亮！", "en": "You found them all. Sharp eyes!"},
+    "how_to_find": {"zh": "危险藏在哪里？", "en": "Where are the dangers?"},
+    "find_done": {"zh": "找到了 {score} 个，一共 {max} 个！", "en": "You found {score} of {max}!"},
+    "still_hidden": {"zh": "橙色圈里的，摸一摸看看为什么", "en": "Touch the orange ones to see why"},
+    "hint_catch_ready": {"zh": "摸一摸「开始」，或者举起手", "en": "Touch “Start”, or raise a hand"},
+    "hint_catch": {"zh": "左右移动，用篮子接住好东西", "en": "Move left and right to catch the good things"},
+    "catch_ready": {"zh": "准备好了吗？", "en": "Ready?"},
+    "catch_done_say": {"zh": "时间到！这些东西为什么不能要？听一听。", "en": "Time's up! Here is why to let these go."},
+    "catch_done": {"zh": "做对了 {score} 次，一共 {max} 次！", "en": "{score} of {max} right!"},
+    "caught_good": {"zh": "接住了", "en": "Caught"},
+    "let_pass": {"zh": "放过它", "en": "Let it go"},
+    "catch_these": {"zh": "接住", "en": "Catch"},
+    "skip_these": {"zh": "放过", "en": "Let go"},
+}
+
+
+def word(lang: str, key: str, **values: object) -> str:
+    texts = WORDS[key]
+    return (texts.get(lang) or texts["zh"]).format(**values)
+
+
+def line(ui: "UI", role: str, smallest: bool = True) -> int:
+    """Height of one line of role text (at its smallest size by default): the least a one-line
+    box may be, whatever the text size setting (larger text makes it taller)."""
+    size, small, bold = ui.fonts.role_sizes(role)
+    return ui.fonts.font(small if smallest else size, bold).get_height()
+
+
+def fitting_role(ui: "UI", text: str, width: int, height: int, role: str = "button") -> str:
+    """role if text fits the box in it, else the small role (a short card with larger text)."""
+    return role if _fits(ui, text, role, width, height) else "small"
+
+
+# ----- buttons ---------------------------------------------------------------------------------
+
+def button_h(ui: "UI") -> int:
+    """Height of the buttons in the nav row: as step_nav's, and tall enough for larger text."""
+    lay = ui.layout
+    return max(lay.target_min, lay.px(120), line(ui, "button") + 2 * lay.px(24) + lay.px(2))
+
+
+def one_button(ui: "UI", button_id: str, label: str, focus: bool = True) -> ButtonGroup:
+    """One big primary button where Next always is (a raised hand or a dwell also chooses it)."""
+    lay = ui.layout
+    h = button_h(ui)
+    w = int(lay.width * (0.30 if not lay.portrait else 0.42))
+    button = Button(button_id, label, (int(lay.width * 0.95) - w, lay.controls_bottom - h, w, h), style="primary")
+    group = ButtonGroup([button])
+    if focus:
+        group.focus(button_id)
+    return group
+
+
+def two_buttons(ui: "UI", left: tuple[str, str], right: tuple[str, str]) -> ButtonGroup:
+    """A quiet button on the left and a primary one on the right, in the nav row."""
+    lay = ui.layout
+    h = button_h(ui)
+    w = int(lay.width * (0.30 if not lay.portrait else 0.42))
+    group = ButtonGroup([
+        Button(left[0], left[1], (int(lay.width * 0.05), lay.controls_bottom - h, w, h), style="quiet",
+               accent=ui.theme.court_blue),
+        Button(right[0], right[1], (int(lay.width * 0.95) - w, lay.controls_bottom - h, w, h), style="primary"),
+    ], columns=2)
+    group.focus(right[0])
+    return group
+
+
+def step_nav(ui: "UI", first: bool) -> ButtonGroup:
+    """Back and Next exactly where widgets.step_nav puts them, grown upwards when the text is larger."""
+    lay = ui.layout
+    h = button_h(ui)
+    y = lay.controls_bottom - h
+    w = int(lay.width * (0.30 if not lay.portrait else 0.42))
+    group = ButtonGroup([
+        Button("back", ui.t("back"), (int(lay.width * 0.05), y, w * 2 // 3, h), style="quiet",
+               accent=ui.theme.court_blue, enabled=not first),
+        Button("next", ui.t("next"), (int(lay.width * 0.95) - w, y, w, h), style="primary")], columns=2)
+    group.focus("next")
+    return group
+
+
+def nav_top(ui: "UI") -> int:
+    """Top of the nav row: content drawn above it never collides with Back/Next."""
+    return ui.layout.controls_bottom - button_h(ui)
+
+
+# ----- the feedback card -----------------------------------------------------------------------
+
+def feedback_card(surface: pygame.Surface, ui: "UI", rect: Rect, tone: str | None, headline: str, body: str,
+                  citation: str = "", says: str = "", head_lines: int = 1) -> None:
+    """A white card: a soft header (green right / warm orange not quite / blue neutral) with the
+    headline, the why in a child's words, and the law small at the foot. Where the card is too
+    small for everything, the law's words go first, then its name: the why always shows whole."""
+    theme, lay = ui.theme, ui.layout
+    x, y, w, h = rect
+    radius = lay.px(28)
+    draw.card(surface, rect, theme.card, radius)
+    colour, soft = {"right": (theme.right, theme.right_soft), "gentle": (theme.gentle_ink, theme.gentle_soft)}.get(
+        tone or "", (theme.court_blue_dark, theme.hover))
+    pad = lay.px(32)
+    inner_w = w - 2 * pad
+    cite_h = max(ui.fonts.line_height("small"), line(ui, "small") + lay.px(4))
+    if citation and not _fits(ui, citation, "small", inner_w, cite_h):
+        cite_h *= 2  # a long law name takes two lines rather than being cut
+    says_line = f"{ui.t('law_says')}：{says}" if says else ""
+    if head_lines == 1 and not _fits(ui, headline, "question", inner_w, line(ui, "question")):
+        head_lines = 2  # a long headline takes two lines rather than being cut
+    least = line(ui, "question") * head_lines
+    full = max(least, min(h // 3, lay.px(96) * head_lines))
+    compact = max(least, min(h // 4, lay.px(66) * head_lines))
+    with_law, cite_only = cite_h + lay.px(130), cite_h + lay.px(12)
+    tries = [(full, with_law, True, "body"), (full, cite_only, False, "body"), (compact, with_law, True, "body"),
+             (compact, cite_only, False, "body"), (full, 0, False, "body"), (compact, 0, False, "body"),
+             (compact, cite_only, False, "small"), (compact, 0, False, "small")]
+    head_h, law, body_role = compact, (0, "", ""), "small"
+    for head, law_h, with_says, role in tries:
+        if (with_says and not says) or (law_h and not citation):
+            continue
+        body_h = h - head - pad // 2 - law_h - pad // 2
+        if _fits(ui, body, role, inner_w, body_h) and (
+                not with_says or _fits(ui, says_line, "small", inner_w, law_h - cite_h - lay.px(12))):
+            head_h, law, body_role = head, (law_h, says_line if with_says else "", citation if law_h else ""), role
+            break
+    pygame.draw.rect(surface, soft, (x, y, w, head_h), border_top_left_radius=radius, border_top_right_radius=radius)
+    ui.fonts.draw(surface, headline, (x + pad, y, w - 2 * pad, head_h), "question", colour, valign="middle",
+                  max_lines=head_lines)
+    top = y + head_h + pad // 2
+    law_h, says_shown, cite_shown = law
+    ui.fonts.draw(surface, body, (x + pad, top, inner_w, y + h - top - law_h - pad // 2), body_role, theme.ink)
+    if law_h:
+        ly = y + h - law_h - pad // 2
+        pygame.draw.line(surface, theme.hover, (x + pad, ly), (x + w - pad, ly), lay.px(3))
+        if says_shown:
+            ui.fonts.draw(surface, says_shown, (x + pad, ly + lay.px(10), inner_w, law_h - cite_h - lay.px(12)),
+                          "small", theme.court_blue_dark)
+        ui.fonts.draw(surface, cite_shown, (x + pad, ly + law_h - cite_h, inner_w, cite_h), "small", theme.ink_soft,
+                      valign="middle")
+
+
+_FITS: dict[tuple[str, str, int, int, float, float], bool] = {}
+
+
+def _fits(ui: "UI", text: str, role: str, width: int, height: int) -> bool:
+    """Would text fit this box without being cut? Measured once per box (not in the frame's own
+    layout cache, so a trial that fails is never drawn or reported)."""
+    from .textlayout import fit_text
+
+    fonts = ui.fonts
+    key = (text, role, width, height, fonts.layout.scale, fonts.text_scale)
+    if key not in _FITS:
+        if height <= 0 or width <= 0:
+            _FITS[key] = False
+        else:
+            size, smallest, bold = fonts.role_sizes(role)
+            _FITS[key] = not fit_text(text, lambda s: fonts.font(s, bold), width, height, size, smallest).overflow
+        if len(_FITS) > 4000:
+            _FITS.clear()
+    return _FITS[key]
+
+
+def pill(surface: pygame.Surface, ui: "UI", rect: Rect, text: str, fill: Color, ink: Color) -> None:
+    """A rounded label, e.g. the count in the corner of a game."""
+    pygame.draw.rect(surface, fill, rect, border_radius=rect[3] // 2)
+    ui.fonts.draw(surface, text, rect, "small", ink, align="center", valign="middle", max_lines=1)
+
+
+def time_bar(surface: pygame.Surface, ui: "UI", rect: Rect, share: float) -> None:
+    """Time left as a calm bar (gold, turning warm orange in the last fifth): never a red alarm."""
+    theme = ui.theme
+    x, y, w, h = rect
+    pygame.draw.rect(surface, theme.hover, rect, border_radius=h // 2)
+    fill = max(0.0, min(1.0, share))
+    if fill > 0:
+        pygame.draw.rect(surface, theme.gold if fill > 0.2 else theme.gentle, (x, y, max(h, int(w * fill)), h),
+                         border_radius=h // 2)
+
+
+# ----- geometry --------------------------------------------------------------------------------
+
+def inside_polygon(point: tuple[float, float], polygon: Sequence[Sequence[float]]) -> bool:
+    """Even-odd rule: is point inside the polygon (both in the same units)?"""
+    x, y = point
+    inside = False
+    n = len(polygon)
+    for i in range(n):
+        x1, y1 = polygon[i][0], polygon[i][1]
+        x2, y2 = polygon[(i + 1) % n][0], polygon[(i + 1) % n][1]
+        if (y1 > y) != (y2 > y):
+            cross = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+            if x < cross:
+                inside = not inside
+    return inside
+
+
+class PositionDwell:
+    """Holding a camera pointer still on a picture selects that *place* (App's dwell only knows
+    buttons and selects their centre). Moving further than `radius` starts again."""
+
+    def __init__(self, dwell_s: float = 1.2, radius: int = 40):
+        self.dwell_s, self.radius = dwell_s, radius
+        self.anchor: tuple[int, int] | None = None
+        self.held = 0.0
+        self.spent = False
+
+    def reset(self) -> None:
+        self.anchor, self.held, self.spent = None, 0.0, False
+
+    def move(self, pos: tuple[int, int] | None) -> None:
+        if pos is None:
+            self.reset()
+        elif self.anchor is None or math.dist(pos, self.anchor) > self.radius:
+            self.anchor, self.held, self.spent = pos, 0.0, False
+
+    def update(self, dt: float) -> tuple[int, int] | None:
+        """The place selected during this dt, if any."""
+        if self.anchor is None or self.spent:
+            return None
+        self.held += dt
+        if self.held >= self.dwell_s:
+            self.spent = True
+            return self.anchor
+        return None
+
+    @property
+    def progress(self) -> float:
+        return 0.0 if self.anchor is None or self.spent else min(1.0, self.held / self.dwell_s)
+
+
+def dwell_ring(surface: pygame.Surface, ui: "UI", pos: tuple[int, int], progress: float) -> None:
+    """The ring that fills while a hand holds still on a place."""
+    if progress <= 0:
+        return
+    r = ui.layout.px(46)
+    box = pygame.Rect(pos[0] - r, pos[1] - r, 2 * r, 2 * r)
+    pygame.draw.circle(surface, ui.theme.card, pos, r, ui.layout.px(8))
+    pygame.draw.arc(surface, ui.theme.gold, box, math.pi / 2, math.pi / 2 + 2 * math.pi * progress, ui.layout.px(8))
+
+
+# ----- people drawn in code --------------------------------------------------------------------
+
+INK = (24, 38, 66)
+SKINS: dict[str, Color] = {"light": (247, 215, 181), "medium": (217, 160, 102), "tan": (190, 132, 86),
+                           "dark": (156, 107, 67)}
+SHIRTS: dict[str, Color] = {"blue": (30, 84, 160), "gold": (245, 184, 65), "green": (32, 150, 110),
+                            "orange": (232, 128, 40), "white": (255, 255, 255), "ink": INK}
+HAIRS = ("short", "long", "bun", "curly")
+MOODS = ("happy", "calm", "worried")
+
+
+def figure(surface: pygame.Surface, foot: tuple[int, int], height: int, skin: str = "medium", shirt: str = "blue",
+           hair: str = "short", mood: str = "happy", hair_colour: str = "ink") -> None:
+    """A child as a simple round-headed figure standing with its feet at foot."""
+    art = _figure(max(24, height), skin, shirt, hair, mood, hair_colour)
+    surface.blit(art, (foot[0] - art.get_width() // 2, foot[1] - art.get_height()))
+
+
+@lru_cache(maxsize=64)
+def _figure(height: int, skin: str, shirt: str, hair: str, mood: str, hair_colour: str) -> pygame.Surface:
+    ss = 2  # drawn at twice the size, then smoothed down: soft edges without per-frame cost
+    u = height * ss / 260  # design units: the figure is 260 tall, 160 wide
+    w, h = int(160 * u), int(260 * u)
+    art = pygame.Surface((w, h), pygame.SRCALPHA)
+    skin_c, shirt_c = SKINS.get(skin, SKINS["medium"]), SHIRTS.get(shirt, SHIRTS["blue"])
+    hair_c = {"ink": INK, "brown": (110, 70, 40), "gold": (245, 184, 65)}.get(hair_colour, INK)
+    line = max(2, int(4 * u))
+    cx = w / 2
+
+    def rrect(x: float, y: float, rw: float, rh: float, fill: Color, r: float) -> None:
+        rect = pygame.Rect(int(cx + x * u), int(y * u), int(rw * u), int(rh * u))
+        pygame.draw.rect(art, INK, rect.inflate(line * 2, line * 2), border_radius=int(r * u) + line)
+        pygame.draw.rect(art, fill, rect, border_radius=int(r * u))
+
+    def circle(x: float, y: float, r: float, fill: Color, outline: bool = True) -> None:
+        if outline:
+            pygame.draw.circle(art, INK, (int(cx + x * u), int(y * u)), int(r * u) + line)
+        pygame.draw.circle(art, fill, (int(cx + x * u), int(y * u)), int(r * u))
+
+    rrect(-22, 186, 18, 72, INK, 9)                      # legs
+    rrect(4, 186, 18, 72, INK, 9)
+    rrect(-58, 116, 18, 70, skin_c, 9)                   # arms
+    rrect(40, 116, 18, 70, skin_c, 9)
+    if hair == "long":                                   # long hair falls behind the shoulders
+        rrect(-44, 66, 88, 70, hair_c, 24)
+    rrect(-42, 110, 84, 90, shirt_c, 28)                 # body
+    circle(0, 70, 42, skin_c)                            # head
+    if hair in ("short", "long", "bun"):  # a cap of hair over the top of the head, with a fringe
+        cap = [(cx + 44 * u * math.cos(a), 70 * u - 44 * u * math.sin(a))
+               for a in (math.radians(d) for d in range(-8, 189, 12))]
+        cap += [(cx - 30 * u, 58 * u), (cx - 8 * u, 50 * u), (cx + 14 * u, 56 * u), (cx + 36 * u, 54 * u)]
+        pygame.draw.polygon(art, hair_c, cap)
+    if hair == "bun":
+        circle(0, 22, 16, hair_c)
+    if hair == "curly":
+        for dx, dy in ((-30, 44), (-12, 32), (10, 32), (28, 44), (-40, 62), (40, 62)):
+            circle(dx, dy, 15, hair_c, outline=False)
+    for dx in (-14, 14):                                 # eyes and rosy cheeks
+        circle(dx, 72, 5, INK, outline=False)
+    blush = pygame.Surface((int(14 * u), int(10 * u)), pygame.SRCALPHA)
+    pygame.draw.ellipse(blush, (232, 128, 40, 90), blush.get_rect())
+    for dx in (-26, 26):
+        art.blit(blush, (int(cx + (dx - 7) * u), int(82 * u)))
+    mouth = pygame.Rect(int(cx - 13 * u), int(80 * u), int(26 * u), int(18 * u))
+    if mood == "worried":
+        pygame.draw.arc(art, INK, mouth.move(0, int(10 * u)), math.radians(20), math.radians(160), line)
+    elif mood == "calm":  # a small, easy smile
+        pygame.draw.arc(art, INK, mouth.inflate(-int(8 * u), -int(6 * u)), math.radians(210), math.radians(330), line)
+    else:
+        pygame.draw.arc(art, INK, mouth, math.radians(200), math.radians(340), line)
+    return pygame.transform.smoothscale(art, (w // ss, h // ss))
+
+
+# ----- things drawn in code (for catch) --------------------------------------------------------
+
+ICONS = ("apple", "milk", "book", "ball", "helmet", "water", "cigarette", "beer", "knife", "lottery")
+
+
+@lru_cache(maxsize=64)
+def icon(name: str, size: int) -> pygame.Surface:
+    """A flat picture of a thing, size x size, drawn once per size."""
+    ss = 2
+    s = size * ss
+    art = pygame.Surface((s, s), pygame.SRCALPHA)
+    u = s / 100
+    line = max(2, int(4 * u))
+
+    def P(*pts: tuple[float, float]) -> list[tuple[int, int]]:
+        return [(int(x * u), int(y * u)) for x, y in pts]
+
+    def R(x: float, y: float, w: float, h: float) -> pygame.Rect:
+        return pygame.Rect(int(x * u), int(y * u), int(w * u), int(h * u))
+
+    def shape(kind: str, fill: Color, *args: Any, radius: float = 0) -> None:
+        if kind == "rect":
+            pygame.draw.rect(art, fill, R(*args), border_radius=int(radius * u))
+            pygame.draw.rect(art, INK, R(*args), line, border_radius=int(radius * u))
+        elif kind == "poly":
+            pygame.draw.polygon(art, fill, P(*args))
+            pygame.draw.polygon(art, INK, P(*args), line)
+        elif kind == "circle":
+            (x, y), r = args
+            pygame.draw.circle(art, fill, (int(x * u), int(y * u)), int(r * u))
+            pygame.draw.circle(art, INK, (int(x * u), int(y * u)), int(r * u), line)
+        elif kind == "ellipse":
+            pygame.draw.ellipse(art, fill, R(*args))
+            pygame.draw.ellipse(art, INK, R(*args), line)
+
+    green, gold, blue, white = (32, 150, 110), (245, 184, 65), (30, 84, 160), (255, 255, 255)
+    pale, orange, grey = (236, 242, 250), (232, 128, 40), (170, 180, 196)
+    if name == "apple":
+        shape("circle", green, (38, 58), 28)
+        shape("circle", green, (62, 58), 28)
+        pygame.draw.rect(art, green, R(22, 44, 56, 34))
+        pygame.draw.line(art, INK, P((50, 36))[0], P((54, 18))[0], line)
+        shape("ellipse", gold, 54, 14, 24, 14)
+    elif name == "milk":
+        shape("poly", white, (26, 34), (50, 14), (74, 34), (74, 90), (26, 90))
+        shape("rect", blue, 26, 50, 48, 24)
+        shape("rect", blue, 42, 6, 16, 10, radius=2)
+    elif name == "book":
+        shape("rect", blue, 18, 16, 64, 72, radius=6)
+        shape("rect", white, 24, 76, 58, 12, radius=3)
+        shape("rect", gold, 34, 28, 34, 12, radius=4)
+    elif name == "ball":
+        shape("circle", gold, (50, 52), 38)
+        pygame.draw.arc(art, INK, R(22, 14, 56, 76), math.radians(-60), math.radians(60), line)
+        pygame.draw.arc(art, INK, R(22, 14, 56, 76), math.radians(120), math.radians(240), line)
+        pygame.draw.line(art, INK, P((12, 52))[0], P((88, 52))[0], line)
+    elif name == "helmet":
+        pygame.draw.ellipse(art, blue, R(12, 20, 76, 70))
+        pygame.draw.rect(art, (0, 0, 0, 0), R(8, 58, 84, 40))
+        pygame.draw.arc(art, INK, R(12, 20, 76, 70), 0, math.pi, line)
+        shape("rect", blue, 10, 54, 80, 12, radius=6)
+        shape("rect", gold, 40, 26, 20, 12, radius=4)
+        pygame.draw.line(art, INK, P((24, 66))[0], P((34, 86))[0], line)
+        pygame.draw.line(art, INK, P((76, 66))[0], P((66, 86))[0], line)
+    elif name == "water":
+        shape("rect", blue, 40, 6, 20, 12, radius=3)
+        shape("rect", pale, 30, 18, 40, 76, radius=12)
+        shape("rect", (120, 180, 230), 30, 46, 40, 22)
+    elif name == "cigarette":
+        shape("poly", white, (10, 70), (70, 34), (78, 46), (18, 82))
+        shape("poly", orange, (70, 34), (86, 24), (94, 36), (78, 46))
+        for i, (x, y) in enumerate(((20, 58), (14, 40), (22, 24))):
+            pygame.draw.circle(art, (*grey, 200), P((x, y))[0], int((7 + i * 2) * u))
+    elif name == "beer":
+        shape("rect", gold, 22, 28, 46, 62, radius=8)
+        pygame.draw.arc(art, INK, R(58, 40, 28, 34), -math.pi / 2, math.pi / 2, line * 2)
+        for x in (28, 44, 58):
+            shape("circle", white, (x, 26), 11)
+        pygame.draw.line(art, (255, 230, 160), P((34, 44))[0], P((34, 80))[0], line)
+    elif name == "knife":
+        shape("poly", grey, (16, 84), (66, 30), (86, 14), (76, 38), (28, 92))
+        shape("rect", INK, 8, 80, 22, 12, radius=4)
+        pygame.draw.line(art, INK, P((22, 74))[0], P((36, 90))[0], line * 2)
+    elif name == "lottery":
+        shape("rect", gold, 10, 26, 80, 50, radius=6)
+        for x in range(18, 86, 12):
+            pygame.draw.circle(art, INK, P((x, 36))[0], max(1, int(3 * u)))
+        shape("circle", white, (50, 58), 12)
+        shape("circle", white, (74, 58), 8)
+    else:  # unknown: a plain token, so a typo never crashes a child's game
+        shape("circle", pale, (50, 50), 36)
+    return pygame.transform.smoothscale(art, (size, size))
+
+
+def points_to_px(points: Iterable[Sequence[float]], rect: Rect) -> list[tuple[int, int]]:
+    """Picture fractions -> screen pixels inside rect."""
+    x, y, w, h = rect
+    return [(int(x + px * w), int(y + py * h)) for px, py in points]
+
+
+class Layer:
+    """The still part of a game screen (cards, pictures, explanations), painted once into an
+    opaque copy of the screen and then blitted: one fast blit a frame instead of soft shadows,
+    pictures and text. It is painted again when its key changes (or the theme, language or text
+    size does); `invalidate_all()` makes every layer paint afresh (tests that inspect text layout)."""
+
+    generation = 0
+
+    def __init__(self, ui: "UI"):
+        self.ui = ui
+        lay = ui.layout
+        top = lay.content_area[1] - lay.px(16)
+        self.rect = pygame.Rect(0, top, lay.width, lay.controls_bottom - top)
+        self.canvas: pygame.Surface | None = None
+        self.key: Any = None
+
+    @classmethod
+    def invalidate_all(cls) -> None:
+        cls.generation += 1
+
+    def draw(self, surface: pygame.Surface, key: Any, paint: Any) -> None:
+        ui = self.ui
+        full = (key, Layer.generation, id(ui.theme), ui.lang, id(ui.fonts), ui.fonts.text_scale)
+        if self.canvas is None or self.canvas.get_size() != surface.get_size():
+            self.canvas = pygame.Surface(surface.get_size(), 0, surface)
+            self.key = None
+        if full != self.key:
+            canvas = self.canvas
+            canvas.set_clip(self.rect)
+            canvas.fill(ui.theme.background, self.rect)
+            paint(canvas)
+            canvas.set_clip(None)
+            self.key = full
+        surface.blit(self.canvas, self.rect.topleft, self.rect)
+
+
+def opaque(image: pygame.Surface | None, fill: Color) -> pygame.Surface | None:
+    """A picture flattened onto a colour: blits several times faster than one with alpha."""
+    if image is None:
+        return None
+    screen = pygame.display.get_surface()
+    flat = pygame.Surface(image.get_size(), 0, screen) if screen is not None else pygame.Surface(image.get_size())
+    flat.fill(fill)
+    flat.blit(image, (0, 0))
+    return flat

@@ -1,0 +1,381 @@
+"""`branching` (情景剧): a story graph. Each scene has a background, characters and narration, and
+choices that lead to other scenes; endings teach the lesson kindly (never blaming a victim).
+
+`validate` checks the graph: choices pointing nowhere, scenes that cannot be reached, scenes with
+no way out, and loops from which no ending can be reached. The child's path is recorded.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator, Literal
+
+import pygame
+from pydantic import Field, model_validator
+
+from kiosk.content.models import Basis, Loc, Persona, StableId, StepBase, Strict
+from kiosk.content.text import LocalText, join_sentences, stable_id, tr
+from kiosk.engine.context import StepContext
+from kiosk.engine.scene import StepScene
+from kiosk.input.intents import Intent, Kind
+from kiosk.registry import station
+from kiosk.ui import draw, games
+from kiosk.ui.games import word
+from kiosk.ui.widgets import Button, ButtonGroup
+
+LETTERS = "ABC"
+
+
+class Character(Strict):
+    id: StableId = Field(description="Stable id; scenes list the characters they show by this id")
+    name: LocalText = Field(description="Name shown when the character speaks: 小林, 妈妈")
+    skin: Literal["light", "medium", "tan", "dark"] = "medium"
+    shirt: Literal["blue", "gold", "green", "orange", "white", "ink"] = "blue"
+    hair: Literal["short", "long", "bun", "curly"] = "short"
+    hair_colour: Literal["ink", "brown", "gold"] = "ink"
+    grown_up: bool = Field(False, description="Drawn taller: a parent, a teacher, a police officer")
+
+
+class Choice(Strict):
+    id: StableId | None = Field(None, description="Stable id (records); derived from the text when omitted")
+    text: LocalText = Field(description="What the child can choose, a few words: 先问问妈妈")
+    goto: str = Field(description="The id of the scene this choice leads to")
+
+    @model_validator(mode="after")
+    def _derive_id(self) -> "Choice":
+        if self.id is None:
+            self.id = "c" + stable_id(self.text["zh"])
+        return self
+
+
+class SceneNode(Strict):
+    id: StableId = Field(description="Stable id; choices lead here by this id")
+    background: str | None = Field(None, description="Picture behind the characters (relative to the content "
+                                                     "folder); no text in it")
+    characters: list[str] = Field(default_factory=list, max_length=4, description="Ids of the characters shown, "
+                                                                                  "left to right")
+    speaker: str | None = Field(None, description="Id of the character who speaks the text; the narrator when omitted")
+    mood: Literal["happy", "calm", "worried"] = Field("calm", description="How the characters look")
+    text: LocalText = Field(description="What happens, 1-3 short sentences")
+    choices: list[Choice] = Field(default_factory=list, max_length=3, description="1-3 choices; none on an ending")
+    ending: Literal["good", "learn"] | None = Field(
+        None, description="Marks an ending: good (a safe choice) or learn (something went wrong: teach kindly)")
+    lesson: LocalText | None = Field(None, description="What an ending teaches, kindly; required on endings")
+    basis: Basis | None = Field(None, description="The law behind an ending's lesson, where there is one")
+    help: LocalText | None = Field(None, description="A help line for an ending: 需要帮助，可以打12355")
+
+
+class BranchingStep(StepBase):
+    """A story with choices and endings; one scored answer: whether the first ending reached is good."""
+
+    type: Literal["branching"]
+    start: str | None = Field(None, description="The first scene's id (the first scene listed when omitted)")
+    characters: list[Character] = Field(default_factory=list, description="Who appears in the story")
+    scenes: list[SceneNode] = Field(min_length=2, description="The scenes and endings of the story graph")
+    persona: Persona | None = Field(None, description="Who narrates (the narrator when omitted)")
+
+    def key_text(self) -> str:
+        return self.scenes[0].text["zh"]
+
+    @property
+    def start_id(self) -> str:
+        return self.start or self.scenes[0].id
+
+    def scene(self, scene_id: str) -> SceneNode:
+        return next(s for s in self.scenes if s.id == scene_id)
+
+    def character(self, char_id: str) -> Character | None:
+        return next((c for c in self.characters if c.id == char_id), None)
+
+    def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
+        yield from super().texts()
+        for i, c in enumerate(self.characters):
+            yield ("characters", i, "name"), c.name
+        for i, s in enumerate(self.scenes):
+            yield ("scenes", i, "text"), s.text
+            for j, choice in enumerate(s.choices):
+                yield ("scenes", i, "choices", j, "text"), choice.text
+            for name in ("lesson", "help"):
+                if getattr(s, name):
+                    yield ("scenes", i, name), getattr(s, name)
+            if s.basis and s.basis.says:
+                yield ("scenes", i, "basis", "says"), s.basis.says
+
+    def asset_paths(self) -> Iterator[tuple[Loc, str]]:
+        yield from super().asset_paths()
+        for i, s in enumerate(self.scenes):
+            if s.background:
+                yield ("scenes", i, "background"), s.background
+
+    def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
+        said: dict[str, str] = {}
+        for s in self.scenes:
+            parts = [tr(s.text, lang)]
+            if s.ending:
+                parts += [word(lang, f"ending_{s.ending}"), tr(s.lesson, lang), tr(s.help, lang)]
+            said[f"scene:{s.id}"] = join_sentences(parts)
+        if any(s.id == self.start_id for s in self.scenes):
+            said = {"open": said[f"scene:{self.start_id}"], **said}
+        return said
+
+    def problems(self) -> Iterator[tuple[Loc, str]]:
+        index: dict[str, int] = {}
+        for i, s in enumerate(self.scenes):
+            if s.id in index:
+                yield ("scenes", i, "id"), f"duplicate scene id '{s.id}' (also scene {index[s.id] + 1})"
+            index.setdefault(s.id, i)
+        names = sorted(index)
+        chars = [c.id for c in self.characters]
+        for i, c in enumerate(chars):
+            if c in chars[:i]:
+                yield ("characters", i, "id"), f"duplicate character id '{c}'"
+        if self.start is not None and self.start not in index:
+            yield ("start",), f"start '{self.start}' is not a scene; scenes: {', '.join(names)}"
+        for i, s in enumerate(self.scenes):
+            for k, who in enumerate(s.characters):
+                if who not in chars:
+                    yield ("scenes", i, "characters", k), (f"character '{who}' is not in the step's characters: "
+                                                           f"{', '.join(chars) or 'none'}")
+            if s.speaker is not None and s.speaker not in chars:
+                yield ("scenes", i, "speaker"), (f"speaker '{s.speaker}' is not in the step's characters: "
+                                                 f"{', '.join(chars) or 'none'}")
+            seen: list[str | None] = []
+            for j, choice in enumerate(s.choices):
+                if choice.id in seen:
+                    yield ("scenes", i, "choices", j, "id"), f"duplicate choice id '{choice.id}' in scene '{s.id}'"
+                seen.append(choice.id)
+                if choice.goto not in index:
+                    yield ("scenes", i, "choices", j, "goto"), (f"choice goes to '{choice.goto}', but there is no "
+                                                                f"such scene; scenes: {', '.join(names)}")
+            if s.ending and s.choices:
+                yield ("scenes", i, "choices"), (f"scene '{s.id}' is an ending but has choices: an ending has "
+                                                 "none (or remove `ending`)")
+            if s.ending and s.lesson is None:
+                yield ("scenes", i, "ending"), f"ending '{s.id}' needs a `lesson`: what the child learns from it"
+            if not s.ending and not s.choices:
+                yield ("scenes", i, "id"), (f"scene '{s.id}' has no choices and is not an ending: a child would be "
+                                            "stuck; add choices or mark it `ending: good` / `ending: learn`")
+        if not any(s.ending for s in self.scenes):
+            yield ("scenes",), "no scene is an ending: mark at least one with `ending: good` or `ending: learn`"
+            return
+        yield from self._graph_problems(index)
+
+    def _graph_problems(self, index: dict[str, int]) -> Iterator[tuple[Loc, str]]:
+        edges = {s.id: [c.goto for c in s.choices if c.goto in index] for s in self.scenes}
+        start = self.start_id if self.start_id in index else self.scenes[0].id
+        reachable = _reach(start, edges)
+        for i, s in enumerate(self.scenes):
+            if s.id not in reachable and index[s.id] == i:
+                yield ("scenes", i, "id"), (f"scene '{s.id}' cannot be reached from the start '{start}': "
+                                                      "no choice leads to it")
+        back: dict[str, list[str]] = {k: [] for k in edges}
+        for a, targets in edges.items():
+            for b in targets:
+                back[b].append(a)
+        finishing: set[str] = set()
+        for s in self.scenes:
+            if s.ending:
+                finishing |= _reach(s.id, back)
+        trapped = {s.id for s in self.scenes if s.id in reachable and s.choices and s.id not in finishing}
+        reported: set[str] = set()
+        for s in self.scenes:
+            if s.id not in trapped or s.id in reported:
+                continue
+            inner = {k: [b for b in v if b in trapped] for k, v in edges.items() if k in trapped}
+            loop = sorted((n for n in _reach(s.id, inner) if s.id in _reach(n, inner)), key=lambda n: index[n])
+            if len(loop) == 1 and s.id not in inner[s.id]:
+                continue  # not in a loop itself: it leads into one (reported there) or to a dead end
+            reported |= set(loop)
+            first = index[loop[0]]
+            path = " → ".join([*loop, loop[0]])
+            yield ("scenes", first, "choices"), (f"scenes {path} go round in a loop with no way to an ending: "
+                                                 "give one of them a choice that leads to an ending")
+
+    def scored(self) -> bool:
+        return True
+
+
+def _reach(start: str, edges: dict[str, list[str]]) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+@station(BranchingStep)
+class BranchingScene(StepScene):
+    def __init__(self, ctx: StepContext, step: BranchingStep):
+        super().__init__(ctx, step)
+        self.group = ButtonGroup()
+        self.layer = games.Layer(self.ui)
+        self.current = step.start_id
+        walked = list(ctx.memory.get("path") or [])  # came back to this step: where the child left it
+        self.path: list[str] = walked[:-1]
+        self._go(walked[-1] if walked else step.start_id, first=True)
+
+    @property
+    def node(self) -> SceneNode:
+        return self.step.scene(self.current)
+
+    # ----- layout --------------------------------------------------------------------------------
+    def _go(self, scene_id: str, first: bool = False) -> None:
+        self.current = scene_id
+        self.path.append(scene_id)
+        self.ctx.memory["path"] = list(self.path)
+        lay = self.ui.layout
+        x, y, w, _ = lay.content_area
+        node = self.node
+        gap = lay.px(30)
+        if node.ending:
+            self.group = games.two_buttons(self.ui, ("again", word(self.ui.lang, "again")), ("next", self.ui.t("next")))
+            bottom = games.nav_top(self.ui) - gap
+            self.hint = word(self.ui.lang, "hint_ending")
+        else:
+            n = len(node.choices)
+            rows = n if lay.portrait and n == 3 else 1
+            cols = n // rows
+            bh = max(lay.target_min, lay.px(150 if rows == 1 else 120))
+            top = lay.controls_bottom - rows * bh - (rows - 1) * lay.px(20)
+            bw = (w - (cols - 1) * gap) // cols
+            buttons = []
+            for k, choice in enumerate(node.choices):
+                r, c = divmod(k, cols)
+                rect = (x + c * (bw + gap), top + r * (bh + lay.px(20)), bw, bh)
+                label = self.ui.text(choice.text)
+                pad = lay.px(24)
+                text_w = bw - 3 * pad - (min(bh - 2 * pad, lay.px(84)) if n > 1 else 0)
+                buttons.append(Button(f"choice:{choice.id}", label, rect, badge=LETTERS[k] if n > 1 else None,
+                                      role=games.fitting_role(self.ui, label, text_w, bh - 2 * pad)))
+            self.group = ButtonGroup(buttons, columns=cols)
+            bottom = top - gap
+            self.hint = word(self.ui.lang, "hint_choose")
+        if lay.portrait:
+            stage_h = (bottom - y) * 11 // 20
+            self.stage = (x, y, w, stage_h)
+            self.card = (x, y + stage_h + gap, w, bottom - y - stage_h - gap)
+        else:
+            sw = int(w * (0.46 if not node.ending else 0.40))
+            self.stage = (x, y, sw, bottom - y)
+            self.card = (x + sw + gap, y, w - sw - gap, bottom - y)
+        if not first:
+            self.ctx.say(f"scene:{scene_id}")
+
+    def on_enter(self) -> None:
+        self.ctx.say("open" if self.path == [self.step.start_id] else f"scene:{self.current}")
+
+    # ----- play ----------------------------------------------------------------------------------
+    def on_intent(self, intent: Intent) -> None:
+        node = self.node
+        if intent.kind is Kind.NEXT or (node.ending and intent.kind is Kind.SWIPE and intent.value == "left"):
+            if not node.ending and not self.ctx.memory.get("ended"):
+                self.ctx.record("game_result", score=0, max=1, skipped=True, path=list(self.path))
+            self.ctx.finish()
+            return
+        chosen = self.group.handle(intent)
+        if chosen is None:
+            return
+        if node.ending:
+            if chosen.id == "next":
+                self.ctx.finish()
+            else:
+                self.ctx.record("replay", path=list(self.path))
+                self.path = []
+                self._go(self.step.start_id)
+            return
+        choice = next(c for c in node.choices if f"choice:{c.id}" == chosen.id)
+        self.ctx.record("choice", scene=node.id, choice=choice.id, goto=choice.goto, input=intent.source,
+                        response_ms=round(self.time * 1000))
+        self.time = 0.0
+        self._go(choice.goto)
+        if self.node.ending:
+            self._ended()
+
+    def _ended(self) -> None:
+        node = self.node
+        good = node.ending == "good"
+        self.ctx.record("ending", ending=node.id, outcome=node.ending, path=list(self.path))
+        self.ctx.sound("right" if good else "wrong")
+        if not self.ctx.memory.get("ended"):  # the first ending reached is the one that counts
+            self.ctx.memory["ended"] = node.id
+            self.ctx.answered(good)
+            self.ctx.record("game_result", score=int(good), max=1, ending=node.id)
+
+    # ----- drawing ---------------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        self.layer.draw(surface, self.current, self._paint)
+        self.group.draw(surface, self.ui.fonts, self.ui.theme)
+
+    def _paint(self, surface: pygame.Surface) -> None:
+        """Everything but the buttons: it changes only with the scene."""
+        node = self.node
+        self._draw_stage(surface, node)
+        if node.ending:
+            self._draw_ending(surface, node)
+        else:
+            self._draw_narration(surface, node)
+
+    def _draw_stage(self, surface: pygame.Surface, node: SceneNode) -> None:
+        ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
+        x, y, w, h = self.stage
+        radius = lay.px(28)
+        draw.card(surface, self.stage, theme.background, radius)
+        if node.background:
+            image = ui.image(node.background, (w, h))
+            if image is not None:
+                surface.blit(image, (x + (w - image.get_width()) // 2, y + (h - image.get_height()) // 2))
+        pygame.draw.rect(surface, theme.card, self.stage, lay.px(6), border_radius=radius)
+        people = [c for c in (self.step.character(cid) for cid in node.characters) if c is not None]
+        if not people:
+            return
+        slot = w // (len(people) + 1)
+        base = y + h - lay.px(16)
+        for k, person in enumerate(people):
+            tall = int(h * (0.66 if person.grown_up else 0.50))
+            foot = (x + slot * (k + 1), base)
+            mood = "happy" if node.ending == "good" else node.mood
+            games.figure(surface, foot, tall, person.skin, person.shirt, person.hair, mood, person.hair_colour)
+            if node.speaker == person.id:  # a gold marker over whoever is speaking
+                top = base - tall - lay.px(30)
+                pygame.draw.polygon(surface, theme.gold, [(foot[0] - lay.px(18), top), (foot[0] + lay.px(18), top),
+                                                          (foot[0], top + lay.px(22))])
+
+    def _draw_narration(self, surface: pygame.Surface, node: SceneNode) -> None:
+        ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
+        x, y, w, h = self.card
+        draw.card(surface, self.card, theme.card, lay.px(28))
+        pad = lay.px(36)
+        top = y + pad // 2
+        speaker = self.step.character(node.speaker) if node.speaker else None
+        if speaker is not None:
+            name_h = max(lay.px(70), games.line(ui, "body") + lay.px(6))
+            ui.fonts.draw(surface, ui.text(speaker.name) + "：", (x + pad, top, w - 2 * pad, name_h), "body",
+                          theme.court_blue_dark, valign="middle", max_lines=1)
+            top += name_h
+        box = (x + pad, top, w - 2 * pad, y + h - pad // 2 - top)
+        ui.fonts.draw(surface, ui.text(node.text), box, games.fitting_role(ui, ui.text(node.text), box[2], box[3], "body"),
+                      theme.ink, valign="middle")
+
+    def _draw_ending(self, surface: pygame.Surface, node: SceneNode) -> None:
+        ui, lay = self.ui, self.ui.layout
+        tone = "right" if node.ending == "good" else None
+        body = ui.text(node.text) + "\n" + ui.text(node.lesson)
+        if node.help:
+            body += "\n" + ui.text(node.help)
+        basis = node.basis
+        games.feedback_card(surface, ui, self.card, tone, word(ui.lang, f"ending_{node.ending}"), body,
+                            basis.citation() if basis else "",
+                            ui.text(basis.says) if basis and basis.says else "")
+
+    def groups(self) -> list[ButtonGroup]:
+        return [self.group]
+
+    def describe(self) -> dict[str, Any]:
+        node = self.node
+        info = {**super().describe(), "scene": node.id, "text": self.ui.text(node.text),
+                "choices": [c.id for c in node.choices], "path": list(self.path), "ending": node.ending,
+                "buttons": [b.id for b in self.group.buttons if b.enabled]}
+        if node.ending:
+            info["teaches"] = self.ui.text(node.lesson)
+            info["basis"] = node.basis.citation() if node.basis else None
+        return info

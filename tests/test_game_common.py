@@ -1,0 +1,376 @@
+"""What the five game stations share: helpers for the per-type tests, and the checks every game
+screen must pass at every supported size (no text cut off, big separate targets on screen)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from itertools import combinations
+from pathlib import Path
+from typing import Any, Callable
+
+import pygame
+import pytest
+
+from kiosk.content.loader import load_lesson
+from kiosk.engine.app import App
+from kiosk.engine.pilot import Pilot
+from kiosk.input.intents import Intent, Kind
+from kiosk.ui import games
+
+from .conftest import DEMO, ROOT
+
+SIZES = [(1920, 1080), (1280, 720), (1080, 1920)]
+GAME_TYPES = ("sort", "match", "branching", "hotspot", "catch")
+LESSON_HEAD = """\
+id: game-test
+title: 游戏测试
+bands: [9-11]
+zone: game
+topic: test
+minutes: 5
+steps:
+  - type: story
+    text: 你好！
+"""
+
+
+# ----- helpers for the per-type tests ------------------------------------------------------------
+
+def open_step(make_app: Callable[..., App], lesson_id: str, step_id: str,
+              size: tuple[int, int] = (1920, 1080)) -> Pilot:
+    """A demo lesson opened at one of its steps, transitions settled."""
+    app = make_app(size, content=DEMO)
+    lesson = app.library.lessons[lesson_id]
+    index = next(i for i, s in enumerate(lesson.steps) if s.id == step_id)
+    app.start_session()
+    app.play(lesson_id, start=index)
+    pilot = Pilot(app)
+    pilot.wait(0.3, frames=2)
+    return pilot
+
+
+def scene(pilot: Pilot) -> Any:
+    return pilot.app.top.scene  # type: ignore[attr-defined]
+
+
+def events(app: App, kind: str) -> list[dict[str, Any]]:
+    return [e for e in app.recorder.events if e["kind"] == kind]  # type: ignore[attr-defined]
+
+
+def centre(rect: tuple[int, int, int, int]) -> tuple[int, int]:
+    return rect[0] + rect[2] // 2, rect[1] + rect[3] // 2
+
+
+def tap_at(pilot: Pilot, pos: tuple[int, int], source: str = "touch") -> None:
+    pilot.send(Intent(Kind.PRESS, pos, source=source), Intent(Kind.SELECT, pos, source=source))
+
+
+def overflowing(pilot: Pilot) -> list[tuple[str, str]]:
+    """Draw one frame with an empty layout cache: the texts cut off with '…' on it."""
+    fits = pilot.app.ui.fonts._fits
+    fits.clear()
+    games.Layer.invalidate_all()  # the still parts of a game screen are painted again, and measured
+    pilot.frames(1)
+    return [(key[0], key[1]) for key, fitted in fits.items() if fitted.overflow]
+
+
+def targets_ok(pilot: Pilot) -> list[str]:
+    """Problems with the targets on screen: too small, off screen, overlapping."""
+    w, h = pilot.app.ui.layout.width, pilot.app.ui.layout.height
+    rects = {k: pygame.Rect(r) for k, r in pilot.app.targets().items()}
+    screen = pygame.Rect(0, 0, w, h)
+    out = [f"{k} is {r.h}px tall" for k, r in rects.items() if r.h * 10 < h]
+    out += [f"{k} is off screen" for k, r in rects.items() if not screen.contains(r)]
+    out += [f"{a} overlaps {b}" for (a, ra), (b, rb) in combinations(rects.items(), 2) if ra.colliderect(rb)]
+    return out
+
+
+def load_step(tmp_path: Path, step_yaml: str) -> tuple[Any, list[str], str]:
+    """A lesson made of a story and this step (YAML indented as a list item under steps), loaded;
+    its errors as 'line:col: message', and the whole text (to find where things are)."""
+    (tmp_path / "lessons").mkdir(exist_ok=True)
+    if not (tmp_path / "images").exists():
+        shutil.copytree(DEMO / "images", tmp_path / "images")
+    text = LESSON_HEAD + step_yaml
+    path = tmp_path / "lessons" / "game.yaml"
+    path.write_text(text, encoding="utf-8")
+    lesson, errors = load_lesson(path, tmp_path)
+    return lesson, [f"{e.line}:{e.col}: {e.message}" for e in errors], text
+
+
+def where(text: str, needle: str, nth: int = 1) -> str:
+    """'line:col' (1-based) of the nth occurrence of needle in text."""
+    at = -1
+    for _ in range(nth):
+        at = text.index(needle, at + 1)
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    return f"{line}:{col}"
+
+
+# ----- shared checks -----------------------------------------------------------------------------
+
+def test_the_five_types_are_registered_and_listed(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    proc = subprocess.run([sys.executable, "main.py", "lessons", "--json", "--data", str(tmp_path)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    rows = {row["id"]: row for row in json.loads(proc.stdout)}
+    assert rows["games-law-play"]["steps"] == ["story", "sort", "match", "catch", "story"]
+    assert rows["games-safe-scenes"]["steps"] == ["story", "hotspot", "branching", "story"]
+    assert rows["games-law-play"]["zone"] == "game" and rows["games-safe-scenes"]["zone"] == "immersive"
+
+
+def test_game_words_have_both_languages_and_glyphs() -> None:
+    from kiosk.ui.fonts import missing_glyphs
+
+    for key, texts in games.WORDS.items():
+        assert set(texts) == {"zh", "en"}, key
+        assert missing_glyphs(texts["zh"]) == set(), key
+
+
+def test_polygon_and_position_dwell() -> None:
+    square = [(0, 0), (1, 0), (1, 1), (0, 1)]
+    assert games.inside_polygon((0.5, 0.5), square) and not games.inside_polygon((1.5, 0.5), square)
+    dwell = games.PositionDwell(1.0, radius=10)
+    dwell.move((100, 100))
+    assert dwell.update(0.6) is None
+    dwell.move((105, 104))              # a little jitter keeps the count going
+    assert dwell.update(0.5) == (100, 100)
+    assert dwell.update(2.0) is None    # fired once; the hand must move away first
+    dwell.move((300, 300))
+    assert dwell.update(0.5) is None and 0.4 < dwell.progress < 0.6
+
+
+def play_every_phase(pilot: Pilot, step_type: str, look: Callable[[str], None]) -> None:
+    """Each game through all its phases, calling look(label) wherever there is something new to see."""
+    look("start")
+    sc = scene(pilot)
+    if step_type == "sort":
+        pilot.key(Kind.CHOOSE, 2)
+        pilot.wait(0.4, frames=2)
+        look("feedback")
+        while scene(pilot).phase != "done":
+            if scene(pilot).phase == "feedback":
+                pilot.key(Kind.NEXT)
+            else:
+                pilot.key(Kind.CHOOSE, 1)
+            pilot.wait(0.4, frames=2)
+        look("done")
+    elif step_type == "match":
+        for pair in sc.step.pairs:
+            if sc.nav is not None:
+                break
+            others = [p for p in sc.step.pairs if p.id != pair.id and p.id not in sc.matched]
+            if others:
+                tap_at(pilot, centre(sc.group.by_id(f"L:{pair.id}").rect))
+                tap_at(pilot, centre(sc.group.by_id(f"R:{others[0].id}").rect))
+                look(f"wrong {pair.id}")
+                tap_at(pilot, centre(sc.group.by_id(f"L:{pair.id}").rect))
+                look(f"selected {pair.id}")
+            else:
+                tap_at(pilot, centre(sc.group.by_id(f"L:{pair.id}").rect))
+            tap_at(pilot, centre(sc.group.by_id(f"R:{pair.id}").rect))
+            look(f"right {pair.id}")
+        assert sc.nav is not None
+    elif step_type == "hotspot":
+        for k, area in enumerate(sc.step.areas):
+            sc.view = min(sc.max_view, max(0.0, sc.view + sc.to_screen(*area.centre())[0]
+                                           - sc.stage[0] - sc.stage[2] / 2))
+            tap_at(pilot, sc.to_screen(*area.centre()), "mouse")
+            look(f"found {area.id}")
+            if k == 1:
+                tap_at(pilot, (sc.stage[0] + 8, sc.stage[1] + 8), "mouse")
+                look("miss")
+                pilot.tap("done_looking")
+                look("done")
+                break
+        for area in sc.step.areas[2:]:
+            sc.view = min(sc.max_view, max(0.0, sc.view + sc.to_screen(*area.centre())[0]
+                                           - sc.stage[0] - sc.stage[2] / 2))
+            tap_at(pilot, sc.to_screen(*area.centre()), "mouse")
+            look(f"review {area.id}")
+    elif step_type == "branching":
+        for route in ([1, 1, 1], [1, 2, 1], [1, 3, 2, 1], [1, 1, 2, 1]):
+            for number in route:
+                look(f"scene {scene(pilot).node.id}")
+                pilot.key(Kind.CHOOSE, number)
+            look(f"ending {scene(pilot).node.id}")
+            pilot.tap("again")
+    elif step_type == "catch":
+        pilot.key(Kind.SELECT)
+        for i in range(40):
+            pilot.send(Intent(Kind.POINT, (pilot.app.ui.layout.width * (i % 5 + 1) // 6, 400), source="mouse"))
+            pilot.wait(0.3, frames=4)
+            if i in (10, 30):
+                look(f"play {i}")
+        pilot.wait(40.0, frames=80)
+        assert sc.phase == "done"
+        look("done")
+
+
+STEPS = {"sort": ("games-law-play", "sort-behaviour"), "match": ("games-law-play", "match-ages"),
+         "catch": ("games-law-play", "catch-safe"), "hotspot": ("games-safe-scenes", "find-street"),
+         "branching": ("games-safe-scenes", "scam-story")}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("step_type", GAME_TYPES)
+def test_every_phase_fits_at_every_size(make_app: Callable[..., App], step_type: str,
+                                        size: tuple[int, int]) -> None:
+    """No text cut off; targets a tenth of the height, on screen and apart; in every phase."""
+    pilot = open_step(make_app, *STEPS[step_type], size=size)
+    problems: dict[str, Any] = {}
+    seen: list[str] = []
+
+    def look(label: str) -> None:
+        pilot.wait(0.3, frames=2)
+        cut, bad = overflowing(pilot), targets_ok(pilot)
+        if cut or bad:
+            problems[label] = (cut, bad)
+        assert pilot.app.targets(), f"nothing to touch at {label}"
+        seen.append(label)
+
+    play_every_phase(pilot, step_type, look)
+    assert len(seen) >= 3
+    assert problems == {}
+
+
+def generic_walk(pilot: Pilot, look: Callable[[str], None]) -> None:
+    """Any game step of any lesson through its phases (white-box where the content decides the
+    way: every scene of a story is visited directly), calling look(label) at each."""
+    sc = scene(pilot)
+    kind = sc.step_type
+    look("start")
+    if kind == "sort":
+        k = 0
+        while sc.phase != "done":
+            if sc.phase == "feedback":
+                look(f"feedback {k}")
+                pilot.key(Kind.NEXT)
+            else:
+                pilot.key(Kind.CHOOSE, 1 + k % len(sc.step.bins))
+                k += 1
+            pilot.wait(0.3, frames=2)
+        look("done")
+    elif kind == "match":
+        for pair in sc.step.pairs:
+            others = [p for p in sc.step.pairs if p.id != pair.id and p.id not in sc.matched]
+            if others:
+                tap_at(pilot, centre(sc.group.by_id(f"L:{pair.id}").rect))
+                tap_at(pilot, centre(sc.group.by_id(f"R:{others[0].id}").rect))
+                look(f"wrong {pair.id}")
+            tap_at(pilot, centre(sc.group.by_id(f"L:{pair.id}").rect))
+            tap_at(pilot, centre(sc.group.by_id(f"R:{pair.id}").rect))
+            look(f"pair {pair.id}")
+    elif kind == "hotspot":
+        for k, area in enumerate(sc.step.areas):
+            sc.view = min(sc.max_view, max(0.0, sc.view + sc.to_screen(*area.centre())[0]
+                                           - sc.stage[0] - sc.stage[2] / 2))
+            tap_at(pilot, sc.to_screen(*area.centre()), "mouse")
+            look(f"found {area.id}")
+            if k == 0 and sc.phase == "find":
+                tap_at(pilot, (sc.stage[0] + 3, sc.stage[1] + 3), "mouse")
+                look("miss")
+        if sc.phase == "find":
+            pilot.tap("done_looking")
+        look("done")
+    elif kind == "branching":
+        for node in sc.step.scenes:
+            sc._go(node.id)
+            look(f"scene {node.id}")
+    elif kind == "catch":
+        pilot.key(Kind.SELECT)
+        for i in range(30):
+            pilot.send(Intent(Kind.POINT, (pilot.app.ui.layout.width * (i % 5 + 1) // 6, 400), source="mouse"))
+            pilot.wait(0.4, frames=3)
+        look("play")
+        pilot.wait(sc.step.seconds, frames=60)
+        look("done")
+
+
+def demo_game_steps() -> list[Any]:
+    from kiosk.content.library import load_library
+
+    library = load_library(DEMO)
+    return [pytest.param(lesson.id, step.id, id=f"{lesson.id}:{step.id}") for lesson in library.lessons.values()
+            for step in lesson.steps if step.type in GAME_TYPES]
+
+
+@pytest.mark.parametrize("lesson_id, step_id", demo_game_steps())
+def test_every_demo_game_step_fits_at_every_size(make_app: Callable[..., App], lesson_id: str, step_id: str) -> None:
+    """Whoever wrote the lesson, its game steps show whole at 1920x1080, 1280x720 and 1080x1920."""
+    problems: dict[str, Any] = {}
+    for size in SIZES:
+        pilot = open_step(make_app, lesson_id, step_id, size)
+
+        def look(label: str) -> None:
+            pilot.wait(0.3, frames=2)
+            cut, bad = overflowing(pilot), targets_ok(pilot)
+            if cut or bad:
+                problems[f"{size[0]}x{size[1]} {label}"] = (cut, bad)
+
+        generic_walk(pilot, look)
+    assert problems == {}
+
+
+class Recording:
+    """A narrator that keeps what it was asked to say."""
+
+    enabled, slower = True, False
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def narrate(self, text: str, persona: str | None = None, recorded: object = None) -> None:
+        self.said.append(text)
+
+    def replay(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def caption(self, now: float | None = None) -> str:
+        return ""
+
+
+@pytest.mark.parametrize("step_type", GAME_TYPES)
+def test_everything_said_is_in_spoken_so_prebuilt_narration_always_hits(make_app: Callable[..., App],
+                                                                        step_type: str) -> None:
+    narrator = Recording()
+    app = make_app(content=DEMO, narrator=narrator)
+    lesson_id, step_id = STEPS[step_type]
+    lesson = app.library.lessons[lesson_id]
+    index = next(i for i, s in enumerate(lesson.steps) if s.id == step_id)
+    app.play(lesson_id, start=index)
+    pilot = Pilot(app)
+    generic_walk(pilot, lambda label: None)
+    spoken = set(lesson.steps[index].spoken(app.ui.t, "zh").values())
+    assert len(narrator.said) >= 2
+    assert [text for text in narrator.said if text not in spoken] == []
+
+
+@pytest.mark.parametrize("step_type", GAME_TYPES)
+def test_larger_text_still_fits(make_app: Callable[..., App], step_type: str) -> None:
+    """The accessibility menu's larger text (x1.25): the demo games still show every text whole."""
+    problems: dict[str, Any] = {}
+    for size in SIZES:
+        app = make_app(size, content=DEMO)
+        app.access.large_text = True       # chosen on the attract screen, before the lesson
+        app.apply_access()
+        lesson_id, step_id = STEPS[step_type]
+        app.play(lesson_id, start=next(i for i, s in enumerate(app.library.lessons[lesson_id].steps)
+                                       if s.id == step_id))
+        pilot = Pilot(app)
+
+        def look(label: str) -> None:
+            pilot.wait(0.3, frames=2)
+            cut, bad = overflowing(pilot), targets_ok(pilot)
+            if cut or bad:
+                problems[f"{size[0]}x{size[1]} {label}"] = (cut, bad)
+
+        generic_walk(pilot, look)
+    assert problems == {}
