@@ -419,3 +419,236 @@ def run_clip(clip: Clip, settings=None, states: list | None = None) -> list[dict
     from kiosk.vision.benchmark import run_frames
 
     return run_frames(clip.frames(), settings, clip.targets, states=states)
+
+
+# --- a group: a class answering a live poll by raising hands (kiosk/vision/hand_count.py) ------
+#
+# Children seen from the front of a room (faces 20-50 px wide at 640x480), each arm following
+# its own schedule of poses. Frames are raw camera frames (NOT mirrored): a child's right arm is
+# on the left of the raw frame. `truth(t)` says how many raise their left / right hand (the
+# child's own sides; "both" counts in both) and how many faces there are.
+
+GROUP_POSES = {            # the hand from the shoulder, in head widths: (outwards, downwards)
+    "rest": (0.1, 2.4),      # on the desk / in the lap
+    "chest": (-0.7, 1.0),    # in front of the chest (signing, holding up a pencil): not raised
+    "ear": (-0.25, -1.15),   # beside the head at eye level (scratching an ear): not raised
+    "up": (0.0, -2.8),       # raised high, straight above the shoulder
+    "up_wide": (0.3, -2.6),  # raised, a little outwards
+    "up_bent": (-0.4, -2.2), # raised lazily: the hand just above the top of the head
+}
+RAISED_POSES = ("up", "up_wide", "up_bent")
+GROUP_MOVE_S = 0.3           # every change of pose takes this long
+
+
+def pose_at(keys: tuple[tuple[float, str], ...], t: float) -> tuple[float, float]:
+    """Where the hand is at t for an arm's schedule [(time, pose)] (it starts at 'rest')."""
+    cur, prev = GROUP_POSES["rest"], "rest"
+    for tk, name in keys:
+        if t < tk:
+            break
+        a = min(1.0, (t - tk) / GROUP_MOVE_S)
+        p0, p1 = GROUP_POSES[prev], GROUP_POSES[name]
+        cur = (p0[0] + a * (p1[0] - p0[0]), p0[1] + a * (p1[1] - p0[1]))
+        prev = name
+    return cur
+
+
+def raised_at(keys: tuple[tuple[float, str], ...], t: float) -> bool:
+    """Truth: the arm counts as raised from halfway through the move up to halfway down."""
+    name = "rest"
+    for tk, pose in keys:
+        if t >= tk + GROUP_MOVE_S / 2:
+            name = pose
+    return name in RAISED_POSES
+
+
+@dataclass
+class Kid:
+    x: float                       # head centre, raw px
+    y: float
+    hw: float                      # head width, raw px
+    right: tuple[tuple[float, str], ...] = ()   # the child's own RIGHT arm (raw image left)
+    left: tuple[tuple[float, str], ...] = ()    # the child's own LEFT arm (raw image right)
+    skin: tuple[int, int, int] = SKIN
+    shirt: tuple[int, int, int] = SHIRT
+    sleeves: bool = False          # long sleeves: only the hand is bare
+    phase: float = 0.0             # of the small sway every seated child has
+
+
+@dataclass
+class GroupScene:
+    duration: float
+    kids: list[Kid]
+    fps: float = 15.0
+    gain: Callable[[float], float] = lambda t: 1.0
+    noise: float = 5.0
+    seed: int = 0
+
+
+@dataclass
+class GroupClip:
+    name: str
+    scene: GroupScene
+    notes: str = ""
+
+    @property
+    def fps(self) -> float:
+        return self.scene.fps
+
+    def times(self) -> list[float]:
+        return [i / self.scene.fps for i in range(int(self.scene.duration * self.scene.fps))]
+
+    def truth(self, t: float) -> tuple[int, int, int]:
+        """(left, right, people) at t: hands raised per side of the child, and faces."""
+        kids = self.scene.kids
+        return (sum(raised_at(k.left, t) for k in kids), sum(raised_at(k.right, t) for k in kids), len(kids))
+
+    def changes(self) -> list[float]:
+        """Times the true counts change (for "after it settles")."""
+        return sorted({tk + GROUP_MOVE_S / 2 for k in self.scene.kids for tk, _ in (*k.left, *k.right)})
+
+    def frames(self) -> Iterator[tuple[np.ndarray, float]]:
+        rng = np.random.default_rng(self.scene.seed)
+        bg = room(rng)
+        bank = [rng.normal(0, self.scene.noise, (H, W, 3)).astype(np.int16) for _ in range(6)]
+        for i, t in enumerate(self.times()):
+            img = bg.copy()
+            for kid in sorted(self.scene.kids, key=lambda k: (k.hw, k.y)):   # the back rows first
+                draw_kid(img, kid, t)
+            g = self.scene.gain(t) * (1.0 + 0.015 * rng.standard_normal())
+            out = img.astype(np.int16)
+            if abs(g - 1.0) > 1e-3:
+                out = (out * g).astype(np.int16)
+            out += bank[i % len(bank)]
+            yield np.clip(out, 0, 255).astype(np.uint8), t
+
+
+def draw_kid(img: np.ndarray, kid: Kid, t: float) -> None:
+    """A seated child, head and shoulders (the desk or the frame's bottom cuts the rest)."""
+    hw = kid.hw
+    cx = kid.x + 0.06 * hw * math.sin(2 * math.pi * 0.35 * t + kid.phase)
+    cy = kid.y + 0.04 * hw * math.sin(2 * math.pi * 0.27 * t + 2 * kid.phase)
+    hh = 1.3 * hw
+    sh_y = cy + 0.5 * hh + 0.25 * hw
+    bottom = min(float(H), sh_y + 4.5 * hw)
+    cv2.rectangle(img, (int(cx - 0.18 * hw), int(cy + 0.3 * hh)), (int(cx + 0.18 * hw), int(sh_y + 3)), kid.skin, -1)
+    torso = np.array([[cx - 1.25 * hw, sh_y + 0.3 * hw], [cx - 0.95 * hw, sh_y], [cx + 0.95 * hw, sh_y],
+                      [cx + 1.25 * hw, sh_y + 0.3 * hw], [cx + 1.2 * hw, bottom], [cx - 1.2 * hw, bottom]], np.int32)
+    cv2.fillPoly(img, [torso], kid.shirt, cv2.LINE_AA)
+    draw_face(img, int(cx), int(cy), int(round(hw)), kid.skin)
+    for out, keys in ((-1.0, kid.right), (1.0, kid.left)):
+        shoulder = (cx + out * 1.05 * hw, sh_y + 0.15 * hw)
+        dx, dy = pose_at(keys, t)
+        hand = (shoulder[0] + out * dx * hw, shoulder[1] + dy * hw)
+        if kid.sleeves:
+            draw_arm(img, shoulder, hand, out, hw, kid.shirt, kid.shirt)
+            cv2.circle(img, (int(round(hand[0])), int(round(hand[1]))), int(0.27 * hw), kid.skin, -1, cv2.LINE_AA)
+        else:
+            draw_arm(img, shoulder, hand, out, hw, kid.skin, kid.shirt)
+
+
+SKINS = [SKIN, (70, 95, 140), (120, 150, 205), (95, 125, 175), (140, 160, 225)]
+SHIRTS = [SHIRT, (60, 140, 60), (40, 40, 170), (120, 120, 120), (150, 60, 130), (30, 160, 200)]
+
+
+def group_flicker(t: float) -> float:
+    return 0.9 + 0.06 * math.sin(2 * math.pi * 3.3 * t)     # aliased mains flicker
+
+
+def clip_group_row(fps: float = 15.0) -> GroupClip:
+    """Five children side by side (a little space between their shoulders), faces 36-50 px,
+    four skin tones, one in long sleeves. Poll 1: three raise (two right, one left) while one
+    scratches an ear and one holds a hand at the chest; all down; poll 2: one raises both (one
+    of them outwards, towards a neighbour), others left, right, and one lazily, the hand just
+    above the head."""
+    kids = [
+        Kid(80, 236, 40, right=((2.5, "up"), (6.0, "rest"), (8.0, "up"), (12.0, "rest")),
+            left=((8.0, "up_wide"), (12.0, "rest")), skin=SKINS[0], shirt=SHIRTS[0], phase=0.0),
+        Kid(205, 248, 48, right=((2.5, "ear"), (6.0, "rest")), left=((8.0, "up"), (12.0, "rest")),
+            skin=SKINS[1], shirt=SHIRTS[5], phase=1.3),
+        Kid(325, 226, 36, right=((2.6, "up_wide"), (6.0, "rest")), skin=SKINS[2], shirt=SHIRTS[1], phase=2.1),
+        Kid(450, 246, 50, left=((2.4, "up"), (6.0, "rest")), right=((8.1, "up"), (12.0, "rest")),
+            skin=SKINS[3], shirt=SHIRTS[2], phase=0.7),
+        Kid(570, 238, 40, right=((8.0, "up_bent"), (12.0, "rest")),
+            left=((2.5, "chest"), (6.0, "rest"), (8.0, "chest"), (12.0, "rest")),
+            skin=SKINS[4], shirt=SHIRTS[3], sleeves=True, phase=3.0),
+    ]
+    return GroupClip("group_row", GroupScene(14.0, kids, fps, gain=group_flicker, noise=5.0, seed=21),
+                     "five children in a row; two polls; an ear scratch and a hand at the chest")
+
+
+def clip_group_rows(fps: float = 15.0) -> GroupClip:
+    """Two rows: five small faces (24-30 px) at the back, seen between four nearer children
+    (46-56 px). Front-row hands rise in front of the back row; back-row hands rise above all."""
+    back = [
+        Kid(60 + 130 * i, 150 + 6 * (i % 2), hw, skin=SKINS[(i + 2) % 5], shirt=SHIRTS[(i + 3) % 6], phase=0.9 * i,
+            sleeves=i == 3, right=r, left=lf)
+        for i, (hw, r, lf) in enumerate([
+            (26, ((3.0, "up"), (7.0, "rest")), ()),
+            (30, (), ((3.2, "up"), (7.0, "rest"), (9.5, "up"), (13.0, "rest"))),
+            (24, ((9.5, "up_wide"), (13.0, "rest")), ((9.5, "up_wide"), (13.0, "rest"))),
+            (28, (), ()),
+            (27, ((3.1, "up"), (7.0, "rest"), (9.6, "up"), (13.0, "rest")), ()),
+        ])]
+    front = [
+        Kid(125 + 130 * i, 330 + 8 * (i % 2), hw, skin=SKINS[i % 5], shirt=SHIRTS[i % 6], phase=0.5 + 1.1 * i,
+            right=r, left=lf)
+        for i, (hw, r, lf) in enumerate([
+            (50, ((3.0, "up"), (7.0, "rest")), ()),
+            (46, (), ((9.4, "up"), (13.0, "rest"))),
+            (56, ((9.5, "up"), (13.0, "rest")), ((3.0, "chest"), (7.0, "rest"))),
+            (48, (), ((3.0, "up_bent"), (7.0, "rest"), (9.5, "up"), (13.0, "rest"))),
+        ])]
+    return GroupClip("group_rows", GroupScene(15.0, back + front, fps, gain=group_flicker, noise=5.0, seed=22),
+                     "nine children in two rows; back-row faces 24-30 px")
+
+
+CLASS_ROWS = [(7, 50, 90, 118, (22, 26)), (6, 95, 90, 212, (30, 34)), (5, 70, 125, 345, (42, 48))]
+# A big class: four rows, 33 children, faces 20-40 px (the back of the room at 20-23 px).
+BIG_CLASS_ROWS = [(9, 36, 71, 92, (20, 23)), (9, 40, 71, 160, (24, 28)), (8, 50, 77, 245, (30, 34)),
+                  (7, 50, 90, 372, (38, 42))]
+
+
+def clip_group_class(fps: float = 15.0, seed: int = 24, rows: list | None = None,
+                     name: str = "group_class") -> GroupClip:
+    """A class in staggered rows (by default eighteen in three rows, faces 22-26, 30-34 and 42-48
+    px), two polls with a random answer each (none, left, right, both, a hand at the chest or
+    at an ear), the children starting within half a second of each other."""
+    rng = np.random.default_rng(seed)
+    answers = ["none", "none", "left", "right", "right", "both", "chest", "ear", "left", "right"]
+    kids = []
+    for n, x0, dx, y, (lo, hi) in rows or CLASS_ROWS:
+        for i in range(n):
+            right: list[tuple[float, str]] = []
+            left: list[tuple[float, str]] = []
+            for start, end in ((3.0, 7.0), (9.5, 13.5)):
+                ans = answers[int(rng.integers(len(answers)))]
+                t0 = start + float(rng.uniform(0.0, 0.5))
+                pose = {"left": ("rest", "up"), "right": ("up", "rest"), "both": ("up", "up_wide"),
+                        "chest": ("chest", "rest"), "ear": ("rest", "ear")}.get(ans, ("rest", "rest"))
+                if pose[0] != "rest":
+                    right += [(t0, pose[0]), (end, "rest")]
+                if pose[1] != "rest":
+                    left += [(t0, pose[1]), (end, "rest")]
+            kids.append(Kid(x0 + dx * i + float(rng.uniform(-6, 6)), y + float(rng.uniform(-6, 6)),
+                            float(rng.uniform(lo, hi)), right=tuple(right), left=tuple(left),
+                            skin=SKINS[int(rng.integers(len(SKINS)))], shirt=SHIRTS[int(rng.integers(len(SHIRTS)))],
+                            sleeves=bool(rng.random() < 0.3), phase=float(rng.uniform(0, 6.3))))
+    return GroupClip(name, GroupScene(15.0, kids, fps, gain=group_flicker, noise=5.0, seed=seed),
+                     f"{len(kids)} children in {len(rows or CLASS_ROWS)} rows; two polls with random answers")
+
+
+def clip_group_big_class(fps: float = 15.0, seed: int = 25) -> GroupClip:
+    return clip_group_class(fps, seed, BIG_CLASS_ROWS, "group_big_class")
+
+
+def clip_group_empty(fps: float = 15.0) -> GroupClip:
+    """The room with nobody: noise, flicker, a brightness ramp, the lights switched on at 5 s."""
+    def gain(t: float) -> float:
+        g = group_flicker(t) * (0.8 + 0.15 * t / 8.0)
+        return g * (1.3 if t >= 5.0 else 1.0)
+    return GroupClip("group_empty", GroupScene(8.0, [], fps, gain=gain, noise=6.0, seed=23), "nobody")
+
+
+def group_suite() -> list[GroupClip]:
+    return [clip_group_row(), clip_group_rows(), clip_group_class(), clip_group_empty()]
