@@ -82,7 +82,7 @@ def test_killed_ffmpeg_and_missing_rtmp_server(make_app: Callable[..., App], tmp
     assert f["restarts"] == 1 and r["restarts"] >= 3, stats
     # the render loop never waited on a sink: no offer near the back-off (>= 250 ms) or a blocked pipe
     assert max(offer_ms) < 200, sorted(offer_ms)[-5:]
-    assert stats["offered"] >= frames // 2 - 1
+    assert stats["offered"] >= frames // 3  # 30 fps out of a ~60 Hz loop, with slack for a busy machine
     # the stream's restarts back off: each wait at least as long as the one before
     gaps = [b2 - a for a, b2 in zip(r["failures"], r["failures"][1:])]
     assert len(gaps) >= 2 and gaps[-1] > gaps[0]
