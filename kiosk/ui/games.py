@@ -51,7 +51,7 @@ WORDS: dict[str, dict[str, str]] = {
     "ending_learn": {"zh": "一起学一学", "en": "Let's learn from this"},
     "hint_ending": {"zh": "摸「继续」，或者再玩一次", "en": "Touch “Next”, or play again"},
     "hint_find": {"zh": "摸一摸画面里危险的地方", "en": "Touch the dangers in the picture"},
-    "hint_find_pan": {"zh": "摸一摸危险，手移到两边看一看", "en": "Touch dangers; move to the sides to look"},
+    "hint_find_pan": {"zh": "摸一摸危险，手移到两边看一看", "en": "Touch the dangers; look left and right"},
     "found_count": {"zh": "找到 {n} 个，一共 {total} 个", "en": "Found {n} of {total}"},
     "misses_left": {"zh": "还能试 {n} 次", "en": "{n} tries left"},
     "time_left": {"zh": "还剩 {n} 秒", "en": "{n} s left"},
