@@ -13,7 +13,8 @@ from kiosk.input.intents import Kind
 
 SOURCES = ("touch", "touch", "touch", "mouse", "key")
 BACK = "<back>"  # not a target: the Back key
-MAX_ACTIONS = 400  # a session that needs more is a bug in the engine or the bot
+MAX_ACTIONS = 400
+PATIENCE = 150  # actions in one session before a child skips whatever game is on  # a session that needs more is a bug in the engine or the bot
 
 
 @dataclass
@@ -82,6 +83,9 @@ class ChildBot:
             screen = self.pilot.screen
             if on_screen:
                 on_screen(screen["screen"])
+            if action >= PATIENCE and "phase" in screen:
+                self.pilot.key(Kind.NEXT)  # a tired child skips a long game (fast soaks tick its clock slowly)
+                continue
             self.act(self._choose(screen, app))
         raise RuntimeError(f"bot stuck on {self.pilot.screen}")
 

@@ -144,14 +144,9 @@ def make_visit(store: Store) -> HandVisit:
 
 def records_cli(*args: str, data: Path, content: Path | None = None, timeout: float = 60
                 ) -> subprocess.CompletedProcess[str]:
-    """A records command in a subprocess: through main.py once the command module is registered,
-    through the module itself until then."""
-    from kiosk import cli
-    from kiosk.commands import records_cmds
-
+    """A records command in a subprocess, through main.py."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "KIOSK_RECORDS_URL")}
     env.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
-    entry = ["main.py"] if records_cmds in cli.COMMANDS else ["-m", "kiosk.commands.records_cmds"]
     extra = ["--content", str(content)] if content else []
-    return subprocess.run([sys.executable, *entry, *args, "--data", str(data), *extra], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "main.py", *args, "--data", str(data), *extra], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)

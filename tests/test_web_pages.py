@@ -244,14 +244,14 @@ def test_the_ics_feed_lists_bookings_without_phones(hall: Hall) -> None:
 
 
 def test_staff_add_reads_the_password_from_stdin(tmp_path: Path, monkeypatch: Any) -> None:
-    from kiosk.commands import serve
+    from kiosk.cli import main as cli_main
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough secret\n"))
-    assert serve.main_for_tests(["staff", "add", "馆员小李", "--data", str(tmp_path)]) == 0
+    assert cli_main(["staff", "add", "馆员小李", "--data", str(tmp_path)]) == 0
     monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
-    assert serve.main_for_tests(["staff", "add", "other", "--data", str(tmp_path)]) == 2
+    assert cli_main(["staff", "add", "other", "--data", str(tmp_path)]) == 2
     monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough secret\n"))
-    assert serve.main_for_tests(["staff", "add", "馆员小李", "--data", str(tmp_path)]) == 2   # exists
+    assert cli_main(["staff", "add", "馆员小李", "--data", str(tmp_path)]) == 2   # exists
     from kiosk.schedule.auth import Staff
 
     store = Store(f"sqlite:///{tmp_path / 'kiosk.db'}")
@@ -260,6 +260,6 @@ def test_staff_add_reads_the_password_from_stdin(tmp_path: Path, monkeypatch: An
     assert staff.authenticate("馆员小李", "wrong") is None and staff.authenticate("nobody", "x") is None
     store.close()
     # and as a real process, the way staff run it
-    proc = subprocess.run([sys.executable, "-m", "kiosk.commands.serve", "staff", "list", "--data", str(tmp_path)],
+    proc = subprocess.run([sys.executable, "main.py", "staff", "list", "--data", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "馆员小李" in proc.stdout

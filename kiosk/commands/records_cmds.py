@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -281,21 +280,3 @@ def cmd_purge(args: argparse.Namespace) -> int:
     print("purged " + ", ".join(f"{n} {name}" for name, n in counts.items()) +
           f" (older than {args.older_than} days)")
     return 0
-
-
-def main_for_tests(argv: list[str]) -> int:
-    """Run one records command without the project's cli (for scripts before it is registered)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--content", default="content")
-    common.add_argument("--data", default="var")
-    common.add_argument("--lang", default="zh", choices=["zh", "en"])
-    common.add_argument("-v", "--verbose", action="store_true")
-    parser = argparse.ArgumentParser(prog="records")
-    add_parsers(parser.add_subparsers(dest="command"), common)
-    args = parser.parse_args(argv)
-    Path(args.data).mkdir(parents=True, exist_ok=True)
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main_for_tests(sys.argv[1:]))

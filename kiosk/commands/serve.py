@@ -179,21 +179,3 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         print(f"{r['start']}-{r['end']}  {r['status_text']:<4} #{r['booking_id']:<5} visit {r['visit_id'] or '-':<5} "
               f"{r['school']} {r['class_name']} ({r['students']} students)")
     return 0
-
-
-def main_for_tests(argv: list[str]) -> int:
-    """Run these commands without the project's cli (before the line in kiosk/cli.py is added)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--content", default="content")
-    common.add_argument("--data", default="var")
-    common.add_argument("--lang", default="zh", choices=["zh", "en"])
-    common.add_argument("-v", "--verbose", action="store_true")
-    parser = argparse.ArgumentParser(prog="serve")
-    add_parsers(parser.add_subparsers(dest="command"), common)
-    args = parser.parse_args(argv)
-    Path(args.data).mkdir(parents=True, exist_ok=True)
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main_for_tests(sys.argv[1:]))
