@@ -202,12 +202,11 @@ def _register_station(args: argparse.Namespace, profile: Any) -> None:
 
 
 def make_recorder(args: argparse.Namespace) -> Any:
-    """Every event to the store through the writer thread, and a bounded copy in memory for the
-    simulator's summary; the frame loop only ever puts into a queue."""
-    from kiosk.engine.session import MemoryRecorder
-    from kiosk.records import RecordWriter, Tee, store_url
+    """Every event to the store through the writer thread; the frame loop only ever puts into a
+    queue. (The simulator counts events as they pass, kiosk.sim.Tally; nothing keeps them here.)"""
+    from kiosk.records import RecordWriter, store_url
 
-    return Tee(RecordWriter(store_url(Path(args.data))), MemoryRecorder())
+    return RecordWriter(store_url(Path(args.data)))
 
 
 def make_voice(args: argparse.Namespace, library: Library) -> dict[str, Any]:

@@ -70,9 +70,8 @@ def soak_lines(summary: Any, memory: dict[str, float], recorder: Any) -> list[st
     growth = (memory["end"] - memory["warm"]) / memory["warm"] * 100 if memory.get("warm") else 0.0
     lines = [f"memory: {memory.get('warm', 0):.1f} MB after warm-up, {memory['end']:.1f} MB at the end "
              f"({growth:+.1f}%)"]
-    writer = next((r for r in getattr(recorder, "recorders", [recorder]) if hasattr(r, "stats")), None)
-    if writer is not None:
-        stats = writer.stats
+    stats = getattr(recorder, "stats", None)
+    if stats is not None:
         lost = summary.events - stats.written
         lines.append(f"events: {summary.events} emitted, {stats.written} written, {stats.dropped} dropped, "
                      f"{lost} lost")

@@ -320,7 +320,7 @@ class App:
         lines = [t("diag_camera", status=view.status if view else t("word_off"), fps=view.fps if view else 0)]
         speech = getattr(self.narrator, "available", None)
         lines.append(t("diag_speech", state=t("word_off") if not speech else t("word_ok")))
-        stats = getattr(getattr(self.recorder, "recorders", [self.recorder])[0], "stats", None)
+        stats = getattr(self.recorder, "stats", None)
         if stats is not None:
             lines.append(t("diag_store", written=stats.written, queued=stats.queued, dropped=stats.dropped))
         lines.append(t("diag_disk", free=shutil.disk_usage(self.data_dir if self.data_dir.exists() else ".").free / 1e9))

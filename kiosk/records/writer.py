@@ -322,24 +322,3 @@ class RecordWriter:
 def _short(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"{type(exc).__name__}: {text}"[:300]
-
-
-class Tee:
-    """Emit each event to several recorders, e.g. the RecordWriter and a MemoryRecorder that the
-    simulator or a results screen reads."""
-
-    def __init__(self, *recorders: Any):
-        self.recorders = recorders
-
-    def emit(self, event: dict[str, Any]) -> None:
-        for recorder in self.recorders:
-            recorder.emit(event)
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        """The in-memory copy, from the first recorder that keeps one."""
-        return next((r.events for r in self.recorders if hasattr(r, "events")), [])
-
-    def close(self, timeout: float = 5.0) -> bool:
-        """Close every recorder that can be closed (the writer flushes its queue)."""
-        return all(r.close(timeout) for r in self.recorders if hasattr(r, "close"))
