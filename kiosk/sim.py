@@ -13,7 +13,7 @@ from kiosk.input.intents import Kind
 
 SOURCES = ("touch", "touch", "touch", "mouse", "key")
 BACK = "<back>"  # not a target: the Back key
-MAX_ACTIONS = 400
+MAX_ACTIONS = 1000
 PATIENCE = 150  # actions in one session before a child skips whatever game is on  # a session that needs more is a bug in the engine or the bot
 
 
@@ -85,6 +85,9 @@ class ChildBot:
                 on_screen(screen["screen"])
             if action >= PATIENCE and "phase" in screen:
                 self.pilot.key(Kind.NEXT)  # a tired child skips a long game (fast soaks tick its clock slowly)
+                continue
+            if action >= PATIENCE and screen["screen"] == "results":
+                self.act("home")  # ... and goes home rather than starting yet another lesson
                 continue
             self.act(self._choose(screen, app))
         raise RuntimeError(f"bot stuck on {self.pilot.screen}")
