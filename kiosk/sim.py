@@ -90,7 +90,8 @@ class ChildBot:
                 self.act("home")  # ... and goes home rather than starting yet another lesson
                 continue
             self.act(self._choose(screen, app))
-        raise RuntimeError(f"bot stuck on {self.pilot.screen}")
+        raise RuntimeError(f"bot stuck on {self.pilot.screen}; stack {[type(s).__name__ for s in app.stack]}, "
+                           f"targets {app.targets()}")
 
     def _choose(self, screen: dict, app: App) -> str | list:
         targets = list(app.targets())
