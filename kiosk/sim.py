@@ -71,10 +71,10 @@ class ChildBot:
     def play_session(self, on_screen: Callable[[str], None] | None = None) -> None:
         app = self.pilot.app
         leaves_at = self.rng.randint(2, 12) if self.rng.random() < self.walk_away else None
-        started = len(app.sessions.finished)
+        started = app.sessions.ended
         self.act("start")
         for action in range(MAX_ACTIONS):
-            if self.pilot.screen["screen"] == "attract" and len(app.sessions.finished) > started:
+            if self.pilot.screen["screen"] == "attract" and app.sessions.ended > started:
                 return
             if leaves_at is not None and action >= leaves_at:
                 self.pilot.wait(app.idle_timeout + 1, frames=4 if self.fast else 30)

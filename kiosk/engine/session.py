@@ -51,7 +51,8 @@ class Sessions:
         self.station = station
         self.origin = time.time() if origin is None else origin  # wall-clock epoch of app time 0
         self.current: Session | None = None
-        self.finished: list[Session] = []
+        self.finished: list[Session] = []  # the most recent ones (trimmed)
+        self.ended = 0                     # how many sessions ended, ever
 
     def start(self, now: float) -> Session:
         if self.current:
@@ -73,6 +74,7 @@ class Sessions:
         session.ended, session.end_reason = now, reason
         self.emit(now, "session_end", reason=reason, right=session.right, answered=session.answered)
         self.finished.append(session)
+        self.ended += 1
         if len(self.finished) > 1000:
             del self.finished[:500]
         self.current = None
