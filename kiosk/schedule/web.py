@@ -283,6 +283,16 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
     def login_redirect(request: Request) -> RedirectResponse:
         return RedirectResponse(f"/staff/login?next={quote(request.url.path)}", status_code=303)
 
+    async def staff_post(request: Request) -> tuple[StaffUser, dict[str, Any]] | Response:
+        """A staff form post: its signed-in user and fields, or the page to answer with instead."""
+        form = await read_form(request)
+        user = await run_in_threadpool(staff_of, request)
+        if user is None:
+            return login_redirect(request)
+        if not staff_csrf_ok(user, form):
+            return csrf_refused()
+        return user, form
+
     def staff_csrf_ok(user: StaffUser, form: dict[str, str]) -> bool:
         return bool(form.get("csrf")) and hmac.compare_digest(user.csrf.encode(), str(form["csrf"]).encode())
 
@@ -668,12 +678,10 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
 
     @app.post("/staff/booking/{booking_id}/{action}", response_class=HTMLResponse, include_in_schema=False)
     async def staff_action(request: Request, action: str, booking_id: int = PathParam(..., ge=1, le=ID_MAX)) -> Response:
-        form = await read_form(request)
-        user = await run_in_threadpool(staff_of, request)
-        if user is None:
-            return login_redirect(request)
-        if not staff_csrf_ok(user, form):
-            return csrf_refused()
+        checked = await staff_post(request)
+        if isinstance(checked, Response):
+            return checked
+        user, form = checked
         back = str(form.get("back", ""))
         notice, new_link = None, None
         try:
@@ -746,12 +754,10 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
 
     @app.post("/staff/settings", response_class=HTMLResponse, include_in_schema=False)
     async def staff_settings_submit(request: Request) -> Response:
-        form = await read_form(request)
-        user = await run_in_threadpool(staff_of, request)
-        if user is None:
-            return login_redirect(request)
-        if not staff_csrf_ok(user, form):
-            return csrf_refused()
+        checked = await staff_post(request)
+        if isinstance(checked, Response):
+            return checked
+        user, form = checked
         what = form.get("what", "calendar")
         cal = service.calendar()
         try:
@@ -808,12 +814,10 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
 
     @app.post("/staff/stations", response_class=HTMLResponse, include_in_schema=False)
     async def staff_stations_submit(request: Request) -> Response:
-        form = await read_form(request)
-        user = await run_in_threadpool(staff_of, request)
-        if user is None:
-            return login_redirect(request)
-        if not staff_csrf_ok(user, form):
-            return csrf_refused()
+        checked = await staff_post(request)
+        if isinstance(checked, Response):
+            return checked
+        user, form = checked
         station = str(form.get("station", "")).strip()[:64]
         zone = str(form.get("zone", "")) or None
         on = str(form.get("on", "auto"))
@@ -848,12 +852,10 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
 
     @app.post("/staff/feed-key", response_class=HTMLResponse, include_in_schema=False)
     async def new_feed_key(request: Request) -> Response:
-        form = await read_form(request)
-        user = await run_in_threadpool(staff_of, request)
-        if user is None:
-            return login_redirect(request)
-        if not staff_csrf_ok(user, form):
-            return csrf_refused()
+        checked = await staff_post(request)
+        if isinstance(checked, Response):
+            return checked
+        user, form = checked
         key = await run_in_threadpool(staff.new_feed_key, user.id)
         url = str(request.base_url).rstrip("/") + f"/calendar.ics?key={key}"
         return render("message.html", title="日历订阅链接", staff=user, back="/staff", back_text="返回",
