@@ -1,6 +1,10 @@
 """A heartbeat file the supervisor watches: the frame loop marks each frame (a float store, no
 I/O), a small thread writes the time of the last frame once a second. A kiosk that hangs stops
-beating and is restarted."""
+beating and is restarted.
+
+The beat is a fixed-width record written over itself in place: once the file exists that needs no
+new disk block, so a full disk does not silence a healthy kiosk (the supervisor would otherwise
+restart it every GRACE_S seconds, children mid-lesson)."""
 from __future__ import annotations
 
 import os
@@ -30,21 +34,34 @@ class Heartbeat:
         self._thread.join(timeout=2.0)
 
     def _run(self) -> None:
-        while True:
-            try:
-                tmp = self.path.with_suffix(".tmp")
-                tmp.write_text(f"{self.last_frame:.3f} {os.getpid()}\n", encoding="utf-8")
-                os.replace(tmp, self.path)
-            except OSError:
-                pass  # a full or read-only disk: the supervisor then sees a stale beat and says so
-            if self._stop.wait(INTERVAL_S):
-                return
+        fd: int | None = None
+        try:
+            while True:
+                try:
+                    if fd is None:
+                        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                    os.pwrite(fd, record(self.last_frame, os.getpid()), 0)
+                except OSError:
+                    pass  # a read-only data folder: the supervisor then sees no beat and says so
+                if self._stop.wait(INTERVAL_S):
+                    return
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+
+def record(stamp: float, pid: int) -> bytes:
+    """Always RECORD_BYTES long, so each beat covers the last one exactly."""
+    return f"{stamp:>17.3f} {pid:>10d}\n".encode("ascii")
+
+
+RECORD_BYTES = len(record(0.0, 0))
 
 
 def read(path: Path) -> tuple[float, int] | None:
     """(time of the last frame, pid) from a heartbeat file, or None."""
     try:
-        stamp, pid = Path(path).read_text(encoding="utf-8").split()
+        stamp, pid = Path(path).read_bytes()[:RECORD_BYTES].split()
         return float(stamp), int(pid)
     except (OSError, ValueError):
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +26,26 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class RotatingJsonFile(logging.handlers.RotatingFileHandler):
+    """The log file. A full or failing disk costs log lines, never the kiosk: each outage is said
+    once on the console (which still gets every line), not as a traceback per line."""
+
+    failures = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        before = self.failures
+        super().emit(record)
+        if self.failures == before:
+            self.failures = 0  # written again: the next outage is said again
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        self.failures += 1
+        if self.failures == 1:
+            error = sys.exc_info()[1]
+            sys.stderr.write(f"kiosk: cannot write the log file {self.baseFilename} ({error}); "
+                             "logging to the console only until it can\n")
+
+
 def setup(data_dir: Path, verbose: bool = False, to_file: bool = True) -> Path | None:
     """Console logging always; the rotating JSON file when the data folder is writable."""
     root = logging.getLogger()
@@ -38,7 +59,7 @@ def setup(data_dir: Path, verbose: bool = False, to_file: bool = True) -> Path |
     path = Path(data_dir) / "logs" / "kiosk.log"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        handler = RotatingJsonFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     except OSError as exc:  # a read-only data folder must not stop the kiosk
         logging.getLogger(__name__).warning("no log file in %s (%s); console only", path.parent, exc)
         return None

@@ -40,11 +40,12 @@ def supervise(kiosk_args: list[str], data_dir: Path, max_restarts: int | None = 
 
 
 def _watch(child: subprocess.Popen, beat: Path, started: float) -> int | None:
+    last = None
     while True:
         code = child.poll()
         if code is not None:
             return code
-        last = heartbeat.read(beat)
+        last = heartbeat.read(beat) or last  # a read racing a beat written in place counts as the one before
         fresh = last is not None and last[1] == child.pid
         if (fresh and time.time() - last[0] > STALE_S) or (not fresh and time.time() - started > GRACE_S):
             log.error("kiosk (pid %d) stopped beating; killing it", child.pid)

@@ -8,7 +8,7 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from pathlib import Path  # noqa: E402
-from typing import Any, Callable  # noqa: E402
+from typing import Any, Callable, Iterator  # noqa: E402
 
 import pygame  # noqa: E402
 import pytest  # noqa: E402
@@ -17,6 +17,8 @@ from kiosk.boot import load_content  # noqa: E402
 from kiosk.engine.app import App  # noqa: E402
 from kiosk.engine.context import UI  # noqa: E402
 from kiosk.engine.pilot import Pilot  # noqa: E402
+
+from .store_backends import BACKENDS, store_url_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
@@ -43,3 +45,10 @@ def make_app() -> Callable[..., App]:
 @pytest.fixture
 def pilot(make_app: Callable[..., App]) -> Pilot:
     return Pilot(make_app())
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty records store, once on SQLite and once on PostgreSQL (see store_backends.py)."""
+    with store_url_for(request.param, tmp_path) as url:
+        yield url

@@ -3,9 +3,7 @@ staff overrides win, the report is written when it ends), changes and cancellati
 step, the day's schedule for the kiosk, and no overbooking on PostgreSQL too (when one is available)."""
 from __future__ import annotations
 
-import os
 import threading
-from contextlib import ExitStack, contextmanager
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -23,36 +21,11 @@ from kiosk.schedule.models import BookingChange, BookingIn
 from .test_web_support import FIRST_OPEN, MONDAY, Clock, booking_body, make_content, slot_id
 
 
-PG_URL = os.environ.get("KIOSK_TEST_POSTGRES_URL")
-
-
-@contextmanager
-def pg_database() -> Iterator[str]:
-    """A fresh database on the test PostgreSQL server, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"kiosk_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not PG_URL, reason="set KIOSK_TEST_POSTGRES_URL to test on PostgreSQL"))])
-def svc(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BookingService]:
-    with ExitStack() as stack:
-        url = stack.enter_context(pg_database()) if request.param == "postgresql" else \
-            f"sqlite:///{tmp_path / 'kiosk.db'}"
-        store = Store(url)
-        stack.callback(store.close)
-        yield BookingService(store, tmp_path, make_content(tmp_path / "content"), clock=Clock())
+@pytest.fixture
+def svc(store_url: str, tmp_path: Path) -> Iterator[BookingService]:
+    store = Store(store_url)
+    yield BookingService(store, tmp_path, make_content(tmp_path / "content"), clock=Clock())
+    store.close()
 
 
 def book(svc: BookingService, slot: str | None = None, **over: Any) -> Any:

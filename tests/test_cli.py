@@ -152,14 +152,15 @@ def test_simulate_summary(tmp_path: Path) -> None:
     frames = re.match(r"frames: (\d+)", lines[2])
     assert answers and int(answers.group(1)) > 0
     assert frames and int(frames.group(1)) > 0
+    events = re.match(r"events: (\d+) emitted, (\d+) written, 0 dropped, 0 lost", lines[-1])
+    assert events and events.group(1) == events.group(2) and int(events.group(1)) > 8 * 5
 
 
 def test_simulate_is_repeatable_with_the_same_seed(tmp_path: Path) -> None:
-    """The frame-time figures on the 'frames:' line are wall-clock measurements and differ from
-    run to run; everything the seed decides (sessions, how they ended, answers, accuracy, frame
-    count) must be identical."""
+    """Frame times and memory are measurements and differ from run to run; everything the seed
+    decides (sessions, how they ended, answers, accuracy, frame count, events) must be identical."""
     def played(lines: list[str]) -> list[str]:
-        return [re.sub(r"\d+(\.\d+)? ms", "<t> ms", line) for line in lines]
+        return [re.sub(r"\d+(\.\d+)? ms", "<t> ms", line) for line in lines if not line.startswith("memory:")]
 
     first, second = simulate(tmp_path / "a"), simulate(tmp_path / "b")
     assert played(first) == played(second)

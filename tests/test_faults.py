@@ -1,11 +1,25 @@
 """Faults a hall throws at a kiosk: each one survived, each with a test."""
 from __future__ import annotations
 
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pygame
 import pytest
+from sqlalchemy import select
+
+from kiosk import heartbeat, logs
+from kiosk.heartbeat import Heartbeat
+from kiosk.records import RecordWriter, Store
+from kiosk.records import schema as s
 
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
@@ -13,8 +27,11 @@ from kiosk.input.intents import Kind
 from kiosk.ui.fonts import Fonts
 from kiosk.ui.theme import Layout
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
+from .full_disk import fill, small_disk
 from .test_lesson_flow import start_tiny
+from .test_records_support import ev
+from .test_supervisor import wait_for as wait_until
 
 
 def test_missing_font_falls_back_and_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -96,3 +113,100 @@ def test_hall_updates_are_validated_before_they_replace_the_lessons(make_app: Ca
     pilot.frames(2)
     assert sorted(app.library.lessons) == ["new", "tiny"]
     assert (sync.live / "lessons" / "new.yaml").is_file()
+
+
+# ----- the data disk fills up ----------------------------------------------------------------------
+
+@pytest.fixture
+def disk(tmp_path: Path) -> Iterator[Path]:
+    with small_disk(tmp_path / "disk") as where:
+        yield where
+
+
+def test_a_full_disk_holds_events_in_memory_drops_the_oldest_then_catches_up(
+        disk: Path, caplog: pytest.LogCaptureFixture) -> None:
+    url = f"sqlite:///{disk / 'kiosk.db'}"
+    caplog.set_level(logging.INFO, logger="kiosk.records")
+    writer = RecordWriter(url, interval=0.02, max_pending=100, retry_max_s=0.05)
+    sid = str(uuid.uuid4())
+    writer.emit(ev(sid, "s", time.time(), "session_start", n=-1))
+    assert writer.flush(10)
+    filler = fill(disk)
+    total = 300
+    for i in range(total):  # each ~2 KB, so the write-ahead log must grow
+        writer.emit(ev(sid, "s", time.time(), "answer", n=i, note="满" * 700))
+    assert not writer.flush(1.0)
+    stats = writer.stats
+    assert not stats.store_ok and "full" in (stats.last_error or "")
+    assert stats.dropped > 0 and stats.queued <= 100 + writer.max_batch
+    assert stats.written + stats.dropped + stats.queued == total + 1  # every event accounted for
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("keeping events in memory" in m for m in messages) == 1 and sum("dropping the oldest" in m for m in messages) == 1
+    filler.unlink()
+    assert writer.flush(10)
+    assert writer.stats.store_ok and writer.stats.written + writer.stats.dropped == total + 1
+    assert writer.close()
+    store = Store(url)
+    with store.read() as conn:
+        kept = [r.data["n"] for r in conn.execute(select(s.events).order_by(s.events.c.id))]
+    assert kept[0] == -1 and kept[-1] == total - 1 and kept == sorted(kept)  # the newest are kept
+    assert len(kept) == writer.stats.written and store.integrity_ok()
+    assert any("available again" in m for m in (r.getMessage() for r in caplog.records))
+    store.close()
+
+
+def test_a_full_disk_does_not_silence_the_heartbeat(disk: Path) -> None:
+    path = disk / "heartbeat"
+    beat = Heartbeat(path).start()
+    try:
+        assert wait_until(lambda: heartbeat.read(path) is not None)
+        fill(disk)
+        beat.last_frame = time.time() + 100  # a frame drawn after the disk filled
+        assert wait_until(lambda: heartbeat.read(path) == (round(beat.last_frame, 3), os.getpid()))
+    finally:
+        beat.stop()
+
+
+def test_a_full_disk_costs_log_lines_not_the_kiosk(disk: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        path = logs.setup(disk)
+        assert path is not None
+        log = logging.getLogger("kiosk.test")
+        log.info("before")
+        filler = fill(disk)
+        for i in range(200):
+            log.info("while full %d %s", i, "x" * 200)
+        err = capsys.readouterr().err
+        assert err.count("cannot write the log file") == 1 and "Traceback" not in err and "Logging error" not in err
+        assert err.count("while full") == 200  # the console still has every line
+        filler.unlink()
+        log.info("after")
+        for handler in root.handlers:
+            handler.flush()
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("{")]
+        assert [e["msg"] for e in lines if e["msg"] in ("before", "after")] == ["before", "after"]
+    finally:
+        for handler in root.handlers:
+            if handler not in saved[0]:
+                handler.close()
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+
+
+def test_the_kiosk_plays_on_when_its_data_disk_is_full(disk: Path) -> None:
+    env = {**os.environ, "KIOSK_RECORDS_URL": "", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    Store(f"sqlite:///{disk / 'kiosk.db'}").close()
+    fill(disk)
+    out = subprocess.run([sys.executable, "main.py", "simulate", "--soak", "--sessions", "8", "--size", "1280x720",
+                          "--no-narration", "--data", str(disk), "--seed", "5"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Traceback" not in out.stderr and "Logging error" not in out.stderr
+    emitted, written, dropped = map(int, re.search(r"^events: (\d+) emitted, (\d+) written, (\d+) dropped",
+                                                   out.stdout, re.M).groups())
+    assert emitted > 8 * 5 and dropped > 0 and written + dropped == emitted  # each event written or counted
+    # a store opened on a full disk cannot even make its shared-memory file: SQLite says "disk I/O error"
+    assert re.search(r"unavailable \(OperationalError: (database or disk is full|disk I/O error)\)", out.stderr)
+    assert f"{dropped} events not written" in out.stderr

@@ -21,6 +21,12 @@ def ok(proc: Any) -> str:
     return proc.stdout
 
 
+def use_store(data: Path, url: str) -> None:
+    """Point the commands at a store the way a hall does: `records.url` in the station's settings."""
+    data.mkdir()
+    (data / "station-local.json").write_text(json.dumps({"records": {"url": url}}))
+
+
 def test_visit_add_list_show_and_stats(tmp_path: Path) -> None:
     data = tmp_path / "var"
     out = ok(records_cli("visit", "add", "--school", "实验小学", "--class", "四年级(2)班", "--grade", "4",
@@ -44,11 +50,11 @@ def test_visit_add_list_show_and_stats(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no visit 99" in missing.stdout
 
 
-def test_passports_report_and_export(tmp_path: Path) -> None:
+def test_passports_report_and_export(store_url: str, tmp_path: Path) -> None:
     data = tmp_path / "var"
     content = write_content(tmp_path / "content")
-    data.mkdir()
-    store = Store(f"sqlite:///{data / 'kiosk.db'}")
+    use_store(data, store_url)
+    store = Store(store_url)
     hv = make_visit(store)
     store.close()
     out = ok(records_cli("passports", str(hv.visit_id), "--out", str(tmp_path / "cards.pdf"), data=data))
@@ -107,10 +113,10 @@ def test_export_posts_to_the_lrs_in_the_settings(tmp_path: Path) -> None:
         server.server_close()
 
 
-def test_purge_over_the_command_line(tmp_path: Path) -> None:
+def test_purge_over_the_command_line(store_url: str, tmp_path: Path) -> None:
     data = tmp_path / "var"
-    data.mkdir()
-    store = Store(f"sqlite:///{data / 'kiosk.db'}")
+    use_store(data, store_url)
+    store = Store(store_url)
     now = time.time()
     old = session("learning-1", now - 100 * 86400, "law-basics", [], "back", 10)
     new = session("learning-1", now - 86400, "law-basics", [], "back", 10)

@@ -1,5 +1,6 @@
 """Durability: a writer process killed with SIGKILL mid-stream loses at most the last second and
-leaves an intact store; two stations (two processes) write to one store at once."""
+leaves an intact store; two stations (two processes) write to one store at once, a SQLite file or a
+PostgreSQL server."""
 from __future__ import annotations
 
 import os
@@ -128,11 +129,14 @@ def test_sigkill_loses_at_most_the_last_second_and_never_corrupts(tmp_path: Path
     assert integrity(db) == "ok"
 
 
-def test_two_stations_write_to_one_store_at_once(tmp_path: Path) -> None:
-    db = tmp_path / "kiosk.db"
-    url = f"sqlite:///{db}"
+def test_two_stations_write_to_one_store_at_once(store_url: str) -> None:
+    from sqlalchemy import func, select
+
+    from kiosk.records import Store
+    from kiosk.records import schema as s
+
     n = 20_000
-    children = [Child(url, station, str(n)) for station in ("learning-1", "game-1")]
+    children = [Child(store_url, station, str(n)) for station in ("learning-1", "game-1")]
     try:
         for c in children:
             assert c.line() == "ready"
@@ -144,16 +148,17 @@ def test_two_stations_write_to_one_store_at_once(tmp_path: Path) -> None:
     finally:
         for c in children:
             c.stop()
-    procs = [c.proc for c in children]
-    for result, proc in zip(results, procs):
+    for result, c in zip(results, children):
         assert result[:6] == ["done", "True", "True", str(n), "0", "0"], result
-        assert proc.returncode == 0
-    assert integrity(db) == "ok"
-    conn = sqlite3.connect(db)
-    per_station = dict(conn.execute("SELECT station, count(*) FROM events GROUP BY station").fetchall())
-    sessions = dict(conn.execute("SELECT station, count(*) FROM sessions GROUP BY station").fetchall())
-    answered = dict(conn.execute("SELECT station, sum(n_answered) FROM sessions GROUP BY station").fetchall())
-    conn.close()
+        assert c.proc.returncode == 0
+    store = Store(store_url)
+    station = s.sessions.c.station
+    with store.read() as conn:
+        per_station = dict(conn.execute(select(s.events.c.station, func.count()).group_by(s.events.c.station)).all())
+        sessions = dict(conn.execute(select(station, func.count()).group_by(station)).all())
+        answered = dict(conn.execute(select(station, func.sum(s.sessions.c.n_answered)).group_by(station)).all())
+    assert store.integrity_ok()
+    store.close()
     assert per_station == {"learning-1": n, "game-1": n}
     assert sessions == {"learning-1": n // 20, "game-1": n // 20}
     assert answered == {"learning-1": n - n // 20, "game-1": n - n // 20}

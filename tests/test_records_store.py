@@ -10,7 +10,7 @@ from datetime import date as Date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, update
 
 from kiosk.records import RecordWriter, Store, parse_passport, passport_payload
 from kiosk.records import schema as s
@@ -30,32 +30,38 @@ def rows(store: Store, query: object) -> list:
 
 # ----- schema ----------------------------------------------------------------------------------
 
-def test_a_new_store_is_at_the_latest_version_and_migrating_again_changes_nothing(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_a_new_store_is_at_the_latest_version_and_migrating_again_changes_nothing(store_url: str) -> None:
+    store = Store(store_url)
     assert store.version == s.SCHEMA_VERSION
     store.close()
-    again = Store(url(tmp_path))
+    again = Store(store_url)
     versions = rows(again, select(s.schema_version.c.version))
     assert [v for (v,) in versions] == [m[0] for m in s.MIGRATIONS]
-    with again.engine.connect() as conn:
+    again.close()
+
+
+def test_a_sqlite_store_is_durable_write_ahead_logged_and_checks_its_keys(tmp_path: Path) -> None:
+    store = Store(url(tmp_path))
+    with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    store.close()
 
 
-def test_a_store_from_a_newer_kiosk_is_refused_not_damaged(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_a_store_from_a_newer_kiosk_is_refused_not_damaged(store_url: str) -> None:
+    store = Store(store_url)
     with store.write() as conn:
         conn.execute(s.schema_version.insert().values(version=99, name="future", applied_at=0))
     store.close()
     with pytest.raises(s.StoreTooNew):
-        Store(url(tmp_path))
+        Store(store_url)
 
 
 # ----- events, sessions, visits, passports -------------------------------------------------------
 
-def test_events_fill_columns_and_keep_every_other_field_as_json(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_events_fill_columns_and_keep_every_other_field_as_json(store_url: str) -> None:
+    store = Store(store_url)
     sid = str(uuid.uuid4())
     now = time.time()
     ingest(store, [ev(sid, "game-1", now, "session_start"),
@@ -75,8 +81,8 @@ def test_events_fill_columns_and_keep_every_other_field_as_json(tmp_path: Path) 
     assert (sess.id, sess.station, sess.n_answered, sess.n_right, sess.visit_id) == (sid, "game-1", 1, 0, None)
 
 
-def test_sessions_are_tagged_with_the_visit_on_at_their_station(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_sessions_are_tagged_with_the_visit_on_at_their_station(store_url: str) -> None:
+    store = Store(store_url)
     hv = make_visit(store)
     by_id = {r.id: r for r in rows(store, select(s.sessions))}
     tagged = {name: by_id[sid].visit_id for name, sid in hv.sessions.items()}
@@ -89,8 +95,8 @@ def test_sessions_are_tagged_with_the_visit_on_at_their_station(tmp_path: Path) 
     assert by_id[hv.sessions["s2"]].end_reason == "idle" and not by_id[hv.sessions["s2"]].completed
 
 
-def test_a_visit_added_afterwards_takes_the_walk_ins_of_its_window(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_a_visit_added_afterwards_takes_the_walk_ins_of_its_window(store_url: str) -> None:
+    store = Store(store_url)
     day = Date(2026, 3, 2)
     t0 = local_epoch(day, "14:00")
     inside = session("learning-1", t0 + 60, "law-basics", [], "back", 10)
@@ -101,8 +107,8 @@ def test_a_visit_added_afterwards_takes_the_walk_ins_of_its_window(tmp_path: Pat
     assert tags == {inside[0]["session"]: visit_id, outside[0]["session"]: None}
 
 
-def test_a_checkin_ties_the_session_to_the_card_and_its_visit(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_a_checkin_ties_the_session_to_the_card_and_its_visit(store_url: str) -> None:
+    store = Store(store_url)
     visit_id = store.add_visit("三小", "五(3)班", 2, grade=5, day=Date.today() - timedelta(days=30))
     cards = store.issue_passports(visit_id)
     sid = str(uuid.uuid4())
@@ -113,8 +119,8 @@ def test_a_checkin_ties_the_session_to_the_card_and_its_visit(tmp_path: Path) ->
     assert (row.passport, row.visit_id) == (cards[1]["code"], visit_id)
 
 
-def test_passports_are_one_per_student_random_and_reissued_unchanged(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_passports_are_one_per_student_random_and_reissued_unchanged(store_url: str) -> None:
+    store = Store(store_url)
     visit_id = store.add_visit("实验小学", "四(2)班", 25, grade=4)
     first = store.issue_passports(visit_id)
     assert [c["number"] for c in first] == list(range(1, 26))
@@ -137,8 +143,8 @@ def test_no_table_has_a_column_for_a_name_of_a_person(tmp_path: Path) -> None:
     store.close()
 
 
-def test_visit_input_is_checked(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_visit_input_is_checked(store_url: str) -> None:
+    store = Store(store_url)
     for kwargs in ({"start": "10:00"}, {"start": "11:00", "end": "10:00"}, {"start": "25:00", "end": "26:00"},
                    {"day": "2026-13-01"}):
         with pytest.raises(ValueError):
@@ -146,8 +152,8 @@ def test_visit_input_is_checked(tmp_path: Path) -> None:
     assert store.visits() == []
 
 
-def test_purge_removes_only_old_data(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_purge_removes_only_old_data(store_url: str) -> None:
+    store = Store(store_url)
     now = time.time()
     old_day = Date.fromtimestamp(now - 40 * 86400)
     old_visit = store.add_visit("旧学校", "一班", 2, grade=1, day=old_day)
@@ -168,8 +174,8 @@ def test_purge_removes_only_old_data(tmp_path: Path) -> None:
     assert store.integrity_ok()
 
 
-def test_stats_summarise_the_store(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_stats_summarise_the_store(store_url: str) -> None:
+    store = Store(store_url)
     hv = make_visit(store)
     stats = store.stats()
     assert (stats["visits"], stats["passports"], stats["sessions"], stats["walk_in_sessions"]) == (1, 4, 6, 2)
@@ -181,8 +187,8 @@ def test_stats_summarise_the_store(tmp_path: Path) -> None:
 
 # ----- the writer ----------------------------------------------------------------------------------
 
-def test_the_writer_stores_what_is_emitted_and_flush_waits_for_it(tmp_path: Path) -> None:
-    writer = RecordWriter(url(tmp_path), interval=0.05)
+def test_the_writer_stores_what_is_emitted_and_flush_waits_for_it(store_url: str) -> None:
+    writer = RecordWriter(store_url, interval=0.05)
     events = session("learning-1", time.time(), "law-basics", [("q-adult", "b", True)], "finished", 30, code=None)
     for e in events:
         writer.emit(e)
@@ -191,14 +197,14 @@ def test_the_writer_stores_what_is_emitted_and_flush_waits_for_it(tmp_path: Path
     assert (stats.queued, stats.written, stats.dropped, stats.rejected) == (0, len(events), 0, 0)
     assert stats.store_ok and stats.last_error is None
     assert writer.close()
-    store = Store(url(tmp_path))
+    store = Store(store_url)
     assert len(rows(store, select(s.events))) == len(events)
     writer.emit(events[0])  # after close: counted, never raised
     assert writer.stats.dropped == 1
 
 
-def test_the_writer_rejects_malformed_events_and_keeps_the_rest(tmp_path: Path) -> None:
-    writer = RecordWriter(url(tmp_path), interval=0.05)
+def test_the_writer_rejects_malformed_events_and_keeps_the_rest(store_url: str) -> None:
+    writer = RecordWriter(store_url, interval=0.05)
     sid = str(uuid.uuid4())
     writer.emit(ev(sid, "s", time.time(), "session_start"))
     writer.emit({"kind": "answer"})                      # no session
@@ -207,7 +213,7 @@ def test_the_writer_rejects_malformed_events_and_keeps_the_rest(tmp_path: Path) 
     assert writer.flush(10)
     assert (writer.stats.written, writer.stats.rejected) == (2, 2)
     writer.close()
-    store = Store(url(tmp_path))
+    store = Store(store_url)
     odd = rows(store, select(s.events).where(s.events.c.kind == "odd"))[0]
     assert odd.response_ms is None and odd.correct is None
     assert odd.data["response_ms"] == "fast" and odd.data["correct"] == "yes" and "object" in odd.data["weird"]
@@ -270,12 +276,13 @@ def test_a_locked_store_is_waited_for(tmp_path: Path) -> None:
     writer.close()
 
 
-def test_session_counts_agree_with_the_events_they_come_from(tmp_path: Path) -> None:
-    store = Store(url(tmp_path))
+def test_session_counts_agree_with_the_events_they_come_from(store_url: str) -> None:
+    store = Store(store_url)
     make_visit(store)
+    answers = select(func.count()).select_from(s.events).where(s.events.c.kind == "answer")
     with store.read() as conn:
-        right = conn.execute(text("SELECT count(*) FROM events WHERE kind = 'answer' AND correct = 1")).scalar()
-        answered = conn.execute(text("SELECT count(*) FROM events WHERE kind = 'answer'")).scalar()
-        sums = conn.execute(text("SELECT sum(n_right), sum(n_answered) FROM sessions")).one()
+        right = conn.execute(answers.where(s.events.c.correct.is_(True))).scalar()
+        answered = conn.execute(answers).scalar()
+        sums = conn.execute(select(func.sum(s.sessions.c.n_right), func.sum(s.sessions.c.n_answered))).one()
     assert (right, answered) == (3, 8)  # s1 1/2, s2 0/2, s3 1/1, s4 1/1, s5 0/1, s6 0/1
     assert tuple(sums) == (3, 8)

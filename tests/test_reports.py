@@ -24,9 +24,9 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.w
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> tuple[Store, Catalogue, Path]:
+def world(store_url: str, tmp_path: Path) -> tuple[Store, Catalogue, Path]:
     content = write_content(tmp_path / "content")
-    store = Store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store = Store(store_url)
     return store, Catalogue.load(content), content
 
 

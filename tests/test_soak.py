@@ -1,18 +1,23 @@
 """A short soak in CI (the 10,000-session one is `python main.py simulate --soak --sessions 10000`):
-many children through the real engine and the real store, nothing lost, nothing crashed."""
+many children through the real engine and the real store (a SQLite file, and the hall's PostgreSQL
+server named in the station's settings), nothing lost, nothing crashed."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+from kiosk.records import Store
+
 from .conftest import ROOT
 
 
-def test_short_soak_loses_no_event(tmp_path: Path) -> None:
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+def test_short_soak_loses_no_event(store_url: str, tmp_path: Path) -> None:
+    (tmp_path / "station-local.json").write_text(json.dumps({"records": {"url": store_url}}))
+    env = {**os.environ, "KIOSK_RECORDS_URL": "", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     out = subprocess.run([sys.executable, "main.py", "simulate", "--soak", "--sessions", "60", "--size", "1280x720",
                           "--no-narration", "--data", str(tmp_path), "--seed", "11"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
@@ -23,3 +28,6 @@ def test_short_soak_loses_no_event(tmp_path: Path) -> None:
     assert sessions >= 60
     assert (written, dropped, lost) == (emitted, 0, 0) and emitted > sessions * 5
     assert "Traceback" not in out.stderr
+    store = Store(store_url)  # the events are where the settings sent them
+    assert store.stats()["events"] == written
+    store.close()

@@ -42,3 +42,26 @@ def test_kill_9_brings_the_kiosk_back(tmp_path: Path) -> None:
     finally:
         os.killpg(supervisor.pid, signal.SIGKILL)
         supervisor.wait()
+
+
+def watchdog_command(beat: Path) -> str:
+    """The shell line of deploy/law-kiosk-watchdog.service, as systemd runs it, on our heartbeat file."""
+    unit = (ROOT / "deploy" / "law-kiosk-watchdog.service").read_text(encoding="utf-8")
+    line = next(x for x in unit.splitlines() if x.startswith("ExecStart=/bin/sh -c '"))
+    script = line.removeprefix("ExecStart=/bin/sh -c '").removesuffix("'").replace("%%", "%")
+    return script.replace("/var/lib/law-kiosk/heartbeat", str(beat))
+
+
+def test_the_systemd_watchdog_kills_a_kiosk_whose_beat_is_stale_and_spares_a_fresh_one(tmp_path: Path) -> None:
+    beat = tmp_path / "heartbeat"
+    kiosk = subprocess.Popen(["sleep", "60"])
+    try:
+        beat.write_bytes(heartbeat.record(time.time() - 1, kiosk.pid))
+        subprocess.run(["/bin/sh", "-c", watchdog_command(beat)], check=True, timeout=10)
+        assert kiosk.poll() is None
+        beat.write_bytes(heartbeat.record(time.time() - 30, kiosk.pid))
+        subprocess.run(["/bin/sh", "-c", watchdog_command(beat)], check=True, timeout=10)
+        assert kiosk.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        kiosk.kill()
+        kiosk.wait()

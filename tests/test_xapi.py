@@ -25,9 +25,9 @@ ADL = "http://adlnet.gov/expapi/verbs/"
 
 
 @pytest.fixture
-def statements(tmp_path: Path) -> tuple[list[dict[str, Any]], Any, xapi.XapiSettings]:
+def statements(store_url: str, tmp_path: Path) -> tuple[list[dict[str, Any]], Any, xapi.XapiSettings]:
     content = write_content(tmp_path / "content")
-    store = Store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store = Store(store_url)
     hv = make_visit(store)
     settings = xapi.XapiSettings(home_page="https://hall.example.cn")
     items = list(xapi.statements(store, settings, load_library(content).lessons, visit_id=hv.visit_id))
