@@ -36,8 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] or ["run"])
-    from kiosk import logs
+    from kiosk import logs, memory
 
+    memory.pin_mmap_threshold()
     logs.setup(Path(args.data), args.verbose, to_file=args.command in LONG_RUNNING)
     if args.lang is None and not getattr(args, "station", None):
         args.lang = "zh"  # with --station the profile's language applies (kiosk.boot.apply_station)
