@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator, Literal
 import pygame
 from pydantic import Field, model_validator
 
-from kiosk.content.models import Basis, Loc, Persona, StableId, StepBase, Strict
+from kiosk.content.models import Basis, Loc, Persona, StableId, StepBase, Strict, field_texts, file_paths
 from kiosk.content.text import LocalText, join_sentences, stable_id, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
@@ -93,17 +93,11 @@ class BranchingStep(StepBase):
             yield ("scenes", i, "text"), s.text
             for j, choice in enumerate(s.choices):
                 yield ("scenes", i, "choices", j, "text"), choice.text
-            for name in ("lesson", "help"):
-                if getattr(s, name):
-                    yield ("scenes", i, name), getattr(s, name)
-            if s.basis and s.basis.says:
-                yield ("scenes", i, "basis", "says"), s.basis.says
+            yield from field_texts(("scenes", i), s, "lesson", "help", "basis.says")
 
     def asset_paths(self) -> Iterator[tuple[Loc, str]]:
         yield from super().asset_paths()
-        for i, s in enumerate(self.scenes):
-            if s.background:
-                yield ("scenes", i, "background"), s.background
+        yield from file_paths("scenes", self.scenes, "background")
 
     def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
         said: dict[str, str] = {}
@@ -357,7 +351,7 @@ class BranchingScene(StepScene):
                       theme.ink, valign="middle")
 
     def _draw_ending(self, surface: pygame.Surface, node: SceneNode) -> None:
-        ui, lay = self.ui, self.ui.layout
+        ui = self.ui
         tone = "right" if node.ending == "good" else None
         body = ui.text(node.text) + "\n" + ui.text(node.lesson)
         if node.help:

@@ -17,13 +17,13 @@ from typing import Any, Callable, Iterator, Literal
 import pygame
 from pydantic import Field
 
-from kiosk.content.models import BANDS, Band, Basis, Loc, Persona, StableId, StepBase, Strict
+from kiosk.content.models import BANDS, Band, Basis, GameStep, Loc, StableId, Strict, field_texts, file_paths
 from kiosk.content.text import LocalText, join_sentences, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import station
-from kiosk.ui import draw, games
+from kiosk.ui import games
 from kiosk.ui.games import ICONS, word
 from kiosk.ui.widgets import ButtonGroup
 
@@ -47,7 +47,7 @@ class Thing(Strict):
     basis: Basis | None = Field(None, description="The law behind it, where there is one")
 
 
-class CatchStep(StepBase):
+class CatchStep(GameStep):
     """Catch the good things; one scored answer per thing that reaches the basket's height."""
 
     type: Literal["catch"]
@@ -60,28 +60,18 @@ class CatchStep(StepBase):
                           "(6-8: 0.20, 9-11: 0.26, 12-15: 0.33); the lesson's youngest band is used")
     seed: int | None = Field(None, description="Fixed random seed: the same things fall at the same places each "
                                                "round; derived from the step id when omitted")
-    persona: Persona | None = Field(None, description="Who narrates (the narrator when omitted)")
-
-    def key_text(self) -> str:
-        return self.prompt["zh"]
 
     def thing(self, thing_id: str) -> Thing:
         return next(t for t in self.things if t.id == thing_id)
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
-        yield ("prompt",), self.prompt
         for i, t in enumerate(self.things):
-            yield ("things", i, "name"), t.name
-            yield ("things", i, "explanation"), t.explanation
-            if t.basis and t.basis.says:
-                yield ("things", i, "basis", "says"), t.basis.says
+            yield from field_texts(("things", i), t, "name", "explanation", "basis.says")
 
     def asset_paths(self) -> Iterator[tuple[Loc, str]]:
         yield from super().asset_paths()
-        for i, t in enumerate(self.things):
-            if t.picture:
-                yield ("things", i, "picture"), t.picture
+        yield from file_paths("things", self.things)
 
     def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
         good = "、".join(tr(x.name, lang) for x in self.things if x.good)
@@ -109,9 +99,6 @@ class CatchStep(StepBase):
         for band, speed in (self.speeds or {}).items():
             if not 0.05 <= speed <= 1.0:
                 yield ("speeds", band), f"speed {speed:g} for {band} is outside 0.05-1 play-field heights a second"
-
-    def scored(self) -> bool:
-        return True
 
     def pace(self, bands: list[str]) -> tuple[float, float]:
         """(fall speed, seconds between things) for the youngest of the lesson's bands."""
@@ -201,7 +188,7 @@ class CatchScene(StepScene):
                 self._start(intent.source)
             return
         if self.phase == "done":
-            self._after(intent)
+            self.leave(intent, self.nav)
             return
         if intent.kind in (Kind.POINT, Kind.PRESS, Kind.SELECT) and intent.pos is not None:
             fx, _, fw, _ = self.field
@@ -278,16 +265,6 @@ class CatchScene(StepScene):
                         passed_harmful=sum(1 for r in self.results if not r["good"] and not r["caught"]))
         self.ctx.say("done")
 
-    def _after(self, intent: Intent) -> None:
-        if intent.kind is Kind.SWIPE and intent.value == "left":
-            self.ctx.finish()
-        elif intent.kind is Kind.SWIPE and intent.value == "right":
-            self.ctx.back()
-        elif self.nav is not None:
-            chosen = self.nav.handle(intent)
-            if chosen is not None:
-                (self.ctx.finish if chosen.id == "next" else self.ctx.back)()
-
     # ----- the simulated child ---------------------------------------------------------------------
     def bot_intents(self, rng: random.Random, skill: float) -> list[Intent] | None:
         if self.phase != "play":
@@ -317,16 +294,10 @@ class CatchScene(StepScene):
 
     def _draw_ready(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
-        x, y, w, _ = lay.content_area
-        bottom = games.nav_top(ui) - lay.px(30)
-        draw.card(surface, (x, y, w, bottom - y), theme.card, lay.px(32))
-        pad = lay.px(40)
         head = max(lay.px(150 if lay.portrait else 96), games.line(ui, "question") * (2 if lay.portrait else 1))
-        ui.fonts.draw(surface, ui.text(self.step.prompt), (x + pad, y + pad // 2, w - 2 * pad, head), "question",
-                      theme.ink, align="center", valign="middle", max_lines=2)
+        x, top, w, bottom, pad = games.headed_card(surface, ui, ui.text(self.step.prompt), head, theme.ink)
         rows = [(word(ui.lang, "catch_these"), [t for t in self.step.things if t.good], theme.right),
                 (word(ui.lang, "skip_these"), [t for t in self.step.things if not t.good], theme.gentle_ink)]
-        top = y + pad // 2 + head
         row_h = (bottom - pad // 2 - top) // 2
         label_w = lay.px(150)
         name_h = max(lay.px(50), games.line(ui, "small") + lay.px(4))
@@ -395,16 +366,11 @@ class CatchScene(StepScene):
 
     def _draw_done(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
-        x, y, w, _ = lay.content_area
-        bottom = games.nav_top(ui) - lay.px(30)
-        draw.card(surface, (x, y, w, bottom - y), theme.card, lay.px(32))
-        pad = lay.px(40)
         head = max(lay.px(96), games.line(ui, "question") + lay.px(8))
-        ui.fonts.draw(surface, word(ui.lang, "catch_done", score=self.score, max=len(self.results)),
-                      (x + pad, y + pad // 3, w - 2 * pad, head), "question", theme.court_blue_dark,
-                      align="center", valign="middle", max_lines=1)
+        x, top, w, bottom, pad = games.headed_card(
+            surface, ui, word(ui.lang, "catch_done", score=self.score, max=len(self.results)), head,
+            theme.court_blue_dark, max_lines=1, above=lay.px(40) // 3)
         bad = [t for t in self.step.things if not t.good]
-        top = y + pad // 3 + head
         row = (bottom - pad // 3 - top) // max(1, len(bad))
         size = min(self.thing_size, row - lay.px(16))
         for i, thing in enumerate(bad):

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Callable, Iterator, Literal
 import pygame
 from pydantic import Field
 
-from kiosk.content.models import Basis, Loc, Persona, StableId, StepBase, Strict
+from kiosk.content.models import Basis, GameStep, Loc, StableId, Strict, field_texts
 from kiosk.content.text import LocalText, join_sentences, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
@@ -62,7 +62,7 @@ class Area(Strict):
         return list(self.polygon or [])
 
 
-class HotspotStep(StepBase):
+class HotspotStep(GameStep):
     """Find the areas in a picture; one scored answer per area (found or not)."""
 
     type: Literal["hotspot"]
@@ -73,19 +73,11 @@ class HotspotStep(StepBase):
     time_limit: int | None = Field(90, ge=15, le=300, description="Seconds to look; null for no time limit")
     misses_allowed: int | None = Field(
         6, ge=1, le=30, description="Touches that find nothing before the round ends; null for no limit")
-    persona: Persona | None = Field(None, description="Who narrates (the narrator when omitted)")
-
-    def key_text(self) -> str:
-        return self.prompt["zh"]
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
-        yield ("prompt",), self.prompt
         for i, a in enumerate(self.areas):
-            yield ("areas", i, "name"), a.name
-            yield ("areas", i, "explanation"), a.explanation
-            if a.basis and a.basis.says:
-                yield ("areas", i, "basis", "says"), a.basis.says
+            yield from field_texts(("areas", i), a, "name", "explanation", "basis.says")
 
     def asset_paths(self) -> Iterator[tuple[Loc, str]]:
         yield from super().asset_paths()
@@ -121,9 +113,6 @@ class HotspotStep(StepBase):
                 yield ("areas", i, "polygon"), "the polygon's corners lie on one line: it covers nothing"
         if self.time_limit is None and self.misses_allowed is None:
             yield ("time_limit",), "give a time limit, a number of misses allowed, or both: the round must end"
-
-    def scored(self) -> bool:
-        return True
 
 
 def _area(points: list[tuple[float, float]]) -> float:

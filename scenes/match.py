@@ -12,13 +12,13 @@ from typing import Any, Callable, Iterator, Literal
 import pygame
 from pydantic import Field, model_validator
 
-from kiosk.content.models import Basis, Loc, Persona, StableId, StepBase, Strict
+from kiosk.content.models import Basis, GameStep, Loc, StableId, Strict, field_texts
 from kiosk.content.text import LocalText, join_sentences, stable_id, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import station
-from kiosk.ui import draw, games
+from kiosk.ui import games
 from kiosk.ui.games import word
 from kiosk.ui.widgets import Button, ButtonGroup
 
@@ -42,7 +42,7 @@ class MatchPair(Strict):
         return self
 
 
-class MatchStep(StepBase):
+class MatchStep(GameStep):
     """Join 2-5 pairs; one scored answer per attempt (right pair or not)."""
 
     type: Literal["match"]
@@ -51,10 +51,6 @@ class MatchStep(StepBase):
                                                                            "shown in a shuffled order")
     left_title: LocalText | None = Field(None, description="Heading over the left column (not shown in portrait)")
     right_title: LocalText | None = Field(None, description="Heading over the right column")
-    persona: Persona | None = Field(None, description="Who narrates (the narrator when omitted)")
-
-    def key_text(self) -> str:
-        return self.prompt["zh"]
 
     def right_order(self) -> list[int]:
         """The right column's order: shuffled by the step id so that no partner sits beside its card."""
@@ -66,18 +62,9 @@ class MatchStep(StepBase):
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
-        yield ("prompt",), self.prompt
-        for name in ("left_title", "right_title"):
-            if getattr(self, name):
-                yield (name,), getattr(self, name)
+        yield from field_texts((), self, "left_title", "right_title")
         for i, pair in enumerate(self.pairs):
-            yield ("pairs", i, "left"), pair.left
-            yield ("pairs", i, "right"), pair.right
-            yield ("pairs", i, "explanation"), pair.explanation
-            if pair.hint:
-                yield ("pairs", i, "hint"), pair.hint
-            if pair.basis and pair.basis.says:
-                yield ("pairs", i, "basis", "says"), pair.basis.says
+            yield from field_texts(("pairs", i), pair, "left", "right", "explanation", "hint", "basis.says")
 
     def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
         said = {"open": join_sentences([tr(self.prompt, lang), word(lang, "hint_match")])}
@@ -104,9 +91,6 @@ class MatchStep(StepBase):
                     yield ("pairs", i, side), (f"the {side} card '{text}' is the same as pair {texts[text] + 1}'s: "
                                                "a child could not tell which is meant")
                 texts.setdefault(text, i)
-
-    def scored(self) -> bool:
-        return True
 
 
 @station(MatchStep)
@@ -179,7 +163,7 @@ class MatchScene(StepScene):
 
     def on_intent(self, intent: Intent) -> None:
         if self.nav is not None:
-            self._after(intent)
+            self.leave(intent, self.nav)
             return
         if intent.kind is Kind.NEXT:
             if not self.ctx.memory.get("done"):
@@ -255,17 +239,6 @@ class MatchScene(StepScene):
             self.ctx.record("game_result", score=self.score, max=len(self.step.pairs), mistakes=mistakes)
             self.ctx.say("done")
 
-    def _after(self, intent: Intent) -> None:
-        assert self.nav is not None
-        if intent.kind is Kind.NEXT or (intent.kind is Kind.SWIPE and intent.value == "left"):
-            self.ctx.finish()
-        elif intent.kind is Kind.SWIPE and intent.value == "right":
-            self.ctx.back()
-        else:
-            chosen = self.nav.handle(intent)
-            if chosen is not None:
-                (self.ctx.finish if chosen.id == "next" else self.ctx.back)()
-
     # ----- the simulated child ---------------------------------------------------------------------
     def bot_intents(self, rng: random.Random, skill: float) -> list[Intent] | None:
         if self.nav is not None:
@@ -328,7 +301,7 @@ class MatchScene(StepScene):
         return (lx + lw, ly + lh // 2), (rx, ry + rh // 2)
 
     def _draw_panel(self, surface: pygame.Surface) -> None:
-        ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
+        ui = self.ui
         done = len(self.matched)
         if self.last is None:
             headline = word(ui.lang, "count", n=done, total=len(self.step.pairs))
@@ -347,15 +320,10 @@ class MatchScene(StepScene):
 
     def _draw_done(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
-        x, y, w, _ = lay.content_area
-        bottom = games.nav_top(ui) - lay.px(30)
-        draw.card(surface, (x, y, w, bottom - y), theme.card, lay.px(32))
-        pad = lay.px(40)
-        head = lay.px(180 if lay.portrait else 100)
-        ui.fonts.draw(surface, word(ui.lang, "match_done", score=self.score, max=len(self.step.pairs)),
-                      (x + pad, y + pad // 2, w - 2 * pad, head), "question", theme.court_blue_dark, align="center",
-                      valign="middle", max_lines=2)
-        top = y + pad // 2 + head + lay.px(10)
+        x, top, w, bottom, pad = games.headed_card(
+            surface, ui, word(ui.lang, "match_done", score=self.score, max=len(self.step.pairs)),
+            lay.px(180 if lay.portrait else 100), theme.court_blue_dark)
+        top += lay.px(10)
         n = len(self.step.pairs)
         row = (bottom - pad // 2 - top) // n
         col = (w - 2 * pad) * 2 // 5

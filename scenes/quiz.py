@@ -6,11 +6,11 @@ from typing import Any, Callable, Iterator, Literal
 import pygame
 from pydantic import Field
 
-from kiosk.content.models import Basis, Loc, Option, Persona, StepBase
+from kiosk.content.models import Basis, Loc, Option, Persona, StepBase, field_texts
 from kiosk.content.text import LocalText, join_sentences, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
-from kiosk.input.intents import Intent, Kind
+from kiosk.input.intents import Intent
 from kiosk.registry import station
 from kiosk.ui import draw
 from kiosk.ui.widgets import Button, ButtonGroup, step_nav
@@ -51,9 +51,7 @@ class QuizStep(StepBase):
         yield ("question",), self.question
         for i, option in enumerate(self.options or []):
             yield ("options", i, "text"), option.text
-        yield ("explanation",), self.explanation
-        if self.basis.says:
-            yield ("basis", "says"), self.basis.says
+        yield from field_texts((), self, "explanation", "basis.says")
 
     def asset_paths(self) -> Iterator[tuple[Loc, str]]:
         yield from super().asset_paths()
@@ -129,7 +127,7 @@ class QuizScene(StepScene):
 
     def on_intent(self, intent: Intent) -> None:
         if self.chosen is not None:
-            self._after_answer(intent)
+            self.leave(intent, self.nav)
             return
         chosen = self.group.handle(intent)
         if chosen is not None:
@@ -154,16 +152,6 @@ class QuizScene(StepScene):
         self.group = ButtonGroup(self.group.buttons)
         self.nav = step_nav(self.ui, first=self.ctx.index == 0)
         self.hint = self.ui.t("hint_next")
-
-    def _after_answer(self, intent: Intent) -> None:
-        if intent.kind is Kind.NEXT or (intent.kind is Kind.SWIPE and intent.value == "left"):
-            self.ctx.finish()
-        elif intent.kind is Kind.SWIPE and intent.value == "right":
-            self.ctx.back()
-        elif self.nav is not None:
-            chosen = self.nav.handle(intent)
-            if chosen is not None:
-                (self.ctx.finish if chosen.id == "next" else self.ctx.back)()
 
     @property
     def correct(self) -> bool | None:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Literal
 import pygame
 from pydantic import Field, model_validator
 
-from kiosk.content.models import Basis, Loc, Persona, StableId, StepBase, Strict
+from kiosk.content.models import Basis, GameStep, Loc, StableId, Strict, field_texts, file_paths
 from kiosk.content.text import LocalText, join_sentences, stable_id, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
@@ -48,38 +48,27 @@ class SortItem(Strict):
         return self
 
 
-class SortStep(StepBase):
+class SortStep(GameStep):
     """Sort cards into 2-3 boxes; one scored answer per card."""
 
     type: Literal["sort"]
     prompt: LocalText = Field(description="The question the boxes answer: 这是不良行为，还是严重不良行为？")
     bins: list[SortBin] = Field(min_length=2, max_length=3, description="2-3 boxes, shown left to right")
     items: list[SortItem] = Field(min_length=2, max_length=12, description="The cards, in the order they come")
-    persona: Persona | None = Field(None, description="Who narrates (the narrator when omitted)")
-
-    def key_text(self) -> str:
-        return self.prompt["zh"]
 
     def bin(self, bin_id: str) -> SortBin:
         return next(b for b in self.bins if b.id == bin_id)
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
-        yield ("prompt",), self.prompt
         for i, b in enumerate(self.bins):
             yield ("bins", i, "label"), b.label
         for i, item in enumerate(self.items):
-            if item.text:
-                yield ("items", i, "text"), item.text
-            yield ("items", i, "explanation"), item.explanation
-            if item.basis and item.basis.says:
-                yield ("items", i, "basis", "says"), item.basis.says
+            yield from field_texts(("items", i), item, "text", "explanation", "basis.says")
 
     def asset_paths(self) -> Iterator[tuple[Loc, str]]:
         yield from super().asset_paths()
-        for i, item in enumerate(self.items):
-            if item.picture:
-                yield ("items", i, "picture"), item.picture
+        yield from file_paths("items", self.items)
 
     def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
         said = {"open": join_sentences([tr(self.prompt, lang), word(lang, "sort_open")])}
@@ -108,9 +97,6 @@ class SortStep(StepBase):
                 yield ("items", i, "id"), (f"duplicate card id '{item.id}' (also card {seen.index(item.id) + 1}); "
                                            "give each card its own id or text")
             seen.append(item.id)
-
-    def scored(self) -> bool:
-        return True
 
 
 @station(SortStep)
@@ -427,17 +413,12 @@ class SortScene(StepScene):
 
     def _draw_done(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
-        x, y, w, _ = lay.content_area
-        bottom = games.nav_top(ui) - lay.px(30)
-        draw.card(surface, (x, y, w, bottom - y), theme.card, lay.px(32))
-        pad = lay.px(40)
-        head = lay.px(200 if lay.portrait else 110)
-        ui.fonts.draw(surface, word(ui.lang, "sort_done", score=self.score, max=len(self.step.items)),
-                      (x + pad, y + pad // 2, w - 2 * pad, head), "question", theme.court_blue_dark,
-                      align="center", valign="middle", max_lines=2)
+        x, top, w, bottom, pad = games.headed_card(
+            surface, ui, word(ui.lang, "sort_done", score=self.score, max=len(self.step.items)),
+            lay.px(200 if lay.portrait else 110), theme.court_blue_dark)
         n = len(self.step.bins)
         gap = lay.px(30)
-        top = y + pad // 2 + head + lay.px(10)
+        top += lay.px(10)
         cw = (w - 2 * pad - gap * (n - 1)) // n
         ch = bottom - top - pad
         results = {p["item"]: p for p in self.placed}

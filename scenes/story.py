@@ -9,7 +9,7 @@ from kiosk.content.models import Loc, Persona, StepBase
 from kiosk.content.text import LocalText, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
-from kiosk.input.intents import Intent, Kind
+from kiosk.input.intents import Intent
 from kiosk.registry import station
 from kiosk.ui import draw
 from kiosk.ui.widgets import ButtonGroup, step_nav
@@ -48,15 +48,7 @@ class StoryScene(StepScene):
         self.ctx.say("open")
 
     def on_intent(self, intent: Intent) -> None:
-        if intent.kind is Kind.NEXT or (intent.kind is Kind.SWIPE and intent.value == "left"):
-            self.ctx.finish()
-            return
-        if intent.kind is Kind.SWIPE and intent.value == "right":
-            self.ctx.back()
-            return
-        chosen = self.group.handle(intent)
-        if chosen is not None:
-            (self.ctx.finish if chosen.id == "next" else self.ctx.back)()
+        self.leave(intent, self.group)
 
     def draw(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme

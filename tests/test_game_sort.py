@@ -184,4 +184,4 @@ def test_schema_errors_name_the_field(tmp_path: Path) -> None:
     typo = SORT.replace("    prompt: 分一分\n", "    prompt: 分一分\n    promt: 分\n")
     _, errors, text = load_step(tmp_path, typo)
     assert errors == [f"{where(text, 'promt')}: unknown field 'promt' (did you mean 'prompt'?); expected one of: "
-                      "id, title, voice, notes, type, prompt, bins, items, persona"]
+                      "id, title, voice, notes, prompt, persona, type, bins, items"]

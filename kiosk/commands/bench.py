@@ -223,7 +223,7 @@ def ops_figures(args: argparse.Namespace, kills: int = 3, soak_sessions: int = 1
         soak = subprocess.run([sys.executable, "main.py", "simulate", "--soak", "--sessions", str(soak_sessions),
                                "--size", "1280x720", "--no-narration", "--data", data, "--content", args.content],
                               env=env, capture_output=True, text=True, check=True)
-    growth = re.search(r"\(([-+][\d.]+)%\)", soak.stdout)
+    growth = re.search(r"\(([-+][\d.]+)%", soak.stdout)
     lost = re.search(r"(-?\d+) lost", soak.stdout)
     figures["soak_sessions"] = soak_sessions
     figures["soak_memory_growth_pct"] = float(growth.group(1)) if growth else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from typing import Any
 from kiosk.boot import engine_options
 
 WARM_UP = 0.1  # memory is compared from the end of the first tenth of the sessions
+# Resident memory swings by tens of MB from one moment to the next (frames, surfaces and decoder
+# buffers in flight), so growth compares the median of a tenth of the run just after warm-up
+# with the median of the last tenth, one reading per child, not two single readings.
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -45,7 +49,7 @@ def simulate(args: argparse.Namespace) -> int:
     if not app.library.lessons:
         print(f"no playable lessons in {args.content}: run 'python main.py validate' to see why")
         return 1
-    memory: dict[str, float] = {}
+    readings: list[float] = []
     warm_at = max(1, int(args.sessions * WARM_UP))
 
     recorder = app.recorder if hasattr(app.recorder, "flush") else None
@@ -55,25 +59,33 @@ def simulate(args: argparse.Namespace) -> int:
             # the clock runs ~1000x fast here and the frame loop never sleeps, so the writer thread
             # gets little of the interpreter; between two children real time passes: let it write
             recorder.flush(5.0)
-        if done == warm_at:
-            memory["warm"] = rss_mb()
+        readings.append(rss_mb())
         if (args.soak or args.sessions >= 200) and done % max(1, args.sessions // 20) == 0:
-            print(f"  {done}/{args.sessions} sessions, {rss_mb():.0f} MB", file=sys.stderr, flush=True)
+            print(f"  {done}/{args.sessions} sessions, {readings[-1]:.0f} MB", file=sys.stderr, flush=True)
 
     try:
         summary = sim.simulate(app, args.sessions, args.seed, fast=args.soak, on_progress=progress)
-        memory["end"] = rss_mb()
     finally:
         app.shutdown()
+    memory = memory_growth(readings, warm_at)
     for line in [*summary.lines(), *soak_lines(summary, memory, app.recorder)]:
         print(line)
     return 0
 
 
+def memory_growth(readings: list[float], warm_at: int) -> dict[str, float]:
+    """Median resident MB of the tenth of the run after warm-up ("warm") and of the last tenth ("end")."""
+    if not readings:
+        return {"warm": 0.0, "end": rss_mb()}
+    span = max(1, warm_at)
+    after_warm_up = readings[warm_at:warm_at + span] or readings[-span:]
+    return {"warm": statistics.median(after_warm_up), "end": statistics.median(readings[-span:])}
+
+
 def soak_lines(summary: Any, memory: dict[str, float], recorder: Any) -> list[str]:
     growth = (memory["end"] - memory["warm"]) / memory["warm"] * 100 if memory.get("warm") else 0.0
     lines = [f"memory: {memory.get('warm', 0):.1f} MB after warm-up, {memory['end']:.1f} MB at the end "
-             f"({growth:+.1f}%)"]
+             f"({growth:+.1f}%; medians of a tenth of the run each)"]
     stats = getattr(recorder, "stats", None)
     if stats is not None:
         lost = summary.events - stats.written

@@ -1,7 +1,7 @@
 """The lesson schema's shared parts. Step models live beside their scenes in scenes/."""
 from __future__ import annotations
 
-from typing import Annotated, Callable, Iterator, Literal
+from typing import Annotated, Any, Callable, Iterator, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -33,6 +33,25 @@ class Basis(Strict):
 
     def citation(self) -> str:
         return f"《{self.law}》{self.article or ''}"
+
+
+def field_texts(loc: Loc, obj: Any, *names: str) -> Iterator[tuple[Loc, dict[str, str]]]:
+    """The texts `names` of obj that are set, each at loc + its own path ("basis.says" reaches into
+    the basis): how a step's texts() lists its parts for lint and narration."""
+    for name in names:
+        path = name.split(".")
+        value = obj
+        for part in path:
+            value = getattr(value, part, None)
+        if value:
+            yield (*loc, *path), value
+
+
+def file_paths(field: str, pieces: Sequence[Any], name: str = "picture") -> Iterator[tuple[Loc, str]]:
+    """The files (field `name`) of each piece of a list that has one: for a step's asset_paths()."""
+    for i, piece in enumerate(pieces):
+        if getattr(piece, name):
+            yield (field, i, name), getattr(piece, name)
 
 
 class Option(Strict):
@@ -94,6 +113,24 @@ class StepBase(Strict):
     def scored(self) -> bool:
         """Whether the step counts towards the lesson's score."""
         return False
+
+
+class GameStep(StepBase):
+    """A game step: a prompt that says what to do, a narrator, one scored answer per move.
+    Each game repeats `prompt` only to give authors its own example."""
+
+    prompt: LocalText = Field(description="What to do, in a few words")
+    persona: Persona | None = Field(None, description="Who narrates (the narrator when omitted)")
+
+    def key_text(self) -> str:
+        return self.prompt["zh"]
+
+    def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
+        yield from super().texts()
+        yield ("prompt",), self.prompt
+
+    def scored(self) -> bool:
+        return True
 
 
 class LessonBase(Strict):

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pygame
 
-from kiosk.input.intents import Intent
+from kiosk.input.intents import Intent, Kind
 
 if TYPE_CHECKING:
     from kiosk.ui.widgets import ButtonGroup
@@ -59,3 +59,15 @@ class StepScene(Screen):
 
     def describe(self) -> dict[str, Any]:
         return {"type": self.step_type, "step_id": self.step.id}
+
+    def leave(self, intent: Intent, nav: "ButtonGroup | None") -> None:
+        """Once a step is done, the same ways out everywhere: Next or a swipe left goes on, a swipe
+        right goes back, or the nav row's Back and Next; anything else does nothing."""
+        if intent.kind is Kind.NEXT or (intent.kind is Kind.SWIPE and intent.value == "left"):
+            self.ctx.finish()
+        elif intent.kind is Kind.SWIPE and intent.value == "right":
+            self.ctx.back()
+        elif nav is not None:
+            chosen = nav.handle(intent)
+            if chosen is not None:
+                (self.ctx.finish if chosen.id == "next" else self.ctx.back)()

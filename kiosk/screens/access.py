@@ -5,10 +5,11 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from kiosk.engine.scene import Screen
-from kiosk.input.intents import Intent, Kind
+from kiosk.input.intents import Intent
 from kiosk.ui import draw
 from kiosk.ui.widgets import Button, ButtonGroup
+
+from .button_overlay import ButtonOverlay
 
 if TYPE_CHECKING:
     from kiosk.engine.app import App
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 SWITCHES = ("large_text", "high_contrast", "narration", "slow_speech")
 
 
-class AccessScreen(Screen):
+class AccessScreen(ButtonOverlay):
     def __init__(self, app: "App"):
         super().__init__(app.ui)
         self.app = app
@@ -45,13 +46,7 @@ class AccessScreen(Screen):
         if focus is not None:
             self.group.focus(buttons[focus].id)
 
-    def on_intent(self, intent: Intent) -> None:
-        if intent.kind is Kind.BACK:
-            self.app.close_overlay()
-            return
-        chosen = self.group.handle(intent)
-        if chosen is None:
-            return
+    def on_choice(self, chosen: Button, intent: Intent) -> None:
         if chosen.id == "done":
             self.app.close_overlay()
             return

@@ -11,8 +11,6 @@ from kiosk.input.intents import Intent, Kind
 from kiosk.ui import draw
 from kiosk.ui.widgets import Button, ButtonGroup
 
-from . import chrome
-
 if TYPE_CHECKING:
     from kiosk.engine.app import App
 

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from kiosk import local_settings
-from kiosk.engine.scene import Screen
-from kiosk.input.intents import Intent, Kind
+from kiosk.input.intents import Intent
 from kiosk.ui.widgets import Button, ButtonGroup
+
+from .button_overlay import ButtonOverlay
 
 if TYPE_CHECKING:
     from kiosk.engine.app import App
@@ -21,7 +22,7 @@ ROIS = {"roi_full": (0.0, 0.0, 1.0, 1.0), "roi_centre": (0.15, 0.0, 0.7, 1.0), "
 STEPS = {"sensitivity": (0.1, 0.1, 1.0), "dwell_s": (0.1, 0.5, 2.0)}  # field -> (step, min, max)
 
 
-class CalibrateScreen(Screen):
+class CalibrateScreen(ButtonOverlay):
     def __init__(self, app: "App", gestures: "Gestures", data_dir: Path):
         super().__init__(app.ui)
         self.app, self.gestures, self.data_dir = app, gestures, Path(data_dir)
@@ -63,13 +64,7 @@ class CalibrateScreen(Screen):
         self.saved = False
         self._build()
 
-    def on_intent(self, intent: Intent) -> None:
-        if intent.kind is Kind.BACK:
-            self.app.close_overlay()
-            return
-        chosen = self.group.handle(intent)
-        if chosen is None:
-            return
+    def on_choice(self, chosen: Button, intent: Intent) -> None:
         name, _, sign = chosen.id.partition(":")
         if name in STEPS:
             step, low, high = STEPS[name]

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import pygame
 
-from kiosk.engine.scene import Screen
-from kiosk.input.intents import Intent, Kind
+from kiosk.input.intents import Intent
 from kiosk.ui import draw
 from kiosk.ui.widgets import Button, ButtonGroup
+
+from .button_overlay import ButtonOverlay
 
 if TYPE_CHECKING:
     from kiosk.engine.app import App
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "back"]
 
 
-class KeypadScreen(Screen):
+class KeypadScreen(ButtonOverlay):
     """Collects `digits` digits, then closes itself and calls done(typed, input source)."""
 
     def __init__(self, app: "App", title: str, digits: int, done: Callable[[str, str], None], secret: bool = False):
@@ -36,13 +37,7 @@ class KeypadScreen(Screen):
                    accent=self.ui.theme.court_blue if key == "back" else None)
             for i, key in enumerate(KEYS)], columns=3)
 
-    def on_intent(self, intent: Intent) -> None:
-        if intent.kind is Kind.BACK:
-            self.app.close_overlay()
-            return
-        chosen = self.group.handle(intent)
-        if chosen is None:
-            return
+    def on_choice(self, chosen: Button, intent: Intent) -> None:
         if chosen.id == "back":
             self.app.close_overlay()
         elif chosen.id == "del":

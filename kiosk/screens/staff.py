@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from kiosk.engine.scene import Screen
-from kiosk.input.intents import Intent, Kind
+from kiosk.input.intents import Intent
 from kiosk.ui import draw
 from kiosk.ui.widgets import Button, ButtonGroup
+
+from .button_overlay import ButtonOverlay
 
 if TYPE_CHECKING:
     from kiosk.engine.app import App
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 ACTIONS = ("calibrate", "volume_down", "volume_up", "mute", "language", "reload", "quit", "back")
 
 
-class StaffScreen(Screen):
+class StaffScreen(ButtonOverlay):
     def __init__(self, app: "App"):
         super().__init__(app.ui)
         self.app = app
@@ -56,13 +57,7 @@ class StaffScreen(Screen):
                                mark="chosen" if a == "mute" and self.app.muted else None)
                         for i, a in enumerate(actions)], columns=cols)
 
-    def on_intent(self, intent: Intent) -> None:
-        if intent.kind is Kind.BACK:
-            self.app.close_overlay()
-            return
-        chosen = self.group.handle(intent)
-        if chosen is None:
-            return
+    def on_choice(self, chosen: Button, intent: Intent) -> None:
         action = chosen.id
         if action == "back":
             self.app.close_overlay()

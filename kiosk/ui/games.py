@@ -143,6 +143,22 @@ def nav_top(ui: "UI") -> int:
     return ui.layout.controls_bottom - button_h(ui)
 
 
+def headed_card(surface: pygame.Surface, ui: "UI", headline: str, head: int, colour: Color, max_lines: int = 2,
+                above: int | None = None) -> tuple[int, int, int, int, int]:
+    """The card a game's opening or closing view sits on, its headline centred at the top in a
+    band `head` high (`above` it: half the padding unless given). Returns (x, top under the
+    headline, width, bottom, padding) for what goes below."""
+    lay = ui.layout
+    x, y, w, _ = lay.content_area
+    bottom = nav_top(ui) - lay.px(30)
+    draw.card(surface, (x, y, w, bottom - y), ui.theme.card, lay.px(32))
+    pad = lay.px(40)
+    above = pad // 2 if above is None else above
+    ui.fonts.draw(surface, headline, (x + pad, y + above, w - 2 * pad, head), "question", colour, align="center",
+                  valign="middle", max_lines=max_lines)
+    return x, y + above + head, w, bottom, pad
+
+
 # ----- the feedback card -----------------------------------------------------------------------
 
 def feedback_card(surface: pygame.Surface, ui: "UI", rect: Rect, tone: str | None, headline: str, body: str,

@@ -169,7 +169,6 @@ def find_hands(body: Body, cands: Candidates, max_hands: int = 4) -> list[Hand]:
     if cand is None:
         return []
     hs = body.size
-    hx, hy = body.head_cx, body.head[1]
     k = max(3, int(0.2 * hs) | 1)
     joined = cv2.dilate(cand, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     n, lab, stats, _ = components(joined)
