@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
-from fastapi import FastAPI, Path as PathParam, Query, Request
+from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -71,6 +71,18 @@ API_ERRORS = {400: {"model": ErrorOut, "description": "the body could not be rea
 
 
 # ----- small helpers ---------------------------------------------------------------------------------
+
+StaffForm = tuple[StaffUser, dict[str, Any]]  # a staff form post: who sent it and its fields
+
+
+class AnswerWith(Exception):
+    """Raised by a staff page's dependency to answer with this response instead (sign in first,
+    or a form that has gone stale)."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status_code)
+        self.response = response
+
 
 class SecurityHeaders:
     """Pure ASGI middleware: security headers on every answer, and one log line per request (path only)."""
@@ -283,14 +295,26 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
     def login_redirect(request: Request) -> RedirectResponse:
         return RedirectResponse(f"/staff/login?next={quote(request.url.path)}", status_code=303)
 
-    async def staff_post(request: Request) -> tuple[StaffUser, dict[str, Any]] | Response:
-        """A staff form post: its signed-in user and fields, or the page to answer with instead."""
+    @app.exception_handler(AnswerWith)
+    async def on_answer_with(request: Request, exc: AnswerWith) -> Response:
+        return exc.response
+
+    def signed_in(request: Request) -> StaffUser:
+        """Dependency of every staff page: the signed-in user, or off to the login page."""
+        user = staff_of(request)
+        if user is None:
+            raise AnswerWith(login_redirect(request))
+        return user
+
+    async def staff_form(request: Request) -> StaffForm:
+        """Dependency of every staff form post: its signed-in user and fields, once its CSRF token
+        is checked; otherwise the login page or the stale-form page."""
         form = await read_form(request)
         user = await run_in_threadpool(staff_of, request)
         if user is None:
-            return login_redirect(request)
+            raise AnswerWith(login_redirect(request))
         if not staff_csrf_ok(user, form):
-            return csrf_refused()
+            raise AnswerWith(csrf_refused())
         return user, form
 
     def staff_csrf_ok(user: StaffUser, form: dict[str, str]) -> bool:
@@ -639,10 +663,8 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         return response
 
     @app.get("/staff", response_class=HTMLResponse, include_in_schema=False)
-    def staff_home(request: Request, day: str | None = Query(None, max_length=10)) -> Response:
-        user = staff_of(request)
-        if user is None:
-            return login_redirect(request)
+    def staff_home(request: Request, day: str | None = Query(None, max_length=10),
+                   user: StaffUser = Depends(signed_in)) -> Response:
         now = clock()
         first = parse_day(day) or today(now)
         try:
@@ -666,10 +688,8 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
                       lesson_titles=lesson_titles(booking), now=clock())
 
     @app.get("/staff/booking/{booking_id}", response_class=HTMLResponse, include_in_schema=False)
-    def staff_booking(request: Request, booking_id: int = PathParam(..., ge=1, le=ID_MAX)) -> Response:
-        user = staff_of(request)
-        if user is None:
-            return login_redirect(request)
+    def staff_booking(request: Request, booking_id: int = PathParam(..., ge=1, le=ID_MAX),
+                      user: StaffUser = Depends(signed_in)) -> Response:
         booking = service.get(booking_id)
         if booking is None:
             return message_page("没有这个预约", f"预约 #{booking_id} 不存在。", 404, back="/staff", back_text="返回",
@@ -677,10 +697,8 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         return staff_booking_page(user, booking)
 
     @app.post("/staff/booking/{booking_id}/{action}", response_class=HTMLResponse, include_in_schema=False)
-    async def staff_action(request: Request, action: str, booking_id: int = PathParam(..., ge=1, le=ID_MAX)) -> Response:
-        checked = await staff_post(request)
-        if isinstance(checked, Response):
-            return checked
+    async def staff_action(request: Request, action: str, booking_id: int = PathParam(..., ge=1, le=ID_MAX),
+                           checked: StaffForm = Depends(staff_form)) -> Response:
         user, form = checked
         back = str(form.get("back", ""))
         notice, new_link = None, None
@@ -722,19 +740,15 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         return await run_in_threadpool(staff_booking_page, user, booking, 200, notice, new_link)
 
     @app.get("/staff/booking/{booking_id}/passports.pdf", include_in_schema=False)
-    def staff_passports(request: Request, booking_id: int = PathParam(..., ge=1, le=ID_MAX)) -> Response:
-        user = staff_of(request)
-        if user is None:
-            return login_redirect(request)
+    def staff_passports(request: Request, booking_id: int = PathParam(..., ge=1, le=ID_MAX),
+                        user: StaffUser = Depends(signed_in)) -> Response:
         booking = service.get(booking_id)
         return not_yours() if booking is None else passports_response(booking)
 
     @app.get("/staff/booking/{booking_id}/report", include_in_schema=False)
     def staff_report(request: Request, booking_id: int = PathParam(..., ge=1, le=ID_MAX),
-                     kind: str = Query("html", pattern="^(html|pdf)$")) -> Response:
-        user = staff_of(request)
-        if user is None:
-            return login_redirect(request)
+                     kind: str = Query("html", pattern="^(html|pdf)$"),
+                     user: StaffUser = Depends(signed_in)) -> Response:
         booking = service.get(booking_id)
         return not_yours() if booking is None else report_response(booking, kind)
 
@@ -748,15 +762,11 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
                       today=today(clock()))
 
     @app.get("/staff/settings", response_class=HTMLResponse, include_in_schema=False)
-    def staff_settings(request: Request) -> Response:
-        user = staff_of(request)
-        return login_redirect(request) if user is None else settings_page(user)
+    def staff_settings(request: Request, user: StaffUser = Depends(signed_in)) -> Response:
+        return settings_page(user)
 
     @app.post("/staff/settings", response_class=HTMLResponse, include_in_schema=False)
-    async def staff_settings_submit(request: Request) -> Response:
-        checked = await staff_post(request)
-        if isinstance(checked, Response):
-            return checked
+    async def staff_settings_submit(request: Request, checked: StaffForm = Depends(staff_form)) -> Response:
         user, form = checked
         what = form.get("what", "calendar")
         cal = service.calendar()
@@ -808,15 +818,11 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
                       stations=service.stations(), todays=todays, notice=notice, error=error)
 
     @app.get("/staff/stations", response_class=HTMLResponse, include_in_schema=False)
-    def staff_stations(request: Request) -> Response:
-        user = staff_of(request)
-        return login_redirect(request) if user is None else stations_page(user)
+    def staff_stations(request: Request, user: StaffUser = Depends(signed_in)) -> Response:
+        return stations_page(user)
 
     @app.post("/staff/stations", response_class=HTMLResponse, include_in_schema=False)
-    async def staff_stations_submit(request: Request) -> Response:
-        checked = await staff_post(request)
-        if isinstance(checked, Response):
-            return checked
+    async def staff_stations_submit(request: Request, checked: StaffForm = Depends(staff_form)) -> Response:
         user, form = checked
         station = str(form.get("station", "")).strip()[:64]
         zone = str(form.get("zone", "")) or None
@@ -841,8 +847,8 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
                         headers={"content-disposition": 'attachment; filename="hall-bookings.ics"'})
 
     @app.get("/staff/calendar.ics", include_in_schema=False)
-    def staff_feed(request: Request) -> Response:
-        return login_redirect(request) if staff_of(request) is None else feed(request)
+    def staff_feed(request: Request, user: StaffUser = Depends(signed_in)) -> Response:
+        return feed(request)
 
     @app.get("/calendar.ics", include_in_schema=False)
     def key_feed(request: Request, key: str = Query("", max_length=100)) -> Response:
@@ -851,10 +857,7 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         return feed(request)
 
     @app.post("/staff/feed-key", response_class=HTMLResponse, include_in_schema=False)
-    async def new_feed_key(request: Request) -> Response:
-        checked = await staff_post(request)
-        if isinstance(checked, Response):
-            return checked
+    async def new_feed_key(request: Request, checked: StaffForm = Depends(staff_form)) -> Response:
         user, form = checked
         key = await run_in_threadpool(staff.new_feed_key, user.id)
         url = str(request.base_url).rstrip("/") + f"/calendar.ics?key={key}"
