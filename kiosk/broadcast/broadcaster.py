@@ -411,6 +411,14 @@ class _ProcessBackend:
         self._composed_before += int(self._remote.get("composed", 0))   # totals go on across worker restarts
         self._remote = {}
 
+    def _close_pipes(self) -> None:
+        for fd in (self.ctrl_w, self.status_r, self.audio_w):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.ctrl_w = self.status_r = self.audio_w = -1
+
     def _worker_down(self, why: str) -> None:
         """The worker died (or its pipe broke): the kiosk goes on; start it again after a back-off."""
         proc, self.proc = self.proc, None
@@ -418,12 +426,7 @@ class _ProcessBackend:
             if proc.poll() is None:
                 proc.kill()
             proc.wait(5.0)
-        for fd in (self.ctrl_w, self.status_r, self.audio_w):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.ctrl_w = self.status_r = self.audio_w = -1
+        self._close_pipes()
         if time.monotonic() - self._started_at > 60.0:
             self._delay = self.backoff[0]
         self.restarts += 1
@@ -599,12 +602,7 @@ class _ProcessBackend:
             self._read_status()
         if proc is not None:
             proc.wait(5.0)
-        for fd in (self.ctrl_w, self.status_r, self.audio_w):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.ctrl_w = self.status_r = self.audio_w = -1
+        self._close_pipes()
         self.proc = None
         self.surfaces.clear()
         self.pips.clear()

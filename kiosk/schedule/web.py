@@ -73,6 +73,7 @@ API_ERRORS = {400: {"model": ErrorOut, "description": "the body could not be rea
 # ----- small helpers ---------------------------------------------------------------------------------
 
 StaffForm = tuple[StaffUser, dict[str, Any]]  # a staff form post: who sent it and its fields
+TeacherForm = tuple[Booking, str, dict[str, Any]]  # a teacher's post: their booking, its token, the fields
 
 
 class AnswerWith(Exception):
@@ -522,15 +523,22 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         values = {**booking.public(), "day": booking.date, "time": booking.start_time, "phone": ""}
         return edit_form(request, booking, token, values, {})
 
-    @app.post("/booking/{booking_id}/edit", response_class=HTMLResponse, include_in_schema=False)
-    async def edit_submit(request: Request, booking_id: int = PathParam(..., ge=1, le=ID_MAX)) -> Response:
+    async def teacher_form(request: Request, booking_id: int = PathParam(..., ge=1, le=ID_MAX)) -> TeacherForm:
+        """Dependency of a teacher's form post about their booking: the booking, its token and the
+        fields, once the token opens it and the CSRF token is checked."""
         form = await read_form(request)
         token = str(form.get("token", ""))[:200]
         booking = await run_in_threadpool(teacher_booking, booking_id, token)
         if booking is None:
-            return not_yours()
+            raise AnswerWith(not_yours())
         if not anon_csrf_ok(request, form):
-            return csrf_refused()
+            raise AnswerWith(csrf_refused())
+        return booking, token, form
+
+    @app.post("/booking/{booking_id}/edit", response_class=HTMLResponse, include_in_schema=False)
+    async def edit_submit(request: Request, booking_id: int = PathParam(..., ge=1, le=ID_MAX),
+                          checked: TeacherForm = Depends(teacher_form)) -> Response:
+        booking, token, form = checked
         values = form_values(form)
         values["day"], values["time"] = str(form.get("day", ""))[:10], str(form.get("time", ""))[:5]
         data = {k: v for k, v in values.items() if k in BookingChange.model_fields and v not in ("", None)}
@@ -550,14 +558,9 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         return RedirectResponse(f"/booking/{booking_id}?token={token}", status_code=303)
 
     @app.post("/booking/{booking_id}/cancel", response_class=HTMLResponse, include_in_schema=False)
-    async def cancel_submit(request: Request, booking_id: int = PathParam(..., ge=1, le=ID_MAX)) -> Response:
-        form = await read_form(request)
-        token = str(form.get("token", ""))[:200]
-        booking = await run_in_threadpool(teacher_booking, booking_id, token)
-        if booking is None:
-            return not_yours()
-        if not anon_csrf_ok(request, form):
-            return csrf_refused()
+    async def cancel_submit(booking_id: int = PathParam(..., ge=1, le=ID_MAX),
+                            checked: TeacherForm = Depends(teacher_form)) -> Response:
+        _, token, form = checked
         if form.get("sure") != "yes":
             return message_page("还没有取消", "请勾选“确认取消这个预约”后再提交。", 400,
                                 back=f"/booking/{booking_id}?token={token}", back_text="返回预约")
