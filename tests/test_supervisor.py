@@ -65,3 +65,21 @@ def test_the_systemd_watchdog_kills_a_kiosk_whose_beat_is_stale_and_spares_a_fre
     finally:
         kiosk.kill()
         kiosk.wait()
+
+
+def test_sigterm_stops_the_kiosk_cleanly_and_a_supervisor_would_restart_it(tmp_path: Path) -> None:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    env.pop("DISPLAY", None)
+    kiosk = subprocess.Popen([sys.executable, "main.py", "run", "--headless", "--camera", "none", "--no-narration",
+                              "--content", str(FIXTURES), "--data", str(tmp_path)],
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: (b := heartbeat.read(tmp_path / "heartbeat")) is not None and b[1] == kiosk.pid)
+        kiosk.terminate()
+        assert kiosk.wait(timeout=30) == 128 + signal.SIGTERM  # not 0: "quit from the staff menu" is 0
+    finally:
+        kiosk.kill()
+        kiosk.wait()
+    log = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "stopping: SIGTERM" in log and log.rstrip().endswith('"msg": "kiosk stopped cleanly"}')
+    assert "Traceback" not in kiosk.stderr.read()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import time
 from pathlib import Path
 
@@ -65,31 +66,38 @@ def run_window(args: argparse.Namespace) -> int:
     clock = pygame.time.Clock()
     frames = 0
     beat = Heartbeat(Path(args.data) / "heartbeat").start()
-    while True:
-        intents = []
-        for event in pygame.event.get():
-            # full screen is locked down: no way out for a child; staff quit from the PIN menu
-            if args.windowed and (event.type == pygame.QUIT or _quit_chord(event)):
-                app.shutdown()
-                pygame.quit()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        while True:
+            intents = []
+            for event in pygame.event.get():
+                # full screen is locked down: no way out for a child; staff quit from the PIN menu
+                if args.windowed and (event.type == pygame.QUIT or _quit_chord(event)):
+                    return 0
+                intents += translator.translate(event)
+            dt = clock.tick(60) / 1000
+            app.frame(min(dt, 0.1), intents)
+            pygame.display.flip()
+            beat.beat()
+            if app.quit_requested:  # from the staff menu
                 return 0
-            intents += translator.translate(event)
-        dt = clock.tick(60) / 1000
-        app.frame(min(dt, 0.1), intents)
-        pygame.display.flip()
-        beat.beat()
-        if app.quit_requested:  # from the staff menu
-            beat.stop()
-            app.shutdown()
-            pygame.quit()
-            return 0
-        frames += 1
-        if frames == 1:
-            log.info("first frame at %.6f (epoch s)", time.time())
-        if args.frames and frames >= args.frames:
-            app.shutdown()
-            pygame.quit()
-            return 0
+            frames += 1
+            if frames == 1:
+                log.info("first frame at %.6f (epoch s)", time.time())
+            if args.frames and frames >= args.frames:
+                return 0
+    finally:
+        beat.stop()
+        app.shutdown()  # the records writer flushes, the camera and narration stop
+        pygame.quit()
+        log.info("kiosk stopped cleanly")
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """systemd stopping the unit, or the hall's PC shutting down at closing time: leave through the
+    loop's `finally` so nothing queued is lost. Not 0, so a supervisor restarts it."""
+    log.info("stopping: SIGTERM")
+    raise SystemExit(128 + signum)
 
 
 def start_presenting(app: "object", lesson_id: str | None) -> None:
