@@ -42,10 +42,11 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .personas import Personas, PersonaVoice, VoiceInfo, VoiceSettings, resolve
+from .reading import for_speech
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1                 # bump to invalidate every cached WAV
+CACHE_FORMAT = 2                 # bump to invalidate every cached WAV (2: numbers to dial read digit by digit)
 MIN_RMS = 30.0                   # 16-bit RMS below this is silence
 ATTEMPTS = 3                     # tries per text
 BROKEN_AFTER = 3                 # consecutive failed texts before the engine is declared broken
@@ -460,7 +461,7 @@ class SynthWorker:
             if settings.pitch is not None and self.driver.startswith("espeak"):
                 engine.setProperty("pitch", int(settings.pitch))
             self._wait_espeak_idle()
-            engine.save_to_file(text, str(tmp))
+            engine.save_to_file(for_speech(text), str(tmp))
             engine.runAndWait()
             return self._await_file(tmp, time.monotonic() + timeout)
 
