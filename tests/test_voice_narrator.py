@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import statistics
+import shutil
 import time
 import wave
 from pathlib import Path
@@ -123,6 +124,16 @@ def test_prefetch_warms_the_current_lesson(narrator: Narrator, worker: SynthWork
         narrator.narrate(text, persona)
         assert narrator.playing                                     # instant: it was in memory
     assert narrator.prefetch(items) == 0                            # all cached now
+
+
+def test_closing_a_narrator_drops_its_queued_texts_so_its_folder_can_go(tmp_path: Path, worker: SynthWorker) -> None:
+    n = Narrator(tmp_path / "cold", worker=worker)
+    assert n.prefetch([(f"关上以前还没有合成的第{i}句话。", "narrator") for i in range(20)]) == 20
+    n.close()
+    assert worker.pending() == 0                     # none left to write into the folder...
+    made = sorted(p.name for p in n.cache.dir.iterdir())
+    shutil.rmtree(tmp_path / "cold")                 # ...so removing it cannot race a write
+    assert not (tmp_path / "cold").exists() and len(made) < 20
 
 
 def test_a_new_narration_supersedes_the_old(narrator: Narrator) -> None:

@@ -572,8 +572,10 @@ class Narrator:
                                on_done=lambda job, gen=cur.gen, key=key: self._synth_done(job, key, gen))
 
     def close(self) -> None:
-        """Stop speaking and end the loader thread (the shared worker keeps running)."""
+        """Stop speaking and end the loader thread; the shared worker keeps running but drops what
+        it still had to make for this narrator's cache."""
         self.stop()
         with self._tasks_cond:
             self._closed = True
             self._tasks_cond.notify_all()
+        self.worker.forget(self.cache.dir)

@@ -299,6 +299,22 @@ class SynthWorker:
         with self._cond:
             return len(self._queue) + (self._urgent is not None) + (self._running is not None)
 
+    def forget(self, folder: Path, timeout: float = 10.0) -> None:
+        """Drop the jobs for files in folder (a narrator closing its cache) and wait for the one
+        running there: the shared worker must not write into a folder its owner is removing."""
+        folder = Path(folder)
+        with self._cond:
+            dropped = [job for job in (self._urgent, *self._queue.values()) if job and job.dest.parent == folder]
+            if self._urgent in dropped:
+                self._urgent = None
+            for job in dropped:
+                self._queue.pop(job.dest, None)
+            running = self._running if self._running and self._running.dest.parent == folder else None
+        for job in dropped:
+            self._finish(job, "dropped")
+        if running is not None:
+            running.wait(timeout)
+
     def close(self, timeout: float = 5.0) -> None:
         with self._cond:
             self._closed = True
