@@ -203,10 +203,11 @@ def _register_station(args: argparse.Namespace, profile: Any) -> None:
 
 def make_recorder(args: argparse.Namespace) -> Any:
     """Every event to the store through the writer thread; the frame loop only ever puts into a
-    queue. (The simulator counts events as they pass, kiosk.sim.Tally; nothing keeps them here.)"""
+    queue and the journal in <data>/journal, which a crash leaves for the next start to store.
+    (The simulator counts events as they pass, kiosk.sim.Tally; nothing keeps them here.)"""
     from kiosk.records import RecordWriter, store_url
 
-    return RecordWriter(store_url(Path(args.data)))
+    return RecordWriter(store_url(Path(args.data)), journal=Path(args.data) / "journal")
 
 
 def make_voice(args: argparse.Namespace, library: Library) -> dict[str, Any]:

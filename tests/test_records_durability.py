@@ -20,9 +20,10 @@ from .test_records_support import ROOT
 CHILD = r"""
 import sys, time, uuid
 sys.path.insert(0, {root!r})
+from pathlib import Path
 from kiosk.records import RecordWriter
 url, station, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-writer = RecordWriter(url, interval=0.2)
+writer = RecordWriter(url, interval=0.2, journal=Path(sys.argv[4]) if len(sys.argv) > 4 else None)
 n = 0
 sid = None
 print("ready", flush=True)
@@ -55,8 +56,9 @@ else:                          # emit a fixed number as fast as possible, once t
 class Child:
     """A writer process; its stdout lines arrive through a queue, so every read has a timeout."""
 
-    def __init__(self, url: str, station: str, mode: str):
-        self.proc = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT)), url, station, mode],
+    def __init__(self, url: str, station: str, mode: str, journal: Path | None = None):
+        extra = [str(journal)] if journal else []
+        self.proc = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT)), url, station, mode, *extra],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()

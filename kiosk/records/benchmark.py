@@ -105,7 +105,8 @@ def bulk_ingest(store: Store, events: Iterator[dict[str, Any]], batch: int = 20_
 # ----- the figures -----------------------------------------------------------------------------------
 
 def events_per_s(folder: Path, n: int = 200_000) -> float:
-    """Sustained writer throughput: n realistic events emitted at once, until all are committed."""
+    """Sustained writer throughput, journal on as in the kiosk: n realistic events emitted at once,
+    until all are committed."""
     rng = random.Random(1)
     lessons = _lessons(ROOT / "content")
     events: list[dict[str, Any]] = []
@@ -114,7 +115,7 @@ def events_per_s(folder: Path, n: int = 200_000) -> float:
         events += session_events(rng, rng.choice(lessons), "learning-1", at)
         at = events[-1]["at"]
     events = events[:n]
-    writer = RecordWriter(f"sqlite:///{folder / 'throughput.db'}", max_pending=n + 1)
+    writer = RecordWriter(f"sqlite:///{folder / 'throughput.db'}", max_pending=n + 1, journal=folder / "journal")
     began = time.perf_counter()
     for event in events:
         writer.emit(event)
@@ -173,7 +174,8 @@ def frame_stall_ms(folder: Path, frames: int = 360, per_frame: int = 10, backlog
     busy: list[float] = []
     for run in range(runs):  # interleaved, so both see the same background load on the machine
         base += loop(None)
-        writer = RecordWriter(f"sqlite:///{folder / f'stall-{run}.db'}", max_pending=backlog + frames * per_frame)
+        writer = RecordWriter(f"sqlite:///{folder / f'stall-{run}.db'}", max_pending=backlog + frames * per_frame,
+                              journal=folder / "journal")  # as the kiosk writes: journal too
         writer.flush(10)
         feed = events()
         for _ in range(backlog):

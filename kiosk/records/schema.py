@@ -34,7 +34,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, Connection, Double, F
                         MetaData, String, Table, false, inspect, select, text, true)
 from sqlalchemy.dialects.postgresql import JSONB
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 JsonType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 EventId = BigInteger().with_variant(Integer, "sqlite")  # SQLite: INTEGER PRIMARY KEY is the rowid
@@ -181,9 +181,20 @@ def _v2(md: MetaData) -> dict[str, Table]:
             "stations": stations}
 
 
+def _v3(md: MetaData) -> dict[str, Table]:
+    journal_marks = Table(
+        "journal_marks", md,
+        Column("journal", String(100), primary_key=True),      # a writer's journal file (records/journal.py)
+        Column("stored_to", BigInteger, nullable=False),        # bytes of it whose events are in this store
+        Column("updated_at", Double, nullable=False),
+    )
+    return {"journal_marks": journal_marks}
+
+
 metadata = MetaData()
 _tables = _v1(metadata)
 _tables.update(_v2(metadata))
+_tables.update(_v3(metadata))
 schema_version: Table = _tables["schema_version"]
 visits: Table = _tables["visits"]
 passports: Table = _tables["passports"]
@@ -193,6 +204,7 @@ bookings: Table = _tables["bookings"]
 staff_users: Table = _tables["staff_users"]
 staff_sessions: Table = _tables["staff_sessions"]
 stations: Table = _tables["stations"]
+journal_marks: Table = _tables["journal_marks"]
 
 # the first-class columns of events; every other key of an emitted event goes to events.data
 EVENT_COLUMNS = ("lesson", "step", "option", "correct", "response_ms", "input")
@@ -211,9 +223,15 @@ def _migration_2(conn: Connection) -> None:
     md.create_all(conn, tables=list(tables.values()))
 
 
+def _migration_3(conn: Connection) -> None:
+    md = MetaData()
+    _v3(md)["journal_marks"].create(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "visits, passports, sessions, events", _migration_1),
     (2, "bookings, staff users and sessions, stations", _migration_2),
+    (3, "journal marks: how far each writer's journal is stored", _migration_3),
 ]
 
 

@@ -4,7 +4,10 @@
 no waiting on the database, never an exception). A writer thread takes the queue every
 `interval` seconds (sooner when `batch` events are waiting) and writes up to `max_batch` events in
 one transaction; SQLite runs WAL with synchronous=FULL, so a committed batch survives `kill -9`
-and power cuts and an interrupted one leaves no trace: at most the last interval's events are lost.
+and power cuts and an interrupted one leaves no trace. With a `journal` folder (the kiosk gives
+<data>/journal) each event is also appended to a local file as it is emitted, and each batch
+stores how far into that file it reached: what a killed kiosk had not yet written is stored by
+the next writer on that folder (records/journal.py), so a crash loses nothing.
 
 When the store cannot be written (locked, disk full, read-only, unreachable, too new) the batch
 stays in memory and is retried with back-off (0.1 s doubling to `retry_max_s`); once more than
@@ -26,10 +29,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError
 
+from . import journal as journals
 from .ingest import PAUSE_EVERY, BadEvent, Ingest, event_row
 from .store import Store, safe_url
 
@@ -45,6 +50,7 @@ class WriterStats:
     rejected: int         # could never be stored (malformed, or refused by the database)
     last_error: str | None
     store_ok: bool        # the last attempt to write succeeded
+    recovered: int = 0    # stored from journals an earlier run left behind (not counted above)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,7 +62,8 @@ def _pause() -> None:
 
 class RecordWriter:
     def __init__(self, url: str, *, interval: float = 0.2, batch: int = 500, max_batch: int = 5000,
-                 max_pending: int = 50_000, retry_max_s: float = 30.0, name: str = "records-writer"):
+                 max_pending: int = 50_000, retry_max_s: float = 30.0, name: str = "records-writer",
+                 journal: Path | None = None):
         self.url = url
         self.interval = interval
         self.batch = batch
@@ -64,8 +71,12 @@ class RecordWriter:
         self.max_pending = max_pending
         self.retry_max_s = retry_max_s
         self.store: Store | None = None
-        self._queue: deque[dict[str, Any]] = deque()
-        self._pending: list[dict[str, Any]] = []        # the batch being written or retried (writer thread only)
+        # (event, the journal's length after it): the batch's last one is stored with the batch
+        self._queue: deque[tuple[dict[str, Any], int]] = deque()
+        self._pending: list[tuple[dict[str, Any], int]] = []  # the batch being written or retried (writer thread)
+        self._journal = _open_journal(journal)
+        self._replayed = self._journal is None
+        self._recovered_n = 0
         self._lock = threading.Lock()                    # emit's counters
         self._done = threading.Condition()               # written/dropped/rejected changed
         self._wake = threading.Event()
@@ -104,7 +115,7 @@ class RecordWriter:
                         self._outage_dropped += 1
                     except IndexError:  # the writer took them all meanwhile
                         pass
-                self._queue.append(event)
+                self._queue.append((event, self._journal.append(event) if self._journal else 0))
             if len(self._queue) >= self.batch:
                 self._wake.set()
         except Exception:  # noqa: BLE001 - a child's screen never fails because of the records
@@ -116,7 +127,8 @@ class RecordWriter:
             dropped = self._dropped + self._dropped_emit
             queued = self._emitted - self._written - dropped - self._rejected
         return WriterStats(queued=max(0, queued), written=self._written, dropped=dropped,
-                           rejected=self._rejected, last_error=self._last_error, store_ok=self._ok)
+                           rejected=self._rejected, last_error=self._last_error, store_ok=self._ok,
+                           recovered=self._recovered_n)
 
     def _processed(self) -> int:
         return self._written + self._dropped + self._dropped_emit + self._rejected
@@ -158,6 +170,7 @@ class RecordWriter:
         try:
             try:
                 self._open()  # create/upgrade the store now: a problem shows in the log and stats at once
+                self._replay()
             except Exception as exc:  # noqa: BLE001 - retried when the first batch is written
                 self._failed(exc)
             while True:
@@ -178,15 +191,19 @@ class RecordWriter:
                     continue
                 if self._write_pending():
                     backoff = 0.0
+                    self._after_write()
                 else:
                     backoff = min(max(backoff * 2, 0.1), self.retry_max_s)
                     self._trim()
                     if self._closing and time.monotonic() >= self._deadline:
                         self._give_up()
                         break
+            self._end_journal()
         except Exception:  # noqa: BLE001 - the thread must not die silently
             log.exception("records: writer thread failed")
         finally:
+            if self._journal is not None:
+                self._journal.close()
             if self.store is not None:
                 try:
                     self.store.close()
@@ -202,10 +219,10 @@ class RecordWriter:
 
     def _rows(self) -> list[dict[str, Any]]:
         rows, good, bad = [], [], 0
-        for i, event in enumerate(self._pending):
+        for i, (event, offset) in enumerate(self._pending):
             try:
                 rows.append(event_row(event))
-                good.append(event)
+                good.append((event, offset))
             except Exception as exc:  # noqa: BLE001 - not a dict, no session, no kind...
                 bad += 1
                 log.error("records: event not stored: %s", _short(exc))
@@ -219,10 +236,12 @@ class RecordWriter:
     def _write_pending(self) -> bool:
         try:
             store = self._open()
+            reached = self._pending[-1][1]  # past the rejected ones too: they can never be stored
             rows = self._rows()
-            if rows:
+            if rows or self._journal is not None:
                 with store.write() as conn:
                     self._ingest.write(conn, rows, _pause)
+                    self._mark(conn, reached)
             self._ingest.committed()
             self._count(written=len(rows))
             self._pending = []
@@ -241,11 +260,12 @@ class RecordWriter:
         log.error("records: a batch was refused (%s); writing its events one by one", _short(first))
         store = self._open()
         while self._pending:
-            event = self._pending[0]
+            event, reached = self._pending[0]
             try:
                 row = event_row(event)
                 with store.write() as conn:
                     self._ingest.write(conn, [row])
+                    self._mark(conn, reached)
                 self._ingest.committed()
                 self._count(written=1)
             except (IntegrityError, DataError, BadEvent) as exc:
@@ -317,6 +337,64 @@ class RecordWriter:
         self._queue.clear()
         self._count(dropped=lost)
         log.warning("records: closing with the store unavailable (%s); %d events not written", self._last_error, lost)
+
+
+    # ----- the journal (records/journal.py) ----------------------------------------------------
+    def _mark(self, conn: Any, reached: int) -> None:
+        if self._journal is not None:
+            journals.store_mark(conn, self._journal.name, reached)
+
+    def _after_write(self) -> None:
+        """With the store writable again: earlier runs' journals, then maybe a fresh journal file."""
+        try:
+            if not self._replayed:
+                self._replay()
+            self._rotate_journal()
+        except Exception as exc:  # noqa: BLE001 - the batch is stored; this is tried again after the next
+            log.warning("records: journal upkeep failed (%s)", _short(exc))
+
+    def _replay(self) -> None:
+        """Store what earlier runs' journals hold beyond their marks (once the store can be written)."""
+        if self._journal is not None:
+            self._recovered_n += journals.replay(self._open(), self._journal.folder, self._journal.name,
+                                                 self.max_batch, _pause)
+        self._replayed = True
+
+    def _rotate_journal(self) -> None:
+        """A new journal file once the current one is long and everything in it is stored."""
+        j = self._journal
+        if j is None or j.offset < journals.ROTATE_BYTES or self._pending:
+            return
+        with self._lock:
+            if self._queue:
+                return
+            old = j.name
+            j.open_new()
+            (j.folder / old).unlink(missing_ok=True)
+        journals.forget_mark(self._open(), old)
+
+    def _end_journal(self) -> None:
+        """At close: everything stored, so the journal and its mark go; otherwise the file stays for
+        the next start to store."""
+        if self._journal is not None and not self._gave_up and not self._pending and not self._queue:
+            try:
+                journals.forget_mark(self._open(), self._journal.name)
+                self._journal.remove()
+            except Exception:  # noqa: BLE001 - left for the next start, which finds nothing past the mark
+                pass
+
+
+def _open_journal(folder: Path | None) -> "journals.Journal | None":
+    if folder is None:
+        return None
+    if not journals.supported():
+        log.info("records: no journal on this platform (no flock); events go to the store as before")
+        return None
+    try:
+        return journals.Journal(folder)
+    except OSError as exc:  # a read-only or full data folder: the store path works without it
+        log.warning("records: no journal in %s (%s)", folder, exc)
+        return None
 
 
 def _short(exc: BaseException) -> str:

@@ -1,0 +1,100 @@
+"""The writer's journal: a kiosk killed with SIGKILL mid-stream loses nothing (the next writer on
+its data folder stores what the journal holds past the stored mark) and stores nothing twice, on
+SQLite and PostgreSQL; torn last lines, rotation, and a live writer's journal left alone."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.records import RecordWriter, Store
+from kiosk.records import journal as journals
+from kiosk.records import schema as s
+
+from .test_records_durability import Child
+from .test_records_support import ev
+
+
+def stored_ns(url: str) -> list[int]:
+    store = Store(url)
+    with store.read() as conn:
+        data = [d for (d,) in conn.execute(select(s.events.c.data))]
+    store.close()
+    return [d["n"] for d in data if d and "n" in d]
+
+
+def test_with_a_journal_a_sigkill_loses_nothing_and_stores_nothing_twice(store_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "journal"
+    child = Child(store_url, "learning-1", "forever", folder)
+    try:
+        assert child.line() == "ready"
+        emitted, began = 0, time.monotonic()
+        while time.monotonic() - began < 1.5 or emitted < 5000:
+            emitted = int(child.line().split()[0])   # the child has emitted this many (and goes on)
+        os.kill(child.proc.pid, signal.SIGKILL)
+        assert child.proc.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        child.stop()
+    assert len(list(folder.glob("*.jsonl"))) == 1     # left behind by the killed kiosk
+    before = stored_ns(store_url)
+    assert len(before) < emitted                      # the kill cut the writer short
+    again = RecordWriter(store_url, interval=0.05, journal=folder)  # the kiosk starting again
+    again.emit(ev(str(uuid.uuid4()), "learning-1", time.time(), "session_start"))
+    assert again.flush(60) and again.stats.recovered > 0
+    assert again.close()
+    after = stored_ns(store_url)
+    assert set(range(emitted)) <= set(after)          # nothing the child emitted is lost
+    assert len(after) == len(set(after))              # and nothing is stored twice
+    assert not list(folder.glob("*.jsonl"))           # every journal stored and removed
+
+
+def test_a_torn_last_line_is_skipped_and_offsets_count_whole_lines(tmp_path: Path) -> None:
+    path = tmp_path / "20260101T000000-1-abcd.jsonl"
+    path.write_bytes(b'{"n": 0}\n{"n": 1}\nnot json\n{"n": 2')
+    old = journals.LeftBehind(path, -1)
+    assert list(old.events(0)) == [({"n": 0}, 9), ({"n": 1}, 18)]
+    assert list(old.events(9)) == [({"n": 1}, 18)]
+
+
+def test_the_journal_rotates_once_everything_in_it_is_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(journals, "ROTATE_BYTES", 4000)
+    folder = tmp_path / "journal"
+    url = f"sqlite:///{tmp_path / 'kiosk.db'}"
+    writer = RecordWriter(url, interval=0.02, journal=folder)
+    sid = str(uuid.uuid4())
+    names = set()
+    for round_ in range(6):
+        for i in range(40):
+            writer.emit(ev(sid, "s", time.time(), "answer", n=round_ * 40 + i))
+        assert writer.flush(10)
+        writer.emit(ev(sid, "s", time.time(), "tick"))  # written only after the last batch's upkeep is done
+        assert writer.flush(10)
+        files = list(folder.glob("*.jsonl"))
+        assert len(files) == 1 and files[0].stat().st_size < 2 * 4000 + 200 * 40
+        names.add(files[0].name)
+    assert len(names) > 1                              # it did rotate
+    assert writer.close() and not list(folder.glob("*.jsonl"))
+    assert sorted(stored_ns(url)) == list(range(240))
+
+
+def test_a_live_writer_s_journal_is_never_taken_for_one_left_behind(tmp_path: Path) -> None:
+    folder = tmp_path / "journal"
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("the first kiosk's store is unreachable: its events wait in memory and its journal")
+    first = RecordWriter(f"sqlite:///{blocked / 'kiosk.db'}", interval=0.02, retry_max_s=0.05, journal=folder)
+    first.emit(ev(str(uuid.uuid4()), "s", time.time(), "session_start", n=1))
+    assert not first.flush(0.3)
+    second = RecordWriter(f"sqlite:///{tmp_path / 'kiosk.db'}", interval=0.02, journal=folder)
+    second.emit(ev(str(uuid.uuid4()), "s", time.time(), "session_start", n=2))
+    assert second.flush(10)
+    assert second.stats.recovered == 0 and stored_ns(f"sqlite:///{tmp_path / 'kiosk.db'}") == [2]
+    assert len(list(folder.glob("*.jsonl"))) == 2      # each its own
+    assert second.close()
+    assert len(list(folder.glob("*.jsonl"))) == 1      # the second's is stored and gone; the first's stays
+    assert not first.close(timeout=0.2)
+    assert len(list(folder.glob("*.jsonl"))) == 1      # unstored: kept for the next start to store
