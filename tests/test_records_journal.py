@@ -3,15 +3,18 @@ its data folder stores what the journal holds past the stored mark) and stores n
 SQLite and PostgreSQL; torn last lines, rotation, and a live writer's journal left alone."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
 import uuid
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from sqlalchemy import select
 
+from kiosk.engine.app import App
 from kiosk.records import RecordWriter, Store
 from kiosk.records import journal as journals
 from kiosk.records import schema as s
@@ -98,3 +101,26 @@ def test_a_live_writer_s_journal_is_never_taken_for_one_left_behind(tmp_path: Pa
     assert len(list(folder.glob("*.jsonl"))) == 1      # the second's is stored and gone; the first's stays
     assert not first.close(timeout=0.2)
     assert len(list(folder.glob("*.jsonl"))) == 1      # unstored: kept for the next start to store
+
+
+def test_staff_diagnostics_say_whether_the_store_takes_writes_and_what_was_recovered(
+        make_app: Callable[..., App], tmp_path: Path) -> None:
+    folder = tmp_path / "journal"
+    folder.mkdir()
+    sid = str(uuid.uuid4())
+    left = [ev(sid, "learning-1", time.time(), "session_start", n=0), ev(sid, "learning-1", time.time(), "answer", n=1)]
+    (folder / "20260101T000000-1-dead.jsonl").write_text("".join(json.dumps(e) + "\n" for e in left))
+    writer = RecordWriter(f"sqlite:///{tmp_path / 'kiosk.db'}", interval=0.02, journal=folder)
+    writer.emit(ev(sid, "learning-1", time.time(), "session_end", n=2))
+    assert writer.flush(10)
+    app = make_app(recorder=writer, data_dir=tmp_path)
+    assert "记录（正常）：已写 1，排队 0，丢弃 0，崩溃后补存 2" in app.diagnostics()
+    writer.close()
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    down = RecordWriter(f"sqlite:///{blocked / 'kiosk.db'}", interval=0.02, retry_max_s=0.05)
+    down.emit(ev(sid, "learning-1", time.time(), "tick"))
+    assert not down.flush(0.3)
+    app = make_app(recorder=down, data_dir=tmp_path)
+    assert any(line.startswith("记录（暂时写不进）：已写 0，排队 1") for line in app.diagnostics())
+    down.close(timeout=0.1)

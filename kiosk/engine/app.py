@@ -322,7 +322,9 @@ class App:
         lines.append(t("diag_speech", state=t("word_off") if not speech else t("word_ok")))
         stats = getattr(self.recorder, "stats", None)
         if stats is not None:
-            lines.append(t("diag_store", written=stats.written, queued=stats.queued, dropped=stats.dropped))
+            lines.append(t("diag_store", state=t("word_ok") if stats.store_ok else t("word_unavailable"),
+                           written=stats.written, queued=stats.queued, dropped=stats.dropped,
+                           recovered=getattr(stats, "recovered", 0)))
         lines.append(t("diag_disk", free=shutil.disk_usage(self.data_dir if self.data_dir.exists() else ".").free / 1e9))
         dt = sum(self.frame_dt) / len(self.frame_dt) if self.frame_dt else 0.0
         lines.append(t("diag_frames", fps=1 / dt if dt else 0.0, worst=max(self.frame_ms, default=0.0)))
