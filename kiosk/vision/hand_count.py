@@ -70,6 +70,7 @@ import numpy as np
 
 from .background import BackgroundModel
 from .faces import FRONTAL, SKIN_HI, SKIN_LO, cascade
+from .frame_clock import FrameClocked
 from .frame_data import components
 from .settings import VisionSettings
 from .skin import GENERIC_HI, GENERIC_LO, SkinModel
@@ -168,7 +169,7 @@ def sweep_jobs(w: int, h: int, levels: tuple = LEVELS) -> list[tuple[Pass, ...]]
     return jobs
 
 
-class HandCounter:
+class HandCounter(FrameClocked):
     """Counts raised hands across a group, one camera frame at a time (see the module's doc).
 
         counter = HandCounter(settings)          # settings.mirror, .roi, .proc_width, .sensitivity
@@ -209,13 +210,7 @@ class HandCounter:
     def update(self, frame_bgr: np.ndarray, t: float) -> HandCount:
         began = time.perf_counter()
         s = self.settings
-        if frame_bgr.ndim == 2:
-            frame_bgr = cv2.cvtColor(frame_bgr, cv2.COLOR_GRAY2BGR)
-        dt = 0.0 if self._last_t is None else t - self._last_t
-        if dt < 0 or dt > 2.0:
-            self.reset()          # a new clip, a camera that was away: start again
-            dt = 0.0
-        self._last_t = t
+        frame_bgr, dt = self._step(frame_bgr, t)
 
         h0, w0 = frame_bgr.shape[:2]
         k = min(1.0, self.det_width / w0)

@@ -19,6 +19,7 @@ from .body import Body, find_hands, find_player, hand_candidates, silhouettes
 from .checkin import CheckinRecogniser
 from .events import VisionEvent, VisionState
 from .face_tracking import FaceTrack, FaceTracker
+from .frame_clock import FrameClocked
 from .frame_data import FrameData
 from .hand_tracking import HandTracker
 from .pointer import PointerRecogniser
@@ -30,7 +31,7 @@ from .skin import SkinModel
 from .swipe import SwipeRecogniser
 
 
-class Pipeline:
+class Pipeline(FrameClocked):
     def __init__(self, settings: VisionSettings | None = None):
         self.settings = settings or VisionSettings()
         self.reset()
@@ -60,14 +61,7 @@ class Pipeline:
     def process(self, frame_bgr: np.ndarray, t: float) -> tuple[VisionState, list[VisionEvent]]:
         began = time.perf_counter()
         s = self.settings
-        if frame_bgr.ndim == 2:
-            frame_bgr = cv2.cvtColor(frame_bgr, cv2.COLOR_GRAY2BGR)
-        dt = 0.0 if self._last_t is None else t - self._last_t
-        if dt < 0 or dt > 2.0:
-            # Time jumped (a new clip, a camera that was away): start the models again.
-            self.reset()
-            dt = 0.0
-        self._last_t = t
+        frame_bgr, dt = self._step(frame_bgr, t)
         if dt > 0:
             self._fps += min(1.0, dt / 1.0) * (1.0 / dt - self._fps)
 
