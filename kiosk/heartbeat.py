@@ -39,15 +39,28 @@ class Heartbeat:
             while True:
                 try:
                     if fd is None:
-                        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-                    os.pwrite(fd, record(self.last_frame, os.getpid()), 0)
+                        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+                    _write_at_start(fd, record(self.last_frame, os.getpid()))
                 except OSError:
                     pass  # a read-only data folder: the supervisor then sees no beat and says so
                 if self._stop.wait(INTERVAL_S):
-                    return
+                    break
+            if fd is not None:  # stopped cleanly: no pid, so no watchdog ever kills whatever reuses ours
+                try:
+                    _write_at_start(fd, record(self.last_frame, 0))
+                except OSError:
+                    pass
         finally:
             if fd is not None:
                 os.close(fd)
+
+
+def _write_at_start(fd: int, data: bytes) -> None:
+    if hasattr(os, "pwrite"):
+        os.pwrite(fd, data, 0)
+    else:  # Windows has no pwrite; only this thread uses the fd
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, data)
 
 
 def record(stamp: float, pid: int) -> bytes:

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from kiosk import heartbeat
 
 from .conftest import FIXTURES, ROOT
@@ -52,20 +54,30 @@ def watchdog_command(beat: Path) -> str:
     return script.replace("/var/lib/law-kiosk/heartbeat", str(beat))
 
 
-def test_the_systemd_watchdog_kills_a_kiosk_whose_beat_is_stale_and_spares_a_fresh_one(tmp_path: Path) -> None:
+def test_the_systemd_watchdog_kills_a_kiosk_whose_beat_is_stale_and_nothing_else(tmp_path: Path) -> None:
     beat = tmp_path / "heartbeat"
-    kiosk = subprocess.Popen(["sleep", "60"])
+    kiosk = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "main.py"])  # looks like one
+    other = subprocess.Popen(["sleep", "60"])                        # a program that got a dead kiosk's pid
     try:
-        beat.write_bytes(heartbeat.record(time.time() - 1, kiosk.pid))
-        subprocess.run(["/bin/sh", "-c", watchdog_command(beat)], check=True, timeout=10)
-        assert kiosk.poll() is None
-        beat.write_bytes(heartbeat.record(time.time() - 30, kiosk.pid))
-        subprocess.run(["/bin/sh", "-c", watchdog_command(beat)], check=True, timeout=10)
-        assert kiosk.wait(timeout=10) == -signal.SIGKILL
+        for pid, age, killed in ((kiosk.pid, 1, False), (other.pid, 30, False), (0, 30, False), (kiosk.pid, 30, True)):
+            beat.write_bytes(heartbeat.record(time.time() - age, pid))
+            subprocess.run(["/bin/sh", "-c", watchdog_command(beat)], check=True, timeout=10)
+            if killed:
+                assert kiosk.wait(timeout=10) == -signal.SIGKILL
+            else:
+                assert kiosk.poll() is None and other.poll() is None
     finally:
-        kiosk.kill()
-        kiosk.wait()
+        for proc in (kiosk, other):
+            proc.kill()
+            proc.wait()
 
+
+def test_a_clean_stop_leaves_no_pid_in_the_heartbeat(tmp_path: Path) -> None:
+    beat = heartbeat.Heartbeat(tmp_path / "heartbeat").start()
+    assert wait_for(lambda: heartbeat.read(tmp_path / "heartbeat") is not None)
+    assert heartbeat.read(tmp_path / "heartbeat")[1] == os.getpid()
+    beat.stop()
+    assert heartbeat.read(tmp_path / "heartbeat")[1] == 0
 
 def test_sigterm_stops_the_kiosk_cleanly_and_a_supervisor_would_restart_it(tmp_path: Path) -> None:
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
@@ -83,3 +95,22 @@ def test_sigterm_stops_the_kiosk_cleanly_and_a_supervisor_would_restart_it(tmp_p
     log = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "stopping: SIGTERM" in log and log.rstrip().endswith('"msg": "kiosk stopped cleanly"}')
     assert "Traceback" not in kiosk.stderr.read()
+
+
+def test_sigterm_while_the_kiosk_is_still_starting_stops_it_too(tmp_path: Path) -> None:
+    """Wherever start-up is (imports, SDL's display, loading the lessons), SIGTERM ends it: systemd
+    must never wait out its stop timeout. (SDL's own handler, installed with the display, only posts
+    a quit event that full screen ignores.) Before the kiosk has anything to save it may simply die."""
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    env.pop("DISPLAY", None)
+    for after_s in (0.2, 0.3, 0.4, 0.5, 0.7):  # a moment later in start-up each time
+        kiosk = subprocess.Popen([sys.executable, "main.py", "run", "--headless", "--camera", "none", "--no-narration",
+                                  "--data", str(tmp_path / str(after_s))],
+                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(after_s)
+            kiosk.terminate()
+            assert kiosk.wait(timeout=15) in (-signal.SIGTERM, 128 + signal.SIGTERM), after_s
+        finally:
+            kiosk.kill()
+            kiosk.wait()

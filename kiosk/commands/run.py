@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def run_window(args: argparse.Namespace) -> int:
     from kiosk.heartbeat import Heartbeat
     from kiosk.input.pygame_events import EventTranslator
 
+    stopping = _sigterm_flag()  # before SDL starts: it only installs its own handler where none is set
     pygame.display.init()
     if args.windowed or args.headless:
         screen = pygame.display.set_mode(parse_size(args.size))
@@ -66,9 +68,8 @@ def run_window(args: argparse.Namespace) -> int:
     clock = pygame.time.Clock()
     frames = 0
     beat = Heartbeat(Path(args.data) / "heartbeat").start()
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        while True:
+        while not stopping.is_set():
             intents = []
             for event in pygame.event.get():
                 # full screen is locked down: no way out for a child; staff quit from the PIN menu
@@ -86,6 +87,8 @@ def run_window(args: argparse.Namespace) -> int:
                 log.info("first frame at %.6f (epoch s)", time.time())
             if args.frames and frames >= args.frames:
                 return 0
+        log.info("stopping: SIGTERM")
+        return 128 + signal.SIGTERM  # not 0, which is "quit from the staff menu": a supervisor restarts it
     finally:
         beat.stop()
         app.shutdown()  # the records writer flushes, the camera and narration stop
@@ -93,11 +96,13 @@ def run_window(args: argparse.Namespace) -> int:
         log.info("kiosk stopped cleanly")
 
 
-def _stop_on_sigterm(signum: int, frame: object) -> None:
-    """systemd stopping the unit, or the hall's PC shutting down at closing time: leave through the
-    loop's `finally` so nothing queued is lost. Not 0, so a supervisor restarts it."""
-    log.info("stopping: SIGTERM")
-    raise SystemExit(128 + signum)
+def _sigterm_flag() -> threading.Event:
+    """Set by SIGTERM (systemd stopping the unit, the hall's PC shutting down at closing time). The
+    loop sees it within a frame and leaves through its `finally`, so nothing queued is lost; the
+    handler itself only sets the flag, so it never interrupts a frame half-way."""
+    flag = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: flag.set())
+    return flag
 
 
 def start_presenting(app: "object", lesson_id: str | None) -> None:
