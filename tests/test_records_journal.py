@@ -124,3 +124,66 @@ def test_staff_diagnostics_say_whether_the_store_takes_writes_and_what_was_recov
     app = make_app(recorder=down, data_dir=tmp_path)
     assert any(line.startswith("记录（暂时写不进）：已写 0，排队 1") for line in app.diagnostics())
     down.close(timeout=0.1)
+
+
+def test_a_mark_is_only_forgotten_once_its_journal_is_gone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash between the two steps must never leave a journal without its mark: that journal would
+    be stored again, whole. So the file goes first (at close, at rotation, after a replay)."""
+    folder, url = tmp_path / "journal", f"sqlite:///{tmp_path / 'kiosk.db'}"
+    file_there_when_forgotten: list[bool] = []
+    forget = journals.forget_mark
+
+    def spy(store: object, name: str) -> None:
+        file_there_when_forgotten.append((folder / name).exists())
+        forget(store, name)
+
+    monkeypatch.setattr(journals, "forget_mark", spy)
+    monkeypatch.setattr(journals, "ROTATE_BYTES", 2000)
+    sid = str(uuid.uuid4())
+    writer = RecordWriter(url, interval=0.02, journal=folder)
+    for i in range(50):
+        writer.emit(ev(sid, "s", time.time(), "answer", n=i))
+        if i % 10 == 9:
+            assert writer.flush(10)                      # batches big enough to rotate
+    assert writer.close()
+    left = folder / "20260101T000000-1-cafe.jsonl"       # and one an earlier run left behind
+    left.write_text(json.dumps(ev(sid, "s", time.time(), "answer", n=50)) + "\n")
+    again = RecordWriter(url, interval=0.02, journal=folder)
+    again.emit(ev(sid, "s", time.time(), "tick"))
+    assert again.flush(10) and again.stats.recovered == 1
+    assert again.close()
+    assert len(file_there_when_forgotten) >= 4 and not any(file_there_when_forgotten)
+    assert sorted(stored_ns(url)) == list(range(51))
+
+
+class Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no text for this")
+
+
+def test_an_event_the_journal_cannot_write_still_reaches_the_writer(tmp_path: Path) -> None:
+    writer = RecordWriter(f"sqlite:///{tmp_path / 'kiosk.db'}", interval=0.02, journal=tmp_path / "journal")
+    sid = str(uuid.uuid4())
+    writer.emit(ev(sid, "s", time.time(), "odd", thing=Unprintable()))  # never raises on the render thread
+    writer.emit(ev(sid, "s", time.time(), "answer", n=1))
+    assert writer.flush(5)                                 # nothing lost on the way, so flush does not stall
+    assert writer.stats.written + writer.stats.rejected == 2 and writer.stats.queued == 0
+    writer.close()
+
+
+def test_an_event_the_database_refuses_does_not_stop_a_journal_being_stored(store_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "journal"
+    folder.mkdir()
+    sid = str(uuid.uuid4())
+    lines = [ev(sid, "s", time.time(), "answer", n=i) for i in range(10)]
+    lines.append(ev(sid, "s", time.time(), "answer", n=-1, note="nul \x00 byte"))  # PostgreSQL's JSONB refuses it
+    lines += [ev(sid, "s", time.time(), "answer", n=i) for i in range(10, 20)]
+    (folder / "20260101T000000-1-beef.jsonl").write_text("".join(json.dumps(e) + "\n" for e in lines))
+    for start in range(2):  # and a second start finds nothing left to store
+        writer = RecordWriter(store_url, interval=0.02, journal=folder)
+        writer.emit(ev(sid, "s", time.time(), "tick"))
+        assert writer.flush(20)
+        assert writer.stats.recovered == (20 if "postgresql" in store_url else 21) * (start == 0)
+        writer.close()
+        assert not list(folder.glob("*.jsonl"))
+    assert set(range(20)) <= set(stored_ns(store_url))

@@ -39,19 +39,17 @@ class Journal:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.name = ""
         self.offset = 0
         self.failures = 0
-        self._fd = -1
-        self.open_new()
+        self._fd, self.name = _create(self.folder)
 
-    def open_new(self) -> None:
-        """Start a new file (at start, and when the writer rotates an all-stored one)."""
-        name = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}{SUFFIX}"
-        fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self.close()
-        self._fd, self.name, self.offset = fd, name, 0
+    def start_new(self) -> tuple[int, str]:
+        """Switch to a new file (the writer rotates one whose events are all stored); returns the old
+        one's fd, still open and locked, and name: the caller deletes it, then closes the fd."""
+        old = self._fd, self.name
+        self._fd, self.name = _create(self.folder)
+        self.offset = 0
+        return old
 
     def append(self, event: dict[str, Any]) -> int:
         """Append one event; returns the file's length after it (unchanged when it could not be written)."""
@@ -61,7 +59,7 @@ class Journal:
             if written != len(line):
                 raise OSError(f"short write ({written} of {len(line)} bytes)")
             self.offset += written
-        except (OSError, TypeError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - never the render loop's problem; the store path still has it
             self.failures += 1
             if self.failures == 1:
                 log.warning("records: journal %s not written (%s); events still go to the store", self.name, exc)
@@ -71,14 +69,16 @@ class Journal:
                 pass
         return self.offset
 
-    def remove(self) -> None:
-        """Delete this file (everything in it is stored)."""
-        path = self.folder / self.name
-        self.close()
+    def remove(self) -> bool:
+        """Delete this file (everything in it is stored): while still locked, so no other writer
+        can take it for one left behind and store it again. True when it is gone."""
         try:
-            path.unlink()
+            (self.folder / self.name).unlink()
+            gone = True
         except OSError:
-            pass
+            gone = False
+        self.close()
+        return gone
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -86,8 +86,23 @@ class Journal:
             self._fd = -1
 
 
+def _create(folder: Path) -> tuple[int, str]:
+    """A new journal file, locked before it has its journal name (so no replay can take it first)."""
+    name = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}{SUFFIX}"
+    making = folder / (name + ".new")
+    fd = os.open(making, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(making, folder / name)
+    except OSError:
+        os.close(fd)
+        making.unlink(missing_ok=True)
+        raise
+    return fd, name
+
+
 class LeftBehind:
-    """A journal no live writer holds: read past its mark, then delete it."""
+    """A journal no live writer holds (we hold its lock now): read past its mark, then delete it."""
 
     def __init__(self, path: Path, fd: int):
         self.path, self.name, self._fd = path, path.name, fd
@@ -108,12 +123,15 @@ class LeftBehind:
                 if isinstance(event, dict):
                     yield event, offset
 
-    def remove(self) -> None:
+    def remove(self) -> bool:
+        """Delete it while still holding its lock, then let go. True when it is gone."""
         try:
             self.path.unlink()
+            gone = True
         except OSError:
-            pass
+            gone = False
         self.release()
+        return gone
 
     def release(self) -> None:
         if self._fd >= 0:
@@ -121,9 +139,9 @@ class LeftBehind:
             self._fd = -1
 
 
-def left_behind(folder: Path, own: str) -> list[LeftBehind]:
-    """Journals in folder that are not `own` and that no live writer holds, oldest first."""
-    found = []
+def left_behind(folder: Path, own: str) -> Iterator[LeftBehind]:
+    """Journals in folder that are not `own` and that no live writer holds, oldest first, one at a
+    time (each locked until the caller removes or releases it)."""
     for path in sorted(Path(folder).glob(f"*{SUFFIX}")):
         if path.name == own:
             continue
@@ -136,8 +154,7 @@ def left_behind(folder: Path, own: str) -> list[LeftBehind]:
         except OSError:
             os.close(fd)  # a running writer's
             continue
-        found.append(LeftBehind(path, fd))
-    return found
+        yield LeftBehind(path, fd)
 
 
 # ----- marks and replay (the writer thread) ---------------------------------------------------------
@@ -161,46 +178,65 @@ def forget_mark(store: Any, name: str) -> None:
         conn.execute(delete(jm).where(jm.c.journal == name))
 
 
-def replay(store: Any, folder: Path, own: str, max_batch: int, pause: Any = None) -> int:
-    """Store what journals left behind in folder hold past their marks, then delete them; returns
-    how many events were stored. A journal that cannot be stored now stays for the next start."""
+def replay(store: Any, folder: Path, own: str, max_batch: int, pause: Any = None) -> tuple[int, int]:
+    """Store what journals left behind in folder hold past their marks, then delete them. Returns
+    (events stored, journals that could not be stored now and stay for a later try)."""
     from sqlalchemy import select
 
-    from .ingest import Ingest, event_row
     from .schema import journal_marks as jm
 
-    stored = 0
+    stored = failed = 0
     for old in left_behind(folder, own):
         try:
             with store.read() as conn:
                 mark = conn.execute(select(jm.c.stored_to).where(jm.c.journal == old.name)).scalar() or 0
-            ingest = Ingest()
             events = old.events(mark)
             count = 0
-            while True:
-                batch = [item for _, item in zip(range(max_batch), events)]
-                if not batch:
-                    break
-                rows = []
-                for event, _ in batch:
-                    try:
-                        rows.append(event_row(event))
-                    except Exception:  # noqa: BLE001 - a line the store never took either
-                        continue
-                try:
-                    with store.write() as conn:
-                        ingest.write(conn, rows, pause)
-                        store_mark(conn, old.name, batch[-1][1])
-                    ingest.committed()
-                except Exception:
-                    ingest.forget()
-                    raise
-                count += len(rows)
-            forget_mark(store, old.name)
-            old.remove()
+            while batch := [item for _, item in zip(range(max_batch), events)]:
+                count += store_batch(store, old.name, batch, pause)
+            if old.remove():        # first the file, while locked; a mark left without a file is harmless
+                forget_mark(store, old.name)
             stored += count
             log.info("records: stored %d events from %s, a journal an earlier run left behind", count, old.name)
-        except Exception as exc:  # noqa: BLE001 - the kiosk plays on; the file waits for the next start
+        except Exception as exc:  # noqa: BLE001 - the kiosk plays on; the file waits for a later try
             old.release()
-            log.warning("records: journal %s left for the next start (%s)", old.name, exc)
-    return stored
+            failed += 1
+            log.warning("records: journal %s left for a later try (%s)", old.name, exc)
+    return stored, failed
+
+
+def store_batch(store: Any, name: str, batch: list[tuple[dict[str, Any], int]], pause: Any = None) -> int:
+    """Store (event, offset) pairs of journal `name` with its mark, in one transaction; when the
+    database refuses the batch, one by one, each refused event skipped and marked past (it can
+    never be stored). Returns how many were stored."""
+    from sqlalchemy.exc import DataError, IntegrityError
+
+    from .ingest import Ingest, event_row
+
+    rows = []
+    for event, _ in batch:
+        try:
+            rows.append(event_row(event))
+        except Exception:  # noqa: BLE001 - a line the store never took either
+            continue
+    ingest = Ingest()
+    try:
+        with store.write() as conn:
+            ingest.write(conn, rows, pause)
+            store_mark(conn, name, batch[-1][1])
+        return len(rows)
+    except (IntegrityError, DataError):
+        pass
+    count = 0
+    for event, offset in batch:
+        ingest = Ingest()
+        try:
+            with store.write() as conn:
+                ingest.write(conn, [event_row(event)])
+                store_mark(conn, name, offset)
+            count += 1
+        except (IntegrityError, DataError, ValueError) as exc:
+            log.error("records: journal event not stored (%s): %s", type(exc).__name__, str(event)[:200])
+            with store.write() as conn:
+                store_mark(conn, name, offset)
+    return count

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -76,6 +77,7 @@ class RecordWriter:
         self._pending: list[tuple[dict[str, Any], int]] = []  # the batch being written or retried (writer thread)
         self._journal = _open_journal(journal)
         self._replayed = self._journal is None
+        self._replay_after = 0.0
         self._recovered_n = 0
         self._lock = threading.Lock()                    # emit's counters
         self._done = threading.Condition()               # written/dropped/rejected changed
@@ -272,6 +274,7 @@ class RecordWriter:
                 self._ingest.forget()
                 log.error("records: event not stored (%s): %s", _short(exc), str(event)[:200])
                 self._count(rejected=1)
+                self._mark_alone(store, reached)  # never stored: a crash's replay must not stop at it
             except Exception as exc:  # noqa: BLE001 - the store itself went away: back to retrying
                 self._ingest.forget()
                 self._failed(exc)
@@ -353,12 +356,24 @@ class RecordWriter:
         except Exception as exc:  # noqa: BLE001 - the batch is stored; this is tried again after the next
             log.warning("records: journal upkeep failed (%s)", _short(exc))
 
-    def _replay(self) -> None:
-        """Store what earlier runs' journals hold beyond their marks (once the store can be written)."""
+    def _mark_alone(self, store: Store, reached: int) -> None:
         if self._journal is not None:
-            self._recovered_n += journals.replay(self._open(), self._journal.folder, self._journal.name,
-                                                 self.max_batch, _pause)
-        self._replayed = True
+            try:
+                with store.write() as conn:
+                    journals.store_mark(conn, self._journal.name, reached)
+            except Exception:  # noqa: BLE001 - the next stored event moves the mark past it anyway
+                pass
+
+    def _replay(self) -> None:
+        """Store what earlier runs' journals hold beyond their marks (once the store can be written);
+        a journal that fails is tried again a minute later."""
+        if self._journal is None or time.monotonic() < self._replay_after:
+            return
+        stored, failed = journals.replay(self._open(), self._journal.folder, self._journal.name, self.max_batch,
+                                         _pause)
+        self._recovered_n += stored
+        self._replayed = not failed
+        self._replay_after = time.monotonic() + (60.0 if failed else 0.0)
 
     def _rotate_journal(self) -> None:
         """A new journal file once the current one is long and everything in it is stored."""
@@ -368,20 +383,23 @@ class RecordWriter:
         with self._lock:
             if self._queue:
                 return
-            old = j.name
-            j.open_new()
-            (j.folder / old).unlink(missing_ok=True)
+            old_fd, old = j.start_new()
+        try:
+            (j.folder / old).unlink()  # while its lock is still held: never replayed
+        finally:
+            os.close(old_fd)
         journals.forget_mark(self._open(), old)
 
     def _end_journal(self) -> None:
         """At close: everything stored, so the journal and its mark go; otherwise the file stays for
         the next start to store."""
         if self._journal is not None and not self._gave_up and not self._pending and not self._queue:
-            try:
-                journals.forget_mark(self._open(), self._journal.name)
-                self._journal.remove()
-            except Exception:  # noqa: BLE001 - left for the next start, which finds nothing past the mark
-                pass
+            name = self._journal.name
+            if self._journal.remove():  # first the file, while locked; a mark without its file is harmless
+                try:
+                    journals.forget_mark(self._open(), name)
+                except Exception:  # noqa: BLE001
+                    pass
 
 
 def _open_journal(folder: Path | None) -> "journals.Journal | None":
