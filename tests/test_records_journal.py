@@ -187,3 +187,38 @@ def test_an_event_the_database_refuses_does_not_stop_a_journal_being_stored(stor
         writer.close()
         assert not list(folder.glob("*.jsonl"))
     assert set(range(20)) <= set(stored_ns(store_url))
+
+
+def test_a_write_that_seemed_to_fail_but_committed_is_not_written_again(
+        store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kiosk on the hall's server loses its connection just as COMMIT succeeds: the writer sees an
+    error, but the batch is in. Its journal mark, committed with it, tells the retry to skip it."""
+    from contextlib import contextmanager
+
+    from sqlalchemy.exc import OperationalError
+
+    real_write = Store.write
+    writes = {"n": 0}
+
+    @contextmanager
+    def lost_after_commit(self: Store):  # type: ignore[no-untyped-def]
+        with real_write(self) as conn:
+            yield conn
+        writes["n"] += 1
+        if writes["n"] == 2:  # the second batch: committed, and then the connection drops
+            raise OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
+
+    writer = RecordWriter(store_url, interval=0.02, retry_max_s=0.05, journal=tmp_path / "journal")
+    sid = str(uuid.uuid4())
+    for i in range(10):
+        writer.emit(ev(sid, "s", time.time(), "answer", n=i))
+    assert writer.flush(10)
+    monkeypatch.setattr(Store, "write", lost_after_commit)
+    writes["n"] = 1
+    for i in range(10, 20):
+        writer.emit(ev(sid, "s", time.time(), "answer", n=i))
+    assert writer.flush(10)
+    assert writes["n"] >= 2 and writer.stats.written == 20 and writer.stats.store_ok
+    monkeypatch.undo()
+    writer.close()
+    assert sorted(stored_ns(store_url)) == list(range(20))     # each once

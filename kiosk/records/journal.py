@@ -169,6 +169,15 @@ def store_mark(conn: Any, name: str, offset: int) -> None:
         conn.execute(insert(jm).values(journal=name, stored_to=offset, updated_at=now))
 
 
+def mark_of(conn: Any, name: str) -> int:
+    """How far journal `name` is stored (0 when it has no mark)."""
+    from sqlalchemy import select
+
+    from .schema import journal_marks as jm
+
+    return conn.execute(select(jm.c.stored_to).where(jm.c.journal == name)).scalar() or 0
+
+
 def forget_mark(store: Any, name: str) -> None:
     from sqlalchemy import delete
 
@@ -181,15 +190,11 @@ def forget_mark(store: Any, name: str) -> None:
 def replay(store: Any, folder: Path, own: str, max_batch: int, pause: Any = None) -> tuple[int, int]:
     """Store what journals left behind in folder hold past their marks, then delete them. Returns
     (events stored, journals that could not be stored now and stay for a later try)."""
-    from sqlalchemy import select
-
-    from .schema import journal_marks as jm
-
     stored = failed = 0
     for old in left_behind(folder, own):
         try:
             with store.read() as conn:
-                mark = conn.execute(select(jm.c.stored_to).where(jm.c.journal == old.name)).scalar() or 0
+                mark = mark_of(conn, old.name)
             events = old.events(mark)
             count = 0
             while batch := [item for _, item in zip(range(max_batch), events)]:

@@ -78,6 +78,7 @@ class RecordWriter:
         self._journal = _open_journal(journal)
         self._replayed = self._journal is None
         self._replay_after = 0.0
+        self._unsure = False                              # the last write failed: it may have committed
         self._recovered_n = 0
         self._lock = threading.Lock()                    # emit's counters
         self._done = threading.Condition()               # written/dropped/rejected changed
@@ -238,6 +239,9 @@ class RecordWriter:
     def _write_pending(self) -> bool:
         try:
             store = self._open()
+            if self._unsure and not self._drop_stored(store):
+                self._recovered()
+                return True
             reached = self._pending[-1][1]  # past the rejected ones too: they can never be stored
             rows = self._rows()
             if rows or self._journal is not None:
@@ -255,7 +259,24 @@ class RecordWriter:
         except Exception as exc:  # noqa: BLE001 - locked, full, read-only, unreachable, too new...
             self._ingest.forget()
             self._failed(exc)
+            self._unsure = True
             return False
+
+    def _drop_stored(self, store: Store) -> bool:
+        """After a failed write: a connection lost at COMMIT may have committed it after all. The
+        journal mark, stored in the same transaction, says how far: drop what is in, count it as
+        written (only while every event got its own journal offset). False when nothing is left."""
+        self._unsure = False
+        if self._journal is None or self._journal.failures:
+            return True
+        with store.read() as conn:
+            stored_to = journals.mark_of(conn, self._journal.name)
+        done = sum(1 for _, offset in self._pending if offset <= stored_to)
+        if done:
+            log.info("records: %d events were stored by a write that seemed to fail; not writing them again", done)
+            self._pending = self._pending[done:]
+            self._count(written=done)
+        return bool(self._pending)
 
     def _one_by_one(self, first: Exception) -> bool:
         """A batch the database refused: write its events one at a time and reject only the bad ones."""
