@@ -17,6 +17,7 @@ from sqlalchemy import select
 from kiosk.engine.app import App
 from kiosk.records import RecordWriter, Store
 from kiosk.records import journal as journals
+from kiosk.records import journal_marks
 from kiosk.records import schema as s
 
 from .test_records_durability import Child
@@ -131,13 +132,13 @@ def test_a_mark_is_only_forgotten_once_its_journal_is_gone(tmp_path: Path, monke
     be stored again, whole. So the file goes first (at close, at rotation, after a replay)."""
     folder, url = tmp_path / "journal", f"sqlite:///{tmp_path / 'kiosk.db'}"
     file_there_when_forgotten: list[bool] = []
-    forget = journals.forget_mark
+    forget = journal_marks.forget_mark
 
     def spy(store: object, name: str) -> None:
         file_there_when_forgotten.append((folder / name).exists())
         forget(store, name)
 
-    monkeypatch.setattr(journals, "forget_mark", spy)
+    monkeypatch.setattr(journal_marks, "forget_mark", spy)
     monkeypatch.setattr(journals, "ROTATE_BYTES", 2000)
     sid = str(uuid.uuid4())
     writer = RecordWriter(url, interval=0.02, journal=folder)

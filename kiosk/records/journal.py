@@ -1,6 +1,6 @@
 """The writer's journal: every emitted event is appended to a local file before it is queued, and
 the writer stores, in the same transaction as each batch, how far into that file it has written
-(table journal_marks). A kiosk killed between two batches (kill -9, a crash in native code, a
+(table journal_marks; records/journal_marks.py). A kiosk killed between two batches (kill -9, a crash in native code, a
 power cut after the OS wrote the page) leaves a journal behind; the next writer on the same data
 folder stores what lies past the mark and deletes the file. So a crash loses nothing a child did,
 and nothing is stored twice.
@@ -155,93 +155,3 @@ def left_behind(folder: Path, own: str) -> Iterator[LeftBehind]:
             os.close(fd)  # a running writer's
             continue
         yield LeftBehind(path, fd)
-
-
-# ----- marks and replay (the writer thread) ---------------------------------------------------------
-def store_mark(conn: Any, name: str, offset: int) -> None:
-    """In the batch's own transaction: the events of journal `name` up to `offset` are stored."""
-    from sqlalchemy import insert, update
-
-    from .schema import journal_marks as jm
-
-    now = time.time()
-    if not conn.execute(update(jm).where(jm.c.journal == name).values(stored_to=offset, updated_at=now)).rowcount:
-        conn.execute(insert(jm).values(journal=name, stored_to=offset, updated_at=now))
-
-
-def mark_of(conn: Any, name: str) -> int:
-    """How far journal `name` is stored (0 when it has no mark)."""
-    from sqlalchemy import select
-
-    from .schema import journal_marks as jm
-
-    return conn.execute(select(jm.c.stored_to).where(jm.c.journal == name)).scalar() or 0
-
-
-def forget_mark(store: Any, name: str) -> None:
-    from sqlalchemy import delete
-
-    from .schema import journal_marks as jm
-
-    with store.write() as conn:
-        conn.execute(delete(jm).where(jm.c.journal == name))
-
-
-def replay(store: Any, folder: Path, own: str, max_batch: int, pause: Any = None) -> tuple[int, int]:
-    """Store what journals left behind in folder hold past their marks, then delete them. Returns
-    (events stored, journals that could not be stored now and stay for a later try)."""
-    stored = failed = 0
-    for old in left_behind(folder, own):
-        try:
-            with store.read() as conn:
-                mark = mark_of(conn, old.name)
-            events = old.events(mark)
-            count = 0
-            while batch := [item for _, item in zip(range(max_batch), events)]:
-                count += store_batch(store, old.name, batch, pause)
-            if old.remove():        # first the file, while locked; a mark left without a file is harmless
-                forget_mark(store, old.name)
-            stored += count
-            log.info("records: stored %d events from %s, a journal an earlier run left behind", count, old.name)
-        except Exception as exc:  # noqa: BLE001 - the kiosk plays on; the file waits for a later try
-            old.release()
-            failed += 1
-            log.warning("records: journal %s left for a later try (%s)", old.name, exc)
-    return stored, failed
-
-
-def store_batch(store: Any, name: str, batch: list[tuple[dict[str, Any], int]], pause: Any = None) -> int:
-    """Store (event, offset) pairs of journal `name` with its mark, in one transaction; when the
-    database refuses the batch, one by one, each refused event skipped and marked past (it can
-    never be stored). Returns how many were stored."""
-    from sqlalchemy.exc import DataError, IntegrityError
-
-    from .ingest import Ingest, event_row
-
-    rows = []
-    for event, _ in batch:
-        try:
-            rows.append(event_row(event))
-        except Exception:  # noqa: BLE001 - a line the store never took either
-            continue
-    ingest = Ingest()
-    try:
-        with store.write() as conn:
-            ingest.write(conn, rows, pause)
-            store_mark(conn, name, batch[-1][1])
-        return len(rows)
-    except (IntegrityError, DataError):
-        pass
-    count = 0
-    for event, offset in batch:
-        ingest = Ingest()
-        try:
-            with store.write() as conn:
-                ingest.write(conn, [event_row(event)])
-                store_mark(conn, name, offset)
-            count += 1
-        except (IntegrityError, DataError, ValueError) as exc:
-            log.error("records: journal event not stored (%s): %s", type(exc).__name__, str(event)[:200])
-            with store.write() as conn:
-                store_mark(conn, name, offset)
-    return count

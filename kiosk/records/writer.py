@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -35,8 +34,8 @@ from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError
 
-from . import journal as journals
 from .ingest import PAUSE_EVERY, BadEvent, Ingest, event_row
+from .journal_marks import open_writer_journal
 from .store import Store, safe_url
 
 log = logging.getLogger("kiosk.records")
@@ -75,11 +74,8 @@ class RecordWriter:
         # (event, the journal's length after it): the batch's last one is stored with the batch
         self._queue: deque[tuple[dict[str, Any], int]] = deque()
         self._pending: list[tuple[dict[str, Any], int]] = []  # the batch being written or retried (writer thread)
-        self._journal = _open_journal(journal)
-        self._replayed = self._journal is None
-        self._replay_after = 0.0
+        self._journal = open_writer_journal(journal)
         self._unsure = False                              # the last write failed: it may have committed
-        self._recovered_n = 0
         self._lock = threading.Lock()                    # emit's counters
         self._done = threading.Condition()               # written/dropped/rejected changed
         self._wake = threading.Event()
@@ -131,7 +127,7 @@ class RecordWriter:
             queued = self._emitted - self._written - dropped - self._rejected
         return WriterStats(queued=max(0, queued), written=self._written, dropped=dropped,
                            rejected=self._rejected, last_error=self._last_error, store_ok=self._ok,
-                           recovered=self._recovered_n)
+                           recovered=self._journal.recovered if self._journal else 0)
 
     def _processed(self) -> int:
         return self._written + self._dropped + self._dropped_emit + self._rejected
@@ -172,8 +168,9 @@ class RecordWriter:
         backoff = 0.0
         try:
             try:
-                self._open()  # create/upgrade the store now: a problem shows in the log and stats at once
-                self._replay()
+                store = self._open()  # create/upgrade the store now: a problem shows in the log and stats at once
+                if self._journal is not None:
+                    self._journal.replay(store, self.max_batch, _pause)
             except Exception as exc:  # noqa: BLE001 - retried when the first batch is written
                 self._failed(exc)
             while True:
@@ -247,7 +244,8 @@ class RecordWriter:
             if rows or self._journal is not None:
                 with store.write() as conn:
                     self._ingest.write(conn, rows, _pause)
-                    self._mark(conn, reached)
+                    if self._journal is not None:
+                        self._journal.mark(conn, reached)
             self._ingest.committed()
             self._count(written=len(rows))
             self._pending = []
@@ -267,10 +265,9 @@ class RecordWriter:
         journal mark, stored in the same transaction, says how far: drop what is in, count it as
         written (only while every event got its own journal offset). False when nothing is left."""
         self._unsure = False
-        if self._journal is None or self._journal.failures:
+        stored_to = self._journal.stored_to(store) if self._journal is not None else None
+        if stored_to is None:
             return True
-        with store.read() as conn:
-            stored_to = journals.mark_of(conn, self._journal.name)
         done = sum(1 for _, offset in self._pending if offset <= stored_to)
         if done:
             log.info("records: %d events were stored by a write that seemed to fail; not writing them again", done)
@@ -288,14 +285,16 @@ class RecordWriter:
                 row = event_row(event)
                 with store.write() as conn:
                     self._ingest.write(conn, [row])
-                    self._mark(conn, reached)
+                    if self._journal is not None:
+                        self._journal.mark(conn, reached)
                 self._ingest.committed()
                 self._count(written=1)
             except (IntegrityError, DataError, BadEvent) as exc:
                 self._ingest.forget()
                 log.error("records: event not stored (%s): %s", _short(exc), str(event)[:200])
                 self._count(rejected=1)
-                self._mark_alone(store, reached)  # never stored: a crash's replay must not stop at it
+                if self._journal is not None:
+                    self._journal.mark_alone(store, reached)
             except Exception as exc:  # noqa: BLE001 - the store itself went away: back to retrying
                 self._ingest.forget()
                 self._failed(exc)
@@ -363,77 +362,23 @@ class RecordWriter:
         log.warning("records: closing with the store unavailable (%s); %d events not written", self._last_error, lost)
 
 
-    # ----- the journal (records/journal.py) ----------------------------------------------------
-    def _mark(self, conn: Any, reached: int) -> None:
-        if self._journal is not None:
-            journals.store_mark(conn, self._journal.name, reached)
-
+    # ----- the journal (records/journal_marks.py) -----------------------------------------------
     def _after_write(self) -> None:
         """With the store writable again: earlier runs' journals, then maybe a fresh journal file."""
+        if self._journal is None:
+            return
         try:
-            if not self._replayed:
-                self._replay()
-            self._rotate_journal()
+            store = self._open()
+            self._journal.replay(store, self.max_batch, _pause)
+            if not self._pending:
+                self._journal.rotate(store, self._lock, lambda: not self._queue)
         except Exception as exc:  # noqa: BLE001 - the batch is stored; this is tried again after the next
             log.warning("records: journal upkeep failed (%s)", _short(exc))
 
-    def _mark_alone(self, store: Store, reached: int) -> None:
-        if self._journal is not None:
-            try:
-                with store.write() as conn:
-                    journals.store_mark(conn, self._journal.name, reached)
-            except Exception:  # noqa: BLE001 - the next stored event moves the mark past it anyway
-                pass
-
-    def _replay(self) -> None:
-        """Store what earlier runs' journals hold beyond their marks (once the store can be written);
-        a journal that fails is tried again a minute later."""
-        if self._journal is None or time.monotonic() < self._replay_after:
-            return
-        stored, failed = journals.replay(self._open(), self._journal.folder, self._journal.name, self.max_batch,
-                                         _pause)
-        self._recovered_n += stored
-        self._replayed = not failed
-        self._replay_after = time.monotonic() + (60.0 if failed else 0.0)
-
-    def _rotate_journal(self) -> None:
-        """A new journal file once the current one is long and everything in it is stored."""
-        j = self._journal
-        if j is None or j.offset < journals.ROTATE_BYTES or self._pending:
-            return
-        with self._lock:
-            if self._queue:
-                return
-            old_fd, old = j.start_new()
-        try:
-            (j.folder / old).unlink()  # while its lock is still held: never replayed
-        finally:
-            os.close(old_fd)
-        journals.forget_mark(self._open(), old)
-
     def _end_journal(self) -> None:
-        """At close: everything stored, so the journal and its mark go; otherwise the file stays for
-        the next start to store."""
+        """At close: with everything stored the journal goes; otherwise it stays for the next start."""
         if self._journal is not None and not self._gave_up and not self._pending and not self._queue:
-            name = self._journal.name
-            if self._journal.remove():  # first the file, while locked; a mark without its file is harmless
-                try:
-                    journals.forget_mark(self._open(), name)
-                except Exception:  # noqa: BLE001
-                    pass
-
-
-def _open_journal(folder: Path | None) -> "journals.Journal | None":
-    if folder is None:
-        return None
-    if not journals.supported():
-        log.info("records: no journal on this platform (no flock); events go to the store as before")
-        return None
-    try:
-        return journals.Journal(folder)
-    except OSError as exc:  # a read-only or full data folder: the store path works without it
-        log.warning("records: no journal in %s (%s)", folder, exc)
-        return None
+            self._journal.end(self._open())
 
 
 def _short(exc: BaseException) -> str:
