@@ -17,7 +17,7 @@ import os
 import secrets
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 try:
     import fcntl
@@ -72,13 +72,7 @@ class Journal:
     def remove(self) -> bool:
         """Delete this file (everything in it is stored): while still locked, so no other writer
         can take it for one left behind and store it again. True when it is gone."""
-        try:
-            (self.folder / self.name).unlink()
-            gone = True
-        except OSError:
-            gone = False
-        self.close()
-        return gone
+        return _delete_while_locked(self.folder / self.name, self.close)
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -125,18 +119,22 @@ class LeftBehind:
 
     def remove(self) -> bool:
         """Delete it while still holding its lock, then let go. True when it is gone."""
-        try:
-            self.path.unlink()
-            gone = True
-        except OSError:
-            gone = False
-        self.release()
-        return gone
+        return _delete_while_locked(self.path, self.release)
 
     def release(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+def _delete_while_locked(path: Path, let_go: Callable[[], None]) -> bool:
+    try:
+        path.unlink()
+        gone = True
+    except OSError:
+        gone = False
+    let_go()  # only now may another writer look at the name (and find nothing there)
+    return gone
 
 
 def left_behind(folder: Path, own: str) -> Iterator[LeftBehind]:
