@@ -301,6 +301,17 @@ def demo_game_steps() -> list[Any]:
             for step in lesson.steps if step.type in GAME_TYPES]
 
 
+def walk_and_check_fit(pilot: Pilot, size: tuple[int, int], problems: dict[str, Any]) -> None:
+    """Through every phase of the open game step, noting text cut off and targets too small or close."""
+    def look(label: str) -> None:
+        pilot.wait(0.3, frames=2)
+        cut, bad = overflowing(pilot), targets_ok(pilot)
+        if cut or bad:
+            problems[f"{size[0]}x{size[1]} {label}"] = (cut, bad)
+
+    generic_walk(pilot, look)
+
+
 @pytest.mark.parametrize("lesson_id, step_id", demo_game_steps())
 def test_every_demo_game_step_fits_at_every_size(make_app: Callable[..., App], lesson_id: str, step_id: str) -> None:
     """Whoever wrote the lesson, its game steps show whole at 1920x1080, 1280x720 and 1080x1920."""
@@ -308,13 +319,7 @@ def test_every_demo_game_step_fits_at_every_size(make_app: Callable[..., App], l
     for size in SIZES:
         pilot = open_step(make_app, lesson_id, step_id, size)
 
-        def look(label: str) -> None:
-            pilot.wait(0.3, frames=2)
-            cut, bad = overflowing(pilot), targets_ok(pilot)
-            if cut or bad:
-                problems[f"{size[0]}x{size[1]} {label}"] = (cut, bad)
-
-        generic_walk(pilot, look)
+        walk_and_check_fit(pilot, size, problems)
     assert problems == {}
 
 
@@ -366,11 +371,5 @@ def test_larger_text_still_fits(make_app: Callable[..., App], step_type: str) ->
                                        if s.id == step_id))
         pilot = Pilot(app)
 
-        def look(label: str) -> None:
-            pilot.wait(0.3, frames=2)
-            cut, bad = overflowing(pilot), targets_ok(pilot)
-            if cut or bad:
-                problems[f"{size[0]}x{size[1]} {label}"] = (cut, bad)
-
-        generic_walk(pilot, look)
+        walk_and_check_fit(pilot, size, problems)
     assert problems == {}

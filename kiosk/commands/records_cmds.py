@@ -21,13 +21,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-EXIT_USAGE = 2
+from .store_options import EXIT_USAGE, open_store, store_options
+
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", metavar="URL", help="store URL (default: SQLite at <data>/kiosk.db)")
-    parents = [common, db]
+    parents = [common, store_options()]
 
     p = sub.add_parser("stats", parents=parents, help="summarise the records store")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -83,12 +82,6 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 # ----- helpers -------------------------------------------------------------------------------------
 
-def _store(args: argparse.Namespace) -> Any:
-    from kiosk.records.store import Store, store_url
-
-    return Store(store_url(args.data, getattr(args, "db", None)))
-
-
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
     print(message)
     return code
@@ -110,7 +103,7 @@ def _visit_line(v: Any, counts: dict[str, int] | None = None) -> str:
 # ----- commands ------------------------------------------------------------------------------------
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with open_store(args) as store:
         stats = store.stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
@@ -129,7 +122,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_visit_add(args: argparse.Namespace) -> int:
     try:
-        with _store(args) as store:
+        with open_store(args) as store:
             visit_id = store.add_visit(args.school, args.class_name, args.students, grade=args.grade,
                                        day=args.date, start=args.start, end=args.end, stations=args.station)
             visit = store.visit(visit_id)
@@ -148,7 +141,7 @@ def cmd_visit_list(args: argparse.Namespace) -> int:
         hi = local_epoch(parse_date(args.date_to) + timedelta(days=1)) if args.date_to else None
     except ValueError as exc:
         return _fail(str(exc))
-    with _store(args) as store:
+    with open_store(args) as store:
         visits = store.visits(lo, hi)
         counts = store.visit_counts([v.id for v in visits])
     if not visits:
@@ -159,7 +152,7 @@ def cmd_visit_list(args: argparse.Namespace) -> int:
 
 
 def cmd_visit_show(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with open_store(args) as store:
         visit = store.visit(args.visit_id)
         if visit is None:
             return _fail(f"no visit {args.visit_id}: see 'python main.py visit list'")
@@ -177,7 +170,7 @@ def cmd_visit_show(args: argparse.Namespace) -> int:
 def cmd_passports(args: argparse.Namespace) -> int:
     from kiosk.reports import write_passports
 
-    with _store(args) as store:
+    with open_store(args) as store:
         if store.visit(args.visit_id) is None:
             return _fail(f"no visit {args.visit_id}: see 'python main.py visit list'")
         cards = write_passports(store, args.visit_id, Path(args.out), args.lang)
@@ -191,7 +184,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     period = args.date_from or args.date_to
     if (args.visit_id is None) == (not period):
         return _fail("give a VISIT_ID, or --from DATE --to DATE (not both)")
-    with _store(args) as store:
+    with open_store(args) as store:
         if args.visit_id is not None:
             if store.visit(args.visit_id) is None:
                 return _fail(f"no visit {args.visit_id}: see 'python main.py visit list'")
@@ -221,7 +214,7 @@ def cmd_export_xapi(args: argparse.Namespace) -> int:
     if args.lrs:
         settings.endpoint = args.lrs
     lessons = load_library(Path(args.content)).lessons if Path(args.content).exists() else {}
-    with _store(args) as store:
+    with open_store(args) as store:
         if args.visit is not None:
             if store.visit(args.visit) is None:
                 return _fail(f"no visit {args.visit}: see 'python main.py visit list'")
@@ -273,7 +266,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     if args.older_than < 1:
         return _fail("--older-than needs at least 1 day")
     before = time.time() - args.older_than * 86400
-    with _store(args) as store:
+    with open_store(args) as store:
         bar = Progress(max(1, store.stats()["events"]), "purge")
         counts = store.purge(before, progress=bar.advance)
         bar.finish()

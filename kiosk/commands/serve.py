@@ -17,15 +17,13 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
-EXIT_USAGE = 2
+from .store_options import EXIT_USAGE, open_store, store_options
+
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", metavar="URL", help="store URL (default: SQLite at <data>/kiosk.db)")
-    parents = [common, db]
+    parents = [common, store_options()]
 
     p = sub.add_parser("serve", parents=parents, help="the booking web pages and API")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; 0.0.0.0 for the LAN)")
@@ -53,12 +51,6 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_schedule)
-
-
-def _store(args: argparse.Namespace) -> Any:
-    from kiosk.records.store import Store, store_url
-
-    return Store(store_url(args.data, getattr(args, "db", None)))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -107,7 +99,7 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
     if password is None:
         return EXIT_USAGE
     try:
-        with _store(args) as store:
+        with open_store(args) as store:
             user_id = Staff(store).add(args.name, password)
     except StaffError as exc:
         print(f"staff user not added: {exc}")
@@ -123,7 +115,7 @@ def cmd_staff_passwd(args: argparse.Namespace) -> int:
     if password is None:
         return EXIT_USAGE
     try:
-        with _store(args) as store:
+        with open_store(args) as store:
             Staff(store).set_password(args.name, password)
     except StaffError as exc:
         print(f"password not changed: {exc}")
@@ -136,7 +128,7 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
     from kiosk.records.store import local_dt
     from kiosk.schedule.auth import Staff
 
-    with _store(args) as store:
+    with open_store(args) as store:
         users = Staff(store).users()
     if not users:
         print("no staff users: add one with 'python main.py staff add NAME'")
@@ -150,7 +142,7 @@ def cmd_staff_remove(args: argparse.Namespace) -> int:
     from kiosk.schedule.auth import Staff, StaffError
 
     try:
-        with _store(args) as store:
+        with open_store(args) as store:
             Staff(store).remove(args.name)
     except StaffError as exc:
         print(str(exc))
@@ -168,7 +160,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc))
         return EXIT_USAGE
-    with _store(args) as store:
+    with open_store(args) as store:
         rows = today_schedule(store, day)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
