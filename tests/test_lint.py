@@ -8,7 +8,7 @@ from kiosk.content import lint
 from kiosk.content.library import load_library
 from kiosk.reports.guide import guide_pdf
 
-from .conftest import FIXTURES
+from .conftest import DEMO, FIXTURES
 from .test_content_errors import GOOD
 
 
@@ -35,6 +35,28 @@ def test_long_sentences_warn_only_for_the_youngest(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     older = load_library(folder_with(tmp_path / "b", GOOD.replace("text: 你好！", f"text: {long_text}")))
     assert lint.long_sentences(older) == []
+
+
+def test_hard_words_warn_per_text_for_the_youngest_only(tmp_path: Path) -> None:
+    hard = "买贵的东西，要监护人同意或者事后认可。"
+    root = folder_with(tmp_path, GOOD.replace("text: 你好！", f"text: {hard}").replace("[9-11]", "[6-8]"))
+    warnings = lint.hard_words(load_library(root))
+    assert [(w.line, w.col, w.severity) for w in warnings] == [(10, 11, "warning")]
+    assert "'事后认可' (say: " in warnings[0].message and "'监护人' (say: " in warnings[0].message
+    assert "'认可'" not in warnings[0].message  # inside 事后认可: named once
+    (tmp_path / "b").mkdir()
+    older = load_library(folder_with(tmp_path / "b", GOOD.replace("text: 你好！", f"text: {hard}")))
+    assert lint.hard_words(older) == []
+
+
+def test_the_word_list_names_single_characters_and_every_listed_word_has_plainer_words() -> None:
+    words = lint.WordList.load()
+    assert words.found_in("不要上瘾") == ["瘾"] and words.found_in("你好") == []
+    assert all(plain.strip() and words.found_in(plain) == [] for plain in words.words.values())
+
+
+def test_the_shipped_lessons_for_ages_6_8_use_no_listed_word() -> None:
+    assert [str(w) for w in lint.hard_words(load_library(DEMO))] == []
 
 
 def test_text_that_cannot_fit_is_an_error_at_its_step(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def validate(args: argparse.Namespace) -> int:
         _, station_errors = load_stations(root, set(everything.lessons))
         stations_text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in station_files(root))
         errors += station_errors + lint.unused_assets(root, everything, stations_text)
-        errors += lint.long_sentences(library)
+        errors += lint.long_sentences(library) + lint.hard_words(library)
         if not args.no_layout:
             errors += lint.layout_problems(root, library)
         files += len(station_files(root))

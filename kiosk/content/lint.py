@@ -1,11 +1,14 @@
 """Content lint beyond the schema, for `validate` on a whole content folder: pictures nobody uses,
-long sentences for the youngest, and text that does not fit its box on real screens (checked by
-laying every step out at 1280x720 and portrait 1080x1920, not by counting characters)."""
+long sentences and hard words for the youngest, and text that does not fit its box on real screens
+(checked by laying every step out at 1280x720 and portrait 1080x1920, not by counting characters)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+
+import yaml
 
 from .errors import ContentError, display_path
 from .library import Library
@@ -16,6 +19,7 @@ LAYOUT_SIZES = ((1280, 720), (1080, 1920))
 YOUNG_BAND = "6-8"
 YOUNG_SENTENCE_MAX = 24  # characters: a 6-year-old reads a few words at a time
 SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
+YOUNG_WORDS = Path(__file__).with_name("reading_6_8.yaml")
 
 
 def unused_assets(root: Path, library: Library, stations_text: str = "") -> list[ContentError]:
@@ -37,9 +41,8 @@ def _positions(path: Path) -> Positions:
     return parse(decode(path.read_bytes()))[1]
 
 
-def long_sentences(library: Library) -> list[ContentError]:
-    """Warnings for sentences too long for the 6-8 band, at the text's place in its file."""
-    errors = []
+def _young_texts(library: Library) -> Iterator[tuple[str, int, int, str]]:
+    """(file, line, col, Chinese text) of every text a child sees in the lessons for ages 6-8."""
     for lesson_id, lesson in library.lessons.items():
         if YOUNG_BAND not in lesson.bands:
             continue
@@ -47,13 +50,57 @@ def long_sentences(library: Library) -> list[ContentError]:
         positions = _positions(path)
         for i, step in enumerate(lesson.steps):  # type: ignore[attr-defined]
             for loc, text in step.texts():
-                long = [s for s in SENTENCE.findall(text["zh"]) if len(s.strip()) > YOUNG_SENTENCE_MAX]
-                if long:
-                    line, col = positions.of(("steps", i) + loc)
-                    errors.append(ContentError(display_path(path), line, col,
-                                               f"a sentence of {len(long[0].strip())} characters is long for ages "
-                                               f"6-8 (at most {YOUNG_SENTENCE_MAX}): '{long[0].strip()[:16]}…'",
-                                               "warning"))
+                line, col = positions.of(("steps", i) + loc)
+                yield display_path(path), line, col, text["zh"]
+
+
+def long_sentences(library: Library) -> list[ContentError]:
+    """Warnings for sentences too long for the 6-8 band, at the text's place in its file."""
+    errors = []
+    for path, line, col, text in _young_texts(library):
+        long = [s.strip() for s in SENTENCE.findall(text) if len(s.strip()) > YOUNG_SENTENCE_MAX]
+        if long:
+            errors.append(ContentError(path, line, col,
+                                       f"a sentence of {len(long[0])} characters is long for ages "
+                                       f"6-8 (at most {YOUNG_SENTENCE_MAX}): '{long[0][:16]}…'", "warning"))
+    return errors
+
+
+@dataclass(frozen=True)
+class WordList:
+    """Words (each with a plainer way to say it) and single characters a 6-8 reader does not know."""
+
+    words: dict[str, str]
+    characters: str
+
+    @classmethod
+    def load(cls, path: Path = YOUNG_WORDS) -> "WordList":
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return cls({str(k): str(v) for k, v in data["words"].items()}, str(data["characters"]))
+
+    def found_in(self, text: str) -> list[str]:
+        """The listed words and characters in text, longest word first; a word or character inside
+        a longer word already found is not named again (敏感个人信息, not also 个人信息)."""
+        found: list[str] = []
+        for word in sorted(self.words, key=len, reverse=True) + list(self.characters):
+            if word in text and not any(word in longer for longer in found):
+                found.append(word)
+        return found
+
+    def advice(self, word: str) -> str:
+        plain = self.words.get(word)
+        return f"'{word}' (say: {plain})" if plain else f"'{word}'"
+
+
+def hard_words(library: Library, words: WordList | None = None) -> list[ContentError]:
+    """Warnings for words and characters beyond the 6-8 band (reading_6_8.yaml), one per text."""
+    words = words or WordList.load()
+    errors = []
+    for path, line, col, text in _young_texts(library):
+        found = words.found_in(text)
+        if found:
+            errors.append(ContentError(path, line, col, "beyond ages 6-8: " +
+                                       ", ".join(words.advice(w) for w in found), "warning"))
     return errors
 
 
