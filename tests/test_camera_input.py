@@ -7,6 +7,7 @@ from typing import Callable
 
 import cv2
 import numpy as np
+import pygame
 import pytest
 
 from kiosk.engine.app import App
@@ -78,3 +79,38 @@ def test_preview_is_mirrored(camera_on) -> None:  # type: ignore[no-untyped-def]
     assert wait_for(lambda: camera.view.preview is not None)
     preview = camera.view.preview                        # RGB, mirrored: the band is on the right
     assert preview[120, -10, 0] > 150 and preview[120, 10, 0] < 100
+
+
+def test_calibration_draws_what_the_camera_sees(make_app: Callable[..., App], tmp_path: Path) -> None:
+    """Staff see the player, their face and their hands as boxes on the blurred picture."""
+    from kiosk.input.intents import Intent, Kind
+
+    from .vision_clips import clip_raise
+
+    clip = clip_raise().write(tmp_path / "raise.avi")
+    camera = CameraInput(lambda: open_source(str(clip)), Pipeline, VisionSettings(), blur_faces,
+                         realtime=True, retry_s=60.0).start()     # played at its pace: the view stays live
+    try:
+        app = make_app(gestures=Gestures(camera, (1920, 1080)), data_dir=tmp_path)
+        pilot = Pilot(app)
+        pilot.send(Intent(Kind.STAFF, value="calibrate"))
+        assert pilot.screen["screen"] == "calibrate"
+        seen: list[dict] = []
+        assert wait_for(lambda: bool(camera.view.seen and camera.view.seen["hands"] and camera.view.seen["faces"]
+                                     and camera.view.seen["player"]) and not seen.append(dict(camera.view.seen)),
+                        timeout=60.0)
+        px, py, pw, ph = seen[0]["player"]
+        fx, fy, fw, fh = seen[0]["faces"][0]
+        assert px <= fx + fw / 2 <= px + pw and py <= fy + fh / 2 <= py + ph   # the face is the player's
+        orange = pygame.Color(*app.ui.theme.gentle)   # the hands' colour, used for nothing else there
+
+        def hand_box_drawn() -> bool:   # hands are found in most frames, not all: draw until one is
+            pilot.frames(1)
+            shown = pygame.surfarray.pixels3d(app.surface)
+            hits = ((shown[..., 0] == orange.r) & (shown[..., 1] == orange.g) & (shown[..., 2] == orange.b)).sum()
+            del shown
+            return bool(hits) and bool(app.gestures.view.seen["hands"])
+
+        assert wait_for(hand_box_drawn, timeout=30.0)
+    finally:
+        camera.stop()

@@ -138,3 +138,19 @@ def test_pipeline_handles_grey_and_odd_sizes():
     for i, shape in enumerate([(480, 640), (240, 320, 3), (1080, 1920, 3), (97, 131, 3)]):
         state, events = p.process(np.full(shape, 128, np.uint8), i / 10)
         assert events == [] and not state.present and not math.isnan(state.latency_ms)
+
+
+def test_each_thread_has_its_own_face_cascades() -> None:
+    """OpenCV's classifier is not safe to share: the camera thread and a recording's blur each get
+    their own (one shared one crashed the process inside OpenCV)."""
+    import threading
+
+    from kiosk.vision.faces import FRONTAL, cascade
+
+    here = cascade(FRONTAL)
+    assert cascade(FRONTAL) is here
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.extend([cascade(FRONTAL), cascade(FRONTAL)]))
+    worker.start()
+    worker.join()
+    assert seen[0] is seen[1] and seen[0] is not here

@@ -34,6 +34,7 @@ class CameraView:
     fps: float = 0.0
     hands: Any = None                         # HandCount across the room while a poll counts
     pip: Any = None                           # larger RGB array for the broadcast (want_pip), faces blurred
+    seen: dict[str, Any] | None = None        # boxes for staff: "player", "faces", "hands" (fractions)
 
 
 class CameraInput:
@@ -113,7 +114,8 @@ class CameraInput:
             finally:
                 source.close()
             if not self._stop.is_set():
-                self._publish(status="retrying", pointer=None, raising=None, present=False, preview=None, pip=None)
+                self._publish(status="retrying", pointer=None, raising=None, present=False, preview=None, pip=None,
+                              seen=None)
                 self._stop.wait(self._retry_s)
 
     def _try_open(self) -> Any:
@@ -172,7 +174,8 @@ class CameraInput:
                     pip = _small(frame, pipeline, w)
                     pip = self._blur(pip, state.faces, certain=True) if want[1] else pip
             self._publish(status="ok", pointer=state.pointer, raising=dict(state.raising or {}),
-                          present=state.present, preview=preview, fps=fps, hands=hands, pip=pip)
+                          present=state.present, preview=preview, fps=fps, hands=hands, pip=pip,
+                          seen={"player": state.player, "faces": list(state.faces), "hands": list(state.hands)})
 
     def _publish(self, **fields: Any) -> None:
         with self._lock:

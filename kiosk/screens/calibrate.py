@@ -1,5 +1,8 @@
 """Camera calibration for hall staff: the live view with what is detected drawn on it, and the
-sensitivity, area and dwell time, saved to this station's settings."""
+sensitivity, area and dwell time, saved to this station's settings.
+
+What the camera sees is drawn as boxes on the (blurred) picture, so staff can tell why a child is
+not seen: the player (found with or without a face), their face if one is found, their hands."""
 from __future__ import annotations
 
 import dataclasses
@@ -119,6 +122,12 @@ class CalibrateScreen(ButtonOverlay):
         rx, ry, rw, rh = self.settings.roi
         pygame.draw.rect(surface, self.ui.theme.gold, (x + rx * w, y + ry * h, rw * w, rh * h), self.ui.layout.px(4))
         view = self.gestures.view
+        seen = view.seen or {}
+        theme, px = self.ui.theme, self.ui.layout.px
+        for kind, colour, width in (("player", theme.gold, 3), ("faces", theme.on_dark, 2), ("hands", theme.gentle, 3)):
+            boxes = seen.get(kind)
+            for bx, by, bw, bh in ([boxes] if kind == "player" and boxes else boxes or []):
+                pygame.draw.rect(surface, colour, (x + bx * w, y + by * h, bw * w, bh * h), px(width))
         if view.pointer:
             pygame.draw.circle(surface, self.ui.theme.gold, (x + view.pointer[0] * w, y + view.pointer[1] * h),
                                self.ui.layout.px(16))

@@ -2,7 +2,9 @@
 false alarms / latency on the synthetic suite (tests/vision_clips.py, with ground truth) and on
 the real clips in ../shared/media (when that folder exists).
 
-`run_benchmark(media_dir)` returns one flat dict of JSON-able numbers (plus `media_available`).
+`run_benchmark(media_dir)` returns one flat dict of JSON-able numbers (plus `media_available`),
+with the labelled real-footage set in tests/fixtures/vision/real (kiosk/vision/labelled.py) as
+<type>_labelled_<figure> where that folder exists.
 Speed is measured with OpenCV limited to one thread (the target is 8 ms per 640x480 frame on
 one core); the thread count is restored afterwards.
 """
@@ -30,6 +32,7 @@ from .sources import open_source
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MEDIA = ROOT.parent / "shared" / "media"
+LABELLED = ROOT / "tests" / "fixtures" / "vision" / "real"
 TYPES = ("presence", "raise", "swipe", "select", "checkin")
 # A 3x3 grid over the whole screen: any pointer that rests anywhere for the dwell time selects.
 GRID = [{"id": f"g{r}{c}", "rect": [c / 3, r / 3, 1 / 3, 1 / 3]} for r in range(3) for c in range(3)]
@@ -231,6 +234,10 @@ def run_benchmark(media_dir: Path | None = DEFAULT_MEDIA) -> dict[str, Any]:
         out["media_available"] = bool(media and media.is_dir())
         if media is not None and media.is_dir():
             out.update(real_figures(media, t640))
+        if LABELLED.is_dir():
+            from .labelled import flat_figures, score_set   # it builds on this module's replay loop
+
+            out.update(flat_figures(score_set(LABELLED), "labelled"))
         if not t640:   # neither suite available: time plain 640x480 noise frames
             rng = np.random.default_rng(0)
             run_frames(((rng.integers(0, 255, (480, 640, 3), np.uint8), i / 30) for i in range(150)), timings=t640)

@@ -63,6 +63,7 @@ class Hand:
     cx: float    # centroid of the whole skin patch (hand + forearm)
     cy: float
     area: int
+    top: float   # the patch's highest point: the fingertips of a hand held up
 
 
 def silhouettes(fd: FrameData, settings: VisionSettings) -> tuple[list[Silhouette], np.ndarray]:
@@ -187,5 +188,6 @@ def find_hands(body: Body, cands: Candidates, max_hands: int = 4) -> list[Hand]:
         # elbow when the hand crosses in front of the body.
         dist = cv2.distanceTransform(cv2.copyMakeBorder(patch, 1, 1, 1, 1, cv2.BORDER_CONSTANT, 0), cv2.DIST_L2, 3)
         _, _, _, (px, py) = cv2.minMaxLoc(dist)
-        hands.append(Hand(float(px - 1 + bx + x0), float(py - 1 + by + y0), ccx, ccy, int(area[i])))
+        hands.append(Hand(float(px - 1 + bx + x0), float(py - 1 + by + y0), ccx, ccy, int(area[i]),
+                          float(by + y0)))
     return hands

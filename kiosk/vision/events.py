@@ -1,7 +1,7 @@
 """What the vision pipeline says: discrete events (replay JSON, intents) and a per-frame state.
 
 Coordinates: `pointer` is in 0..1 over the region of interest of the mirrored picture (the
-whole picture by default), which is what maps onto the screen. Boxes (`faces`, `people`) are
+whole picture by default), which is what maps onto the screen. Boxes (`faces`, `people`, `player`, `hands`) are
 (x, y, w, h) fractions of the whole mirrored picture, ready to draw on the corner view.
 """
 from __future__ import annotations
@@ -54,5 +54,7 @@ class VisionState:
     faces: list[Box] = field(default_factory=list)
     faces_certain: bool = True        # False: blur the whole corner view (see faces.blur_faces)
     people: list[Box] = field(default_factory=list)
+    player: Box | None = None         # the person whose gestures count (found with or without a face)
+    hands: list[Box] = field(default_factory=list)   # the player's hands found in this frame
     fps: float = 0.0                  # processed frames per second of video time
     latency_ms: float = 0.0           # wall time spent in Pipeline.process for this frame

@@ -6,7 +6,7 @@ sharp. Frames are only ever changed in memory here; nothing is written or logged
 """
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from typing import Iterable, Literal, Sequence
 
 import cv2
@@ -20,12 +20,19 @@ SKIN_LO = np.array([40, 133, 77], np.uint8)
 SKIN_HI = np.array([250, 180, 130], np.uint8)
 
 
-@lru_cache(maxsize=None)
+_per_thread = threading.local()
+
+
 def cascade(name: str) -> cv2.CascadeClassifier:
-    """Load a cascade from cv2.data.haarcascades once per process (no downloads)."""
-    c = cv2.CascadeClassifier(cv2.data.haarcascades + name)
-    if c.empty():
-        raise RuntimeError(f"OpenCV cascade {name} missing from cv2.data.haarcascades")
+    """A cascade from cv2.data.haarcascades (no downloads), loaded once per thread: one classifier
+    used by two threads at once (the camera's and a recording's blur) crashes inside OpenCV."""
+    loaded: dict[str, cv2.CascadeClassifier] = _per_thread.__dict__.setdefault("cascades", {})
+    c = loaded.get(name)
+    if c is None:
+        c = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+        if c.empty():
+            raise RuntimeError(f"OpenCV cascade {name} missing from cv2.data.haarcascades")
+        loaded[name] = c
     return c
 
 

@@ -49,6 +49,7 @@ class Pipeline(FrameClocked):
         self.hand_tracks = HandTracker()
         self._heads: list[tuple[float, float]] = []   # (t, head x) when the head was measured
         self.head_speed = 0.0
+        self._heads_from_face = False
         self.body: Body | None = None
         self.hands: list = []
         self._prev_gray: np.ndarray | None = None
@@ -110,7 +111,7 @@ class Pipeline(FrameClocked):
         hand_tracks = self.hand_tracks.update(t, hands, rw, rh)
         steady = self._steady(body, faces_roi, rw, t)
         events += self.raise_hand.update(t, dt, body, hands, engaged and steady)
-        pointer = self.pointer.update(t, body, hand_tracks, rh, engaged and steady)
+        pointer = self.pointer.update(t, body, hand_tracks, (rw, rh), engaged and steady)
         events += self.swipe.update(t, hand_tracks, None if body is None else body.head_cx / rw, engaged, steady,
                                     lambda tr: body is not None and hand_up(body, tr, rh))
         events += self.checkin.update(frame_bgr, fd)
@@ -123,6 +124,10 @@ class Pipeline(FrameClocked):
             faces=[(tr.x / sw, tr.y / sh, tr.w / sw, tr.h / sh) for tr in tracks],
             faces_certain=self._faces_certain(t, present, sils, rh, fd.unstable),
             people=[((sl.x + x0) / sw, (sl.y + y0) / sh, sl.w / sw, sl.h / sh) for sl in sils if sl.near],
+            player=None if body is None else ((body.box[0] + x0) / sw, (body.box[1] + y0) / sh,
+                                              body.box[2] / sw, body.box[3] / sh),
+            hands=[((h.x - 0.4 * body.size + x0) / sw, (h.y - 0.4 * body.size + y0) / sh,
+                    0.8 * body.size / sw, 0.8 * body.size / sh) for h in hands] if body is not None else [],
             fps=round(self._fps, 1),
             latency_ms=(time.perf_counter() - began) * 1000.0,
         )
@@ -148,6 +153,10 @@ class Pipeline(FrameClocked):
         if body is not None:
             seen = not body.from_face or any(f.box == body.head and f.last_seen == t for f in faces)
             if seen:
+                if body.from_face != self._heads_from_face:
+                    # A face found (or lost) moves the head from the silhouette's estimate to
+                    # the face box: that jump is not the child walking.
+                    self._heads, self._heads_from_face = [], body.from_face
                 self._heads.append((t, body.head_cx / rw))
         self._heads = [h for h in self._heads if t - h[0] <= 0.5]
         if len(self._heads) >= 2 and self._heads[-1][0] - self._heads[0][0] >= 0.1:
