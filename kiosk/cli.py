@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # before anything is created: the store (SQLite copies the database's mode to its -wal and -shm),
+    # logs, journals, reports and folders are the kiosk user's alone (files 0600, folders 0700)
+    os.umask(0o077)
     parser = build_parser()
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] or ["run"])
     from kiosk import logs, memory
@@ -43,4 +47,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang is None and not getattr(args, "station", None):
         args.lang = "zh"  # with --station the profile's language applies (kiosk.boot.apply_station)
     Path(args.data).mkdir(parents=True, exist_ok=True)
-    return int(args.func(args) or 0)
+    return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """The command, stopped cleanly by SIGTERM or SIGINT (kiosk/stop_signals.py): then 128 + the signal."""
+    import logging
+
+    from kiosk import stop_signals
+
+    code = 0
+    try:
+        with stop_signals.handled():
+            code = int(args.func(args) or 0)
+    except stop_signals.Stopped:
+        pass
+    signum = stop_signals.requested()
+    if signum is None:
+        return code
+    logging.getLogger("kiosk").info("stopped by %s", stop_signals.name(signum))
+    return stop_signals.exit_code(signum)

@@ -12,12 +12,13 @@ import sys
 import time
 from pathlib import Path
 
-from . import heartbeat
+from . import heartbeat, stop_signals
 
 log = logging.getLogger("kiosk.supervisor")
 RESTART_DELAY_S = 0.5
 STALE_S = 10.0     # no frame for this long: hung
 GRACE_S = 20.0     # a fresh start may take this long before its first beat
+STOP_S = 15.0      # a kiosk told to stop has this long to write its records before it is killed
 
 
 def supervise(kiosk_args: list[str], data_dir: Path, max_restarts: int | None = None) -> int:
@@ -29,6 +30,8 @@ def supervise(kiosk_args: list[str], data_dir: Path, max_restarts: int | None = 
         child = subprocess.Popen([sys.executable, str(Path(__file__).resolve().parents[1] / "main.py"), *kiosk_args])
         log.info("kiosk started (pid %d)", child.pid)
         code = _watch(child, beat, started)
+        if stop_signals.requested():  # under stop_signals.polled() (supervise_cmd): stopped with the kiosk
+            return code
         if code == 0:
             log.info("kiosk quit normally (from the staff menu); not restarting")
             return 0
@@ -45,6 +48,8 @@ def _watch(child: subprocess.Popen, beat: Path, started: float) -> int | None:
         code = child.poll()
         if code is not None:
             return code
+        if (signum := stop_signals.requested()) is not None:
+            return _stop(child, signum)
         last = heartbeat.read(beat) or last  # a read racing a beat written in place counts as the one before
         fresh = last is not None and last[1] == child.pid
         if (fresh and time.time() - last[0] > STALE_S) or (not fresh and time.time() - started > GRACE_S):
@@ -53,3 +58,15 @@ def _watch(child: subprocess.Popen, beat: Path, started: float) -> int | None:
             child.wait()
             return -9
         time.sleep(0.2)
+
+
+def _stop(child: subprocess.Popen, signum: int) -> int:
+    """Pass the stop signal on (the kiosk writes its records and exits); kill it if it takes too long."""
+    log.info("stopping the kiosk (pid %d)", child.pid)
+    child.send_signal(signum)
+    try:
+        return child.wait(STOP_S)
+    except subprocess.TimeoutExpired:
+        log.error("kiosk (pid %d) did not stop within %.0f s; killing it", child.pid, STOP_S)
+        child.kill()
+        return child.wait()

@@ -11,6 +11,8 @@ from typing import Iterator
 
 import pytest
 
+CHUNK = 65536
+
 
 @contextmanager
 def small_disk(where: Path, size: str = "4m") -> Iterator[Path]:
@@ -28,12 +30,16 @@ def small_disk(where: Path, size: str = "4m") -> Iterator[Path]:
 
 
 def fill(disk: Path) -> Path:
-    """Write a filler file until the disk says it is full; delete it to free the space again."""
+    """Write a filler file until not one more byte fits: 64 KiB writes, then, once one fails,
+    halving the size down to a single byte. Delete the file to free the space again."""
     filler = disk / "filler"
-    with filler.open("wb", buffering=0) as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC, exc
+    size = CHUNK
+    with filler.open("ab", buffering=0) as fh:
+        while size:
+            try:
+                fh.write(b"\0" * size)  # may write part of it: the next write says the disk is full
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC, exc
+                size //= 2
+    assert os.statvfs(disk).f_bavail == 0
     return filler

@@ -86,6 +86,10 @@ class Child:
         self.proc.wait(timeout=30)
 
 
+def _emitted_by(progress: list[tuple[int, float]], moment: float) -> int:
+    return max((n for n, at in progress if at <= moment), default=0)
+
+
 def integrity(db: Path) -> str:
     conn = sqlite3.connect(db)
     try:
@@ -94,6 +98,7 @@ def integrity(db: Path) -> str:
         conn.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("run", [1, 2])
 def test_sigkill_loses_at_most_the_last_second_and_never_corrupts(tmp_path: Path, run: int) -> None:
     db = tmp_path / "kiosk.db"
@@ -101,7 +106,10 @@ def test_sigkill_loses_at_most_the_last_second_and_never_corrupts(tmp_path: Path
     try:
         assert writer.line() == "ready"
         progress: list[tuple[int, float]] = []
-        while not progress or progress[-1][1] - progress[0][1] < 2.0 + 0.3 * run:
+        # until it has run for a while and over 10,000 events lie a second back: a loaded machine
+        # only makes this wait longer, it never weakens the check
+        while not progress or progress[-1][1] - progress[0][1] < 2.0 + 0.3 * run or \
+                _emitted_by(progress, progress[-1][1] - 1.0) <= 10_000:
             n, at = writer.line().split()
             progress.append((int(n), float(at)))
         killed_at = time.monotonic()
@@ -111,17 +119,18 @@ def test_sigkill_loses_at_most_the_last_second_and_never_corrupts(tmp_path: Path
         writer.stop()
     proc = writer.proc
     assert proc.returncode == -signal.SIGKILL
-    must_have = max((n for n, at in progress if at <= killed_at - 1.0), default=0)
+    must_have = _emitted_by(progress, killed_at - 1.0)
     assert must_have > 10_000  # the child really ran at speed for over a second before the kill
     assert integrity(db) == "ok"
     conn = sqlite3.connect(db)
-    stored = {n for (n,) in conn.execute("SELECT json_extract(data, '$.n') FROM events")}
+    rows = [n for (n,) in conn.execute("SELECT json_extract(data, '$.n') FROM events")]
+    stored = set(rows)
     sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
     orphans = conn.execute("SELECT count(*) FROM events WHERE session_id NOT IN (SELECT id FROM sessions)").fetchone()[0]
     conn.close()
     missing = [n for n in range(must_have) if n not in stored]
     assert not missing, f"{len(missing)} events emitted over a second before the kill were lost, first {missing[:5]}"
-    assert len(stored) >= must_have and sessions >= must_have // 25 and orphans == 0
+    assert len(rows) == len(stored) and sessions >= must_have // 25 and orphans == 0  # nothing stored twice
     # the store takes new writes after the crash
     from kiosk.records import RecordWriter
 
@@ -131,6 +140,7 @@ def test_sigkill_loses_at_most_the_last_second_and_never_corrupts(tmp_path: Path
     assert integrity(db) == "ok"
 
 
+@pytest.mark.slow
 def test_two_stations_write_to_one_store_at_once(store_url: str) -> None:
     from sqlalchemy import func, select
 

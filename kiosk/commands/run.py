@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
-import threading
 import time
 from pathlib import Path
 
+from kiosk import stop_signals
 from kiosk.boot import engine_options
 
 log = logging.getLogger("kiosk.run")
@@ -51,7 +50,6 @@ def run_window(args: argparse.Namespace) -> int:
     from kiosk.heartbeat import Heartbeat
     from kiosk.input.pygame_events import EventTranslator
 
-    stopping = _sigterm_flag()  # before SDL starts: it only installs its own handler where none is set
     pygame.display.init()
     if args.windowed or args.headless:
         screen = pygame.display.set_mode(parse_size(args.size))
@@ -68,41 +66,35 @@ def run_window(args: argparse.Namespace) -> int:
     clock = pygame.time.Clock()
     frames = 0
     beat = Heartbeat(Path(args.data) / "heartbeat").start()
-    try:
-        while not stopping.is_set():
-            intents = []
-            for event in pygame.event.get():
-                # full screen is locked down: no way out for a child; staff quit from the PIN menu
-                if args.windowed and (event.type == pygame.QUIT or _quit_chord(event)):
+    # SIGTERM/SIGINT: the loop sees the flag within a frame and leaves through `finally`, so nothing
+    # queued is lost and no frame is cut half-way (kiosk/stop_signals.py)
+    with stop_signals.polled():
+        try:
+            while (signum := stop_signals.requested()) is None:
+                intents = []
+                for event in pygame.event.get():
+                    # full screen is locked down: no way out for a child; staff quit from the PIN menu
+                    if args.windowed and (event.type == pygame.QUIT or _quit_chord(event)):
+                        return 0
+                    intents += translator.translate(event)
+                dt = clock.tick(60) / 1000
+                app.frame(min(dt, 0.1), intents)
+                pygame.display.flip()
+                beat.beat()
+                if app.quit_requested:  # from the staff menu
                     return 0
-                intents += translator.translate(event)
-            dt = clock.tick(60) / 1000
-            app.frame(min(dt, 0.1), intents)
-            pygame.display.flip()
-            beat.beat()
-            if app.quit_requested:  # from the staff menu
-                return 0
-            frames += 1
-            if frames == 1:
-                log.info("first frame at %.6f (epoch s)", time.time())
-            if args.frames and frames >= args.frames:
-                return 0
-        log.info("stopping: SIGTERM")
-        return 128 + signal.SIGTERM  # not 0, which is "quit from the staff menu": a supervisor restarts it
-    finally:
-        beat.stop()
-        app.shutdown()  # the records writer flushes, the camera and narration stop
-        pygame.quit()
-        log.info("kiosk stopped cleanly")
-
-
-def _sigterm_flag() -> threading.Event:
-    """Set by SIGTERM (systemd stopping the unit, the hall's PC shutting down at closing time). The
-    loop sees it within a frame and leaves through its `finally`, so nothing queued is lost; the
-    handler itself only sets the flag, so it never interrupts a frame half-way."""
-    flag = threading.Event()
-    signal.signal(signal.SIGTERM, lambda signum, frame: flag.set())
-    return flag
+                frames += 1
+                if frames == 1:
+                    log.info("first frame at %.6f (epoch s)", time.time())
+                if args.frames and frames >= args.frames:
+                    return 0
+            log.info("stopping: %s", stop_signals.name(signum))
+            return stop_signals.exit_code(signum)  # not 0, "quit from the staff menu": a supervisor restarts it
+        finally:
+            beat.stop()
+            app.shutdown()  # the records writer flushes, the camera and narration stop
+            pygame.quit()
+            log.info("kiosk stopped cleanly")
 
 
 def start_presenting(app: "object", lesson_id: str | None) -> None:
@@ -150,8 +142,10 @@ def offscreen_demo(args: argparse.Namespace) -> int:
             shots.append(path)
 
     # a demo child who stays to the end, so the screenshots show a whole lesson
-    summary = sim.simulate(app, sessions=1, seed=int(time.time()) % 1000, on_screen=keep, walk_away=0.0)
-    app.shutdown()
+    try:
+        summary = sim.simulate(app, sessions=1, seed=int(time.time()) % 1000, on_screen=keep, walk_away=0.0)
+    finally:
+        app.shutdown()
     for line in summary.lines():
         print(line)
     print(f"wrote {len(shots)} screenshots: {', '.join(str(p) for p in shots)}")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk import stop_signals
 from kiosk.boot import engine_options
 
 WARM_UP = 0.1  # memory is compared from the end of the first tenth of the sessions
@@ -63,10 +64,11 @@ def simulate(args: argparse.Namespace) -> int:
         if (args.soak or args.sessions >= 200) and done % max(1, args.sessions // 20) == 0:
             print(f"  {done}/{args.sessions} sessions, {readings[-1]:.0f} MB", file=sys.stderr, flush=True)
 
-    try:
-        summary = sim.simulate(app, args.sessions, args.seed, fast=args.soak, on_progress=progress)
-    finally:
-        app.shutdown()
+    with stop_signals.polled():  # SIGTERM/SIGINT: the children stop, the store is flushed, the summary says so
+        try:
+            summary = sim.simulate(app, args.sessions, args.seed, fast=args.soak, on_progress=progress)
+        finally:
+            app.shutdown()
     memory = memory_growth(readings, warm_at)
     for line in [*summary.lines(), *soak_lines(summary, memory, app.recorder)]:
         print(line)
@@ -88,7 +90,8 @@ def soak_lines(summary: Any, memory: dict[str, float], recorder: Any) -> list[st
              f"({growth:+.1f}%; medians of a tenth of the run each)"]
     stats = getattr(recorder, "stats", None)
     if stats is not None:
-        lost = summary.events - stats.written
+        # lost: neither written, nor kept in the journal for the next start, nor counted as dropped or rejected
+        lost = summary.events - stats.written - stats.dropped - stats.rejected - stats.kept
         lines.append(f"events: {summary.events} emitted, {stats.written} written, {stats.dropped} dropped, "
-                     f"{lost} lost")
+                     f"{lost} lost ({stats.rejected} rejected, {stats.kept} kept in the journal for the next start)")
     return lines

@@ -14,9 +14,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 
 def supervise_command(args: argparse.Namespace) -> int:
+    from kiosk import stop_signals
     from kiosk.supervisor import supervise
 
     kiosk_args = [a for a in args.kiosk_args if a != "--"] or ["run"]
     if "--data" not in kiosk_args:
         kiosk_args += ["--data", args.data]  # the heartbeat lives in the same data folder
-    return supervise(kiosk_args, Path(args.data), args.max_restarts)
+    with stop_signals.polled():  # SIGTERM/SIGINT: the kiosk is stopped the same way, and not restarted
+        return supervise(kiosk_args, Path(args.data), args.max_restarts)

@@ -69,6 +69,15 @@ class Journal:
                 pass
         return self.offset
 
+    def sync(self) -> bool:
+        """fsync the file; False when it cannot be (closed, or the disk refuses)."""
+        try:
+            os.fsync(self._fd)
+            return True
+        except OSError as exc:
+            log.warning("records: journal %s not synced to disk (%s)", self.name, exc)
+            return False
+
     def remove(self) -> bool:
         """Delete this file (everything in it is stored): while still locked, so no other writer
         can take it for one left behind and store it again. True when it is gone."""

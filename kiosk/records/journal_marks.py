@@ -27,8 +27,15 @@ class WriterJournal:
         self._replayed = False
         self._replay_after = 0.0
 
-    def append(self, event: dict[str, Any]) -> int:
-        return self.file.append(event)
+    def append(self, event: dict[str, Any]) -> tuple[int, bool]:
+        """(the file's length after the event, whether the event is in the file)"""
+        before = self.file.offset
+        after = self.file.append(event)
+        return after, after > before
+
+    def sync(self) -> bool:
+        """At a close that leaves events unstored: on disk, so a power cut cannot take them. True when it is."""
+        return self.file.sync()
 
     def mark(self, conn: Any, reached: int) -> None:
         """In a batch's transaction: this journal is stored up to `reached`."""

@@ -9,12 +9,17 @@ and power cuts and an interrupted one leaves no trace. With a `journal` folder (
 stores how far into that file it reached: what a killed kiosk had not yet written is stored by
 the next writer on that folder (records/journal.py), so a crash loses nothing.
 
-When the store cannot be written (locked, disk full, read-only, unreachable, too new) the batch
-stays in memory and is retried with back-off (0.1 s doubling to `retry_max_s`); once more than
-`max_pending` events are waiting, the oldest are dropped and counted in `stats.dropped`. The log
-gets one warning when the store becomes unavailable, one when dropping starts, and one line when
-the store is back. Events that can never be stored (no session or kind, or refused by the database
-on their own) are counted in `stats.rejected`.
+When the store cannot be written (locked, disk full, read-only, unreachable, too new: whatever
+error text the database gives) the batch stays in memory and is retried with back-off (0.1 s
+doubling to `retry_max_s`); once more than `max_pending` events are waiting, the oldest are dropped
+and counted in `stats.dropped`. The log gets one warning when the store becomes unavailable, one
+when dropping starts, and one line when the store is back. Events that can never be stored (no
+session or kind, or refused by the database on their own) are counted in `stats.rejected`.
+
+No event is lost silently: at close, what could not be written by the deadline is either in the
+journal file (synced to disk: the next start stores it, `stats.kept`) or counted in
+`stats.dropped`, with one log line saying how many of each; events emitted after close are
+dropped, counted and logged once too. So written + dropped + rejected + kept == emitted.
 
     writer = RecordWriter(store_url(data_dir))   # nothing connects yet: the thread does
     app = App(library, ui, recorder=writer, station="learning-1")
@@ -51,6 +56,7 @@ class WriterStats:
     last_error: str | None
     store_ok: bool        # the last attempt to write succeeded
     recovered: int = 0    # stored from journals an earlier run left behind (not counted above)
+    kept: int = 0         # not written by close, but synced in the journal file: the next start stores them
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,9 +77,10 @@ class RecordWriter:
         self.max_pending = max_pending
         self.retry_max_s = retry_max_s
         self.store: Store | None = None
-        # (event, the journal's length after it): the batch's last one is stored with the batch
-        self._queue: deque[tuple[dict[str, Any], int]] = deque()
-        self._pending: list[tuple[dict[str, Any], int]] = []  # the batch being written or retried (writer thread)
+        # (event, the journal's length after it, whether it is in the journal): the batch's last
+        # length is stored with the batch
+        self._queue: deque[tuple[dict[str, Any], int, bool]] = deque()
+        self._pending: list[tuple[dict[str, Any], int, bool]] = []  # the batch being written or retried (writer thread)
         self._journal = open_writer_journal(journal)
         self._unsure = False                              # the last write failed: it may have committed
         self._lock = threading.Lock()                    # emit's counters
@@ -84,14 +91,16 @@ class RecordWriter:
         self._written = 0
         self._dropped = 0
         self._rejected = 0
+        self._kept = 0
+        self._left_at_close = 0
         self._last_error: str | None = None
         self._ok = True
         self._outage = False
         self._warned_drop = False
         self._outage_dropped = 0
         self._closing = False
-        self._closed = False
-        self._gave_up = False
+        self._closed = False                             # settled: nothing more is written or journaled
+        self._warned_late = False
         self._deadline = float("inf")
         self._ingest = Ingest()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -106,6 +115,9 @@ class RecordWriter:
                 self._emitted += 1
                 if self._closed:
                     self._dropped_emit += 1
+                    late, self._warned_late = not self._warned_late, True
+                    if late:
+                        log.warning("records: events emitted after the writer closed are dropped (see stats.dropped)")
                     return
                 if len(self._queue) >= self.max_pending:  # the store has been unavailable for long
                     try:
@@ -114,7 +126,7 @@ class RecordWriter:
                         self._outage_dropped += 1
                     except IndexError:  # the writer took them all meanwhile
                         pass
-                self._queue.append((event, self._journal.append(event) if self._journal else 0))
+                self._queue.append((event, *self._journal.append(event)) if self._journal else (event, 0, False))
             if len(self._queue) >= self.batch:
                 self._wake.set()
         except Exception:  # noqa: BLE001 - a child's screen never fails because of the records
@@ -124,13 +136,13 @@ class RecordWriter:
     def stats(self) -> WriterStats:
         with self._lock:
             dropped = self._dropped + self._dropped_emit
-            queued = self._emitted - self._written - dropped - self._rejected
+            queued = self._emitted - self._written - dropped - self._rejected - self._kept
         return WriterStats(queued=max(0, queued), written=self._written, dropped=dropped,
                            rejected=self._rejected, last_error=self._last_error, store_ok=self._ok,
-                           recovered=self._journal.recovered if self._journal else 0)
+                           recovered=self._journal.recovered if self._journal else 0, kept=self._kept)
 
     def _processed(self) -> int:
-        return self._written + self._dropped + self._dropped_emit + self._rejected
+        return self._written + self._dropped + self._dropped_emit + self._rejected + self._kept
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until every event emitted before this call is written (or dropped/rejected); False on timeout."""
@@ -148,20 +160,20 @@ class RecordWriter:
 
     def close(self, timeout: float = 5.0) -> bool:
         """Write what is queued (waiting up to timeout for an unavailable store), stop the thread.
-        Returns True when nothing was lost at close."""
-        if self._closed:
-            return self.stats.queued == 0 and not self._gave_up
-        self._deadline = time.monotonic() + timeout
-        self._closing = True
-        self._wake.set()
-        self._thread.join(timeout + 1.0)
-        with self._lock:
-            self._closed = True
+        Returns True when everything emitted was written (or rejected); what was not is kept in the
+        journal or counted as dropped, and logged."""
+        if not self._closing:
+            self._deadline = time.monotonic() + timeout
+            self._closing = True
+            self._wake.set()
+        # again from atexit when a stop signal cut the first call short: the same deadline
+        self._thread.join(max(0.0, self._deadline - time.monotonic()) + 1.0)
+        self._settle()  # a no-op when the thread did it; else it hangs in a write (a dead server): settle here
         try:
             atexit.unregister(self.close)
         except Exception:  # noqa: BLE001
             pass
-        return self.stats.queued == 0 and not self._gave_up
+        return self._left_at_close == 0 and self.stats.queued == 0
 
     # ----- the writer thread -------------------------------------------------------------------
     def _run(self) -> None:
@@ -180,7 +192,7 @@ class RecordWriter:
                     self._wake.wait(self.interval)
                     self._wake.clear()
                 elif backoff:
-                    self._wake.wait(backoff)
+                    self._wake.wait(min(backoff, max(0.0, self._deadline - time.monotonic())))
                     self._wake.clear()
                 elif len(self._queue) < self.batch and not self._closing:
                     self._wake.wait(self.interval)
@@ -196,12 +208,13 @@ class RecordWriter:
                     backoff = min(max(backoff * 2, 0.1), self.retry_max_s)
                     self._trim()
                     if self._closing and time.monotonic() >= self._deadline:
-                        self._give_up()
                         break
+            self._settle()
             self._end_journal()
         except Exception:  # noqa: BLE001 - the thread must not die silently
             log.exception("records: writer thread failed")
         finally:
+            self._settle()  # after a crash: what is left is kept in the journal or counted as dropped
             if self._journal is not None:
                 self._journal.close()
             if self.store is not None:
@@ -219,10 +232,10 @@ class RecordWriter:
 
     def _rows(self) -> list[dict[str, Any]]:
         rows, good, bad = [], [], 0
-        for i, (event, offset) in enumerate(self._pending):
+        for i, item in enumerate(self._pending):
             try:
-                rows.append(event_row(event))
-                good.append((event, offset))
+                rows.append(event_row(item[0]))
+                good.append(item)
             except Exception as exc:  # noqa: BLE001 - not a dict, no session, no kind...
                 bad += 1
                 log.error("records: event not stored: %s", _short(exc))
@@ -268,7 +281,7 @@ class RecordWriter:
         stored_to = self._journal.stored_to(store) if self._journal is not None else None
         if stored_to is None:
             return True
-        done = sum(1 for _, offset in self._pending if offset <= stored_to)
+        done = sum(1 for _, offset, _ in self._pending if offset <= stored_to)
         if done:
             log.info("records: %d events were stored by a write that seemed to fail; not writing them again", done)
             self._pending = self._pending[done:]
@@ -280,7 +293,7 @@ class RecordWriter:
         log.error("records: a batch was refused (%s); writing its events one by one", _short(first))
         store = self._open()
         while self._pending:
-            event, reached = self._pending[0]
+            event, reached, _ = self._pending[0]
             try:
                 row = event_row(event)
                 with store.write() as conn:
@@ -305,6 +318,8 @@ class RecordWriter:
     def _count(self, written: int = 0, dropped: int = 0, rejected: int = 0) -> None:
         with self._done:
             with self._lock:
+                if self._closed:  # settled by close while this thread hung in a write: its counts stand
+                    return
                 self._written += written
                 self._dropped += dropped
                 self._rejected += rejected
@@ -353,13 +368,33 @@ class RecordWriter:
             log.warning("records: store still unavailable (%s); more than %d events waiting, dropping the oldest "
                         "(see stats.dropped)", self._last_error, self.max_pending)
 
-    def _give_up(self) -> None:
-        self._gave_up = True
-        lost = len(self._pending) + len(self._queue)
-        self._pending = []
-        self._queue.clear()
-        self._count(dropped=lost)
-        log.warning("records: closing with the store unavailable (%s); %d events not written", self._last_error, lost)
+    def _settle(self) -> None:
+        """At close (once): what is still waiting is kept in the journal, synced to disk for the
+        next start, or, not being in it, counted as dropped; one log line says which."""
+        with self._done:
+            with self._lock:
+                if self._closed:
+                    return
+                self._closed = True  # from now on emit counts what comes as dropped
+                left = [*self._pending, *self._queue]
+                self._pending = []
+                self._queue.clear()
+                self._left_at_close = len(left)
+            self._done.notify_all()
+        if not left:
+            return
+        in_journal = sum(journaled for _, _, journaled in left)
+        if in_journal and not (self._journal is not None and self._journal.sync()):
+            in_journal = 0
+        with self._done:
+            with self._lock:
+                self._kept += in_journal
+                self._dropped += len(left) - in_journal
+            self._done.notify_all()
+        where = f" ({self._journal.file.name})" if in_journal and self._journal is not None else ""
+        log.warning("records: closing with the store unavailable (%s); %d events not written: %d kept in the "
+                    "journal%s for the next start, %d dropped", self._last_error, len(left), in_journal, where,
+                    len(left) - in_journal)
 
 
     # ----- the journal (records/journal_marks.py) -----------------------------------------------
@@ -377,7 +412,7 @@ class RecordWriter:
 
     def _end_journal(self) -> None:
         """At close: with everything stored the journal goes; otherwise it stays for the next start."""
-        if self._journal is not None and not self._gave_up and not self._pending and not self._queue:
+        if self._journal is not None and not self._left_at_close:
             self._journal.end(self._open())
 
 
