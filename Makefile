@@ -1,4 +1,5 @@
-# Quick start: `make run` (the kiosk on the demo content) and `make test` (the whole suite).
+# Quick start: `make run` (the kiosk on the demo content) and `make test` (the whole suite);
+# `make test-fast` leaves out the tests marked slow (processes, ffmpeg, Chromium, soak, API fuzzing).
 # Each target sets itself up on a fresh Linux machine: checks Python 3.11+, makes .venv,
 # installs the project with its extras, and the system packages the tests need (via apt).
 PYTHON ?= python3
@@ -6,7 +7,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup bench validate screenshots clean
+# The suite on two worker processes, each test file on one of them (files share heavy module
+# fixtures); -rfEs: the closing summary names every failure, and every skip with its reason.
+# UTF-8 is set here because Python fixes its encoding as it starts; tests/conftest.py pins the
+# rest that differs between machines (time zone, display, a station's own settings).
+TEST_JOBS ?= 2
+PYTEST := KIOSK_TEST_POSTGRES_URL=$${KIOSK_TEST_POSTGRES_URL:-$$(tools/postgres-for-tests.sh)} \
+	LC_ALL=C.UTF-8 PYTHONUTF8=1 $(PY) -m pytest -n $(TEST_JOBS) --dist loadfile -rfEs
+
+.PHONY: run test test-fast setup bench validate screenshots clean
 
 run: $(STAMP)
 	@tools/system-packages.sh run
@@ -14,8 +23,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@tools/system-packages.sh test
-	KIOSK_TEST_POSTGRES_URL=$${KIOSK_TEST_POSTGRES_URL:-$$(tools/postgres-for-tests.sh)} \
-	  SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(PY) -m pytest
+	$(PYTEST)
+
+test-fast: $(STAMP)
+	@tools/system-packages.sh test
+	$(PYTEST) -m "not slow"
 
 bench: $(STAMP)
 	$(PY) main.py bench

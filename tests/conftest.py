@@ -1,17 +1,40 @@
-"""Headless pygame for every test: SDL's dummy video and audio drivers, no window, no sound card."""
+"""The same test run on every machine: headless pygame (SDL's dummy video and audio drivers, no window,
+no sound card), and what differs between machines pinned for the tests and every process they start
+(see pin_the_machine)."""
 from __future__ import annotations
 
 import os
+import time
 
-os.environ["SDL_VIDEODRIVER"] = "dummy"
-os.environ["SDL_AUDIODRIVER"] = "dummy"
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+# The hall's time zone as a POSIX rule (China Standard Time, no daylight saving): it needs no tzdata
+# package, and local dates and times are then the same on every machine.
+TEST_TZ = "CST-8"
+
+
+def pin_the_machine() -> None:
+    """Pin what differs between machines, before anything reads it: the time zone, UTF-8 for child
+    processes (a developer's LANG may be unset, C or a legacy encoding), no display (a developer's
+    DISPLAY must not open windows), and none of a station's own settings from its environment."""
+    os.environ.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", TZ=TEST_TZ, LC_ALL="C.UTF-8",
+                      PYTHONUTF8="1", PYGAME_HIDE_SUPPORT_PROMPT="1")
+    time.tzset()
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "KIOSK_RECORDS_URL", "KIOSK_LRS_PASSWORD"):
+        os.environ.pop(name, None)
+
+
+pin_the_machine()
 
 from pathlib import Path  # noqa: E402
-from typing import Any, Callable, Iterator  # noqa: E402
+from typing import Any, Callable, Iterator, TypeVar  # noqa: E402
 
 import pygame  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# The same examples on every run, no example database left in the checkout, and no deadline: a
+# shared two-core machine makes any one example slow now and then, which is not a failure.
+settings.register_profile("kiosk", derandomize=True, database=None, deadline=None)
+settings.load_profile("kiosk")
 
 from kiosk.boot import load_content  # noqa: E402
 from kiosk.engine.app import App  # noqa: E402
@@ -19,10 +42,29 @@ from kiosk.engine.context import UI  # noqa: E402
 from kiosk.engine.pilot import Pilot  # noqa: E402
 
 from .store_backends import BACKENDS, store_url_for  # noqa: E402
+from .vision_clips import MEDIA, MEDIA_ABSENT  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
 DEMO = ROOT / "content"
+
+_media_present = pytest.mark.skipif(not MEDIA.is_dir(), reason=MEDIA_ABSENT)
+Test = TypeVar("Test", bound=Callable[..., Any])
+
+
+def free_port() -> int:
+    """A port nobody listens on now, for a server started as a separate process (which cannot report
+    the port it was given by the kernel)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def needs_media(test: Test) -> Test:
+    """A test on the real camera clips: skipped, saying why, where they are absent; slow (real video)."""
+    return pytest.mark.slow(_media_present(test))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -128,6 +128,7 @@ def test_window_sink_shows_frames_in_its_own_process(make_app: Callable[..., App
         app.frame(1 / 30)
         b.offer(app.surface, k / 30, STATE)
     stats = b.stop()
+    assert len(stats["sinks"]) == 2, stats
     for sink in stats["sinks"]:
         assert sink["kind"] == "window" and sink["frames"] == 20 and sink["restarts"] == 0, sink
         assert sink["state"] == "stopped" and sink["last_error"] == ""

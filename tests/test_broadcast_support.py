@@ -6,14 +6,20 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import cv2
 import numpy as np
 import pytest
 
-needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None,
+_have_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None,
                                   reason="the system's ffmpeg is needed (apt-get install ffmpeg)")
+Test = TypeVar("Test", bound=Callable[..., Any])
+
+
+def needs_ffmpeg(test: Test) -> Test:
+    """A test that runs the system's ffmpeg: skipped without it, and slow (an encoder process per run)."""
+    return pytest.mark.slow(_have_ffmpeg(test))
 
 
 def probe(path: Path) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import FIXTURES, ROOT
 
-pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+pytestmark = [pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed"), pytest.mark.slow]
 
 
 def test_simulate_records_the_program_feed(tmp_path: Path) -> None:

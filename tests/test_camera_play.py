@@ -5,6 +5,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import pytest
+
 from kiosk.engine.app import App
 from kiosk.engine.gestures import Gestures
 from kiosk.engine.pilot import Pilot
@@ -28,6 +30,7 @@ def run_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 30.0
     return condition()
 
 
+@pytest.mark.slow
 def test_a_child_arrives_raises_a_hand_and_walks_away(make_app: Callable[..., App], tmp_path: Path) -> None:
     clip = clip_raise().write(tmp_path / "raise.avi")
     camera = CameraInput(lambda: open_source(str(clip)), Pipeline, VisionSettings(), blur_faces,

@@ -24,7 +24,7 @@ def cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
     return subprocess.run([sys.executable, "main.py", *args, "--data", str(data)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=300)
 
 
 def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
@@ -38,6 +38,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 # ----- screenshot ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("extra", "size"), [([], (1920, 1080)), (["--size", "1080x1920"], (1080, 1920))],
                          ids=["landscape", "portrait"])
 def test_screenshot_of_a_step(tmp_path: Path, extra: list[str], size: tuple[int, int]) -> None:
@@ -47,6 +48,7 @@ def test_screenshot_of_a_step(tmp_path: Path, extra: list[str], size: tuple[int,
     assert png_size(out) == size
 
 
+@pytest.mark.slow
 def test_screenshot_of_attract(tmp_path: Path) -> None:
     out = tmp_path / "attract.png"
     proc = cli("screenshot", "attract", "--out", str(out), data=tmp_path / "var")
@@ -55,6 +57,7 @@ def test_screenshot_of_attract(tmp_path: Path) -> None:
     assert "attract" in proc.stdout
 
 
+@pytest.mark.slow
 def test_screenshot_of_an_unknown_lesson(tmp_path: Path) -> None:
     out = tmp_path / "x.png"
     proc = cli("screenshot", "no-such-lesson", "--out", str(out), data=tmp_path / "var")
@@ -67,6 +70,7 @@ def test_screenshot_of_an_unknown_lesson(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", ["0", "99"])
 def test_screenshot_of_a_step_that_does_not_exist(tmp_path: Path, step: str) -> None:
     out = tmp_path / "x.png"
@@ -78,6 +82,7 @@ def test_screenshot_of_a_step_that_does_not_exist(tmp_path: Path, step: str) -> 
     assert not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", ["big", "1920x", "1920x1080x2", "10x10"])
 def test_screenshot_with_a_bad_size(tmp_path: Path, size: str) -> None:
     out = tmp_path / "x.png"
@@ -92,6 +97,7 @@ def test_screenshot_with_a_bad_size(tmp_path: Path, size: str) -> None:
 
 # ----- content commands ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_lessons_json(tmp_path: Path) -> None:
     proc = cli("lessons", "--json", data=tmp_path / "var")
     assert proc.returncode == 0, proc.stderr
@@ -107,6 +113,7 @@ def test_lessons_json(tmp_path: Path) -> None:
         assert row["steps"][0] == "story"
 
 
+@pytest.mark.slow
 def test_committed_schema_is_fresh(tmp_path: Path) -> None:
     proc = cli("schema", "--check", data=tmp_path / "var")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -118,6 +125,7 @@ def test_schema_text_equals_the_committed_file() -> None:
     assert json_schema_text().encode("utf-8") == committed
 
 
+@pytest.mark.slow
 def test_validate_demo_content(tmp_path: Path) -> None:
     proc = cli("validate", data=tmp_path / "var")
     assert proc.returncode == 0, proc.stdout
@@ -126,6 +134,7 @@ def test_validate_demo_content(tmp_path: Path) -> None:
 
 # ----- run and simulate ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_run_without_a_display_plays_the_offscreen_demo(tmp_path: Path) -> None:
     demo = tmp_path / "demo"
     proc = cli("run", "--demo-out", str(demo), data=tmp_path / "var")
@@ -143,6 +152,7 @@ def simulate(tmp_path: Path) -> list[str]:
     return proc.stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_simulate_summary(tmp_path: Path) -> None:
     lines = simulate(tmp_path)
     assert [line.split(":")[0] for line in lines[:3]] == ["sessions", "answers", "frames"]
@@ -156,6 +166,7 @@ def test_simulate_summary(tmp_path: Path) -> None:
     assert events and events.group(1) == events.group(2) and int(events.group(1)) > 8 * 5
 
 
+@pytest.mark.slow
 def test_simulate_is_repeatable_with_the_same_seed(tmp_path: Path) -> None:
     """Frame times and memory are measurements and differ from run to run; everything the seed
     decides (sessions, how they ended, answers, accuracy, frame count, events) must be identical."""

@@ -151,6 +151,7 @@ def test_duplicate_lesson_ids_across_files(tmp_path: Path) -> None:
     assert len(library.errors) == 1 and "lesson id 'good' is already used by" in library.errors[0].message
 
 
+@pytest.mark.slow
 def test_validate_command_output_and_exit_codes(tmp_path: Path) -> None:
     (tmp_path / "lessons").mkdir()
     (tmp_path / "lessons" / "ok.yaml").write_text(GOOD, encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 from kiosk.content.loader import load_lesson
 
 from .test_content_errors import GOOD
+
+pytestmark = pytest.mark.slow  # property-based fuzzing: hundreds of examples per test
 
 FUZZ = settings(max_examples=250, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 YAML_BITS = st.sampled_from([":", "- ", "  ", "\n", "\t", "[", "]", "{", "}", "&a", "*a", "!!python/object ", "<<: ",

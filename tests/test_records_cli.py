@@ -14,6 +14,8 @@ from kiosk.records.store import Store
 
 from .test_records_support import make_visit, records_cli, session, ingest, write_content
 
+pytestmark = pytest.mark.slow  # every test runs a records command in its own process
+
 
 def ok(proc: Any) -> str:
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -121,11 +123,40 @@ def test_purge_over_the_command_line(store_url: str, tmp_path: Path) -> None:
     old = session("learning-1", now - 100 * 86400, "law-basics", [], "back", 10)
     new = session("learning-1", now - 86400, "law-basics", [], "back", 10)
     ingest(store, old + new)
+    from sqlalchemy import insert, select
+
+    from kiosk.records import schema as s
+
+    with store.write() as conn:                   # a teacher's booking of a slot 100 days ago, and one of today
+        for ago, phone in ((100, "13700000100"), (0, "13700000000")):
+            at = now - ago * 86400
+            conn.execute(insert(s.bookings).values(
+                token_hash="0" * 64, status="completed", date="2000-01-01", start_time="09:00", end_time="10:30",
+                starts_at=at - 5400, ends_at=at, school="旧小学", class_name="一班", grade=3, students=30,
+                teacher="钱老师", phone=phone, created_at=at - 9e5, updated_at=at))
     store.close()
     out = ok(records_cli("purge", "--older-than", "90", data=data))
-    assert f"{len(old)} events, 1 sessions" in out
+    assert f"{len(old)} events, 1 sessions" in out and "1 bookings" in out
     stats = json.loads(ok(records_cli("stats", "--json", data=data)))
     assert (stats["sessions"], stats["events"]) == (1, len(new))
+    with Store(store_url) as store, store.read() as conn:
+        assert conn.execute(select(s.bookings.c.phone)).scalars().all() == ["13700000000"]
+
+
+@pytest.mark.parametrize("change, says", [
+    ({"--grade": "99"}, "--grade 99: a school grade from 1 to 12"),
+    ({"--grade": "-3"}, "--grade -3: a school grade from 1 to 12"),
+    ({"--students": "0"}, "--students 0: a whole number from 1 to"),
+    ({"--school": "实验\x07小学"}, "--school '实验\\x07小学': 1-100 characters"),
+    ({"--class": "   "}, "--class '   ': 1-50 characters, not only spaces"),
+    ({"--station": "../etc"}, "--station '../etc': letters, digits"),
+])
+def test_visit_add_refuses_each_bad_field_saying_which_and_why(tmp_path: Path, change: dict[str, str],
+                                                                says: str) -> None:
+    fields = {"--school": "实验小学", "--class": "四年级(2)班", "--grade": "4", "--students": "40", **change}
+    proc = records_cli("visit", "add", *[x for pair in fields.items() for x in pair], data=tmp_path / "var")
+    assert proc.returncode == 2 and says in proc.stdout and "Traceback" not in proc.stderr, proc.stdout
+    assert "visit not added" in proc.stdout and not proc.stdout.strip().splitlines()[-1].isdigit()
 
 
 @pytest.mark.parametrize("args", [["purge", "--older-than", "0"], ["report", "7", "--out", "x"],

@@ -10,9 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kiosk.records import Store
 
 from .conftest import ROOT
+
+pytestmark = pytest.mark.slow  # a soak: many sessions through main.py in a process
 
 
 def test_short_soak_loses_no_event(store_url: str, tmp_path: Path) -> None:

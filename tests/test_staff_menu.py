@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+import pytest
+
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind, press, select
@@ -64,9 +66,10 @@ def test_wrong_pins_lock_the_pad(make_app: Callable[..., App], tmp_path: Path) -
 def test_no_pin_no_menu(pilot: Pilot) -> None:
     pilot.send(Intent(Kind.STAFF, value="menu"))
     assert pilot.screen["screen"] == "attract"
-    assert pilot.app.notice is not None
+    assert pilot.app.notice is not None and pilot.app.notice[0] == pilot.app.ui.t("staff_pin_unset")
 
 
+@pytest.mark.slow
 def test_pin_command_stores_only_a_hash(tmp_path: Path) -> None:
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
     cmd = [sys.executable, "main.py", "pin", "--data", str(tmp_path)]

@@ -8,15 +8,18 @@ import sys
 from pathlib import Path
 
 import cv2
+import pytest
 
 from .conftest import ROOT
 from .vision_clips import TARGETS, clip_dwell, clip_raise
+
+pytestmark = pytest.mark.slow  # every test runs main.py in a process
 
 
 def run(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     return subprocess.run([sys.executable, "main.py", *args, "--data", str(tmp / "var")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=600)
 
 
 def test_replay_prints_one_json_event_per_line(tmp_path: Path) -> None:

@@ -35,6 +35,8 @@ from kiosk.vision.hand_count import HandCount, HandCounter
 from kiosk.vision.settings import VisionSettings
 from tests import vision_clips as vc
 
+from .conftest import needs_media
+
 NO_MIRROR = dataclasses.replace(VisionSettings(), mirror=False)
 
 
@@ -195,9 +197,6 @@ def test_writes_no_file(tmp_path, monkeypatch):
             hc.update(frame, t)
     assert writes == []
     assert list(work.iterdir()) == []
-
-
-needs_media = pytest.mark.skipif(not vc.MEDIA.is_dir(), reason=f"real clips not present at {vc.MEDIA}")
 
 
 @needs_media

@@ -23,6 +23,8 @@ from kiosk.vision.replay import blur_video, replay
 from kiosk.vision.sources import open_source
 from tests import vision_clips as vc
 
+from .conftest import needs_media
+
 _WRITES: list[tuple] = []
 _ARMED = [False]
 _WRITE_EVENTS = {"os.mkdir", "os.rename", "os.remove", "os.truncate", "shutil.copyfile", "shutil.move",
@@ -162,7 +164,6 @@ def test_blur_video_writes_a_blurred_copy(tmp_path):
 
 
 MEDIA = vc.MEDIA
-needs_media = pytest.mark.skipif(not MEDIA.is_dir(), reason=f"real clips not present at {MEDIA}")
 
 
 @needs_media

@@ -20,9 +20,10 @@ from kiosk.vision.benchmark import GRID, WALK_EMPTY, file_frames, run_frames
 from kiosk.vision.sources import open_source
 from tests.vision_clips import MEDIA
 
-pytestmark = pytest.mark.skipif(not MEDIA.is_dir(), reason=f"real clips not present at {MEDIA}")
+from .conftest import needs_media
 
 
+@needs_media
 def test_parking_lot_wakes_and_selects_nothing():
     events = run_frames(file_frames(MEDIA / "no_people_car_parking_lot.mp4"), targets=GRID)
     kinds = [e["type"] for e in events]
@@ -32,6 +33,7 @@ def test_parking_lot_wakes_and_selects_nothing():
     assert events == []
 
 
+@needs_media
 def test_people_walking_arrive_and_leave_near_the_readme_times():
     events = run_frames(file_frames(MEDIA / "people_walking_one_by_one.mp4"), targets=GRID)
     presence = [e for e in events if e["type"] == "presence"]
@@ -50,6 +52,7 @@ def test_people_walking_arrive_and_leave_near_the_readme_times():
     assert [e for e in events if e["type"] in ("raise", "select", "swipe")] == []
 
 
+@needs_media
 def test_asl_clip_gives_presence_and_no_raise():
     states: list = []
     events = run_frames(file_frames(MEDIA / "gesture_asl_walk_two_hands.mkv"), states=states)
@@ -59,6 +62,7 @@ def test_asl_clip_gives_presence_and_no_raise():
     assert sum(bool(s.faces) for s in states) >= 0.9 * len(states)     # her face is tracked
 
 
+@needs_media
 def test_gif_is_timed_from_its_own_timestamps():
     src = open_source(str(MEDIA / "face_head_pose_male.gif"))
     times = []

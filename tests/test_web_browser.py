@@ -41,6 +41,7 @@ def fits_the_screen(page: object) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_a_teacher_books_on_a_phone_and_staff_confirm_it(browser: object, e2e_hall: Hall, tmp_path: Path) -> None:
     teacher = browser.new_context(viewport=PHONE_SIZE, is_mobile=True, has_touch=True, locale="zh-CN")  # type: ignore
     page = teacher.new_page()

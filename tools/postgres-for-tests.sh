@@ -16,7 +16,8 @@ if ! command -v pg_ctlcluster >/dev/null; then
 fi
 version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
 [ -n "$version" ] || { say "no PostgreSQL cluster found"; exit 0; }
-if ! pg_lsclusters -h 2>/dev/null | awk '$1=="'"$version"'" && $2=="main" {print $4}' | grep -q online; then
+cluster() { pg_lsclusters -h 2>/dev/null | awk -v v="$version" '$1==v && $2=="main" {print $'"$1"'}'; }
+if ! cluster 4 | grep -q online; then
   if [ "$(id -u)" -eq 0 ]; then
     pg_ctlcluster "$version" main start >/dev/null 2>&1 || { say "could not start the cluster"; exit 0; }
   else
@@ -27,4 +28,5 @@ if [ "$(id -u)" -eq 0 ]; then
   su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='kiosk_test'\"" 2>/dev/null | grep -q 1 \
     || su postgres -c "psql -qc \"CREATE ROLE kiosk_test LOGIN CREATEDB PASSWORD 'kiosk_test'\"" >/dev/null 2>&1
 fi
-echo "postgresql+psycopg://kiosk_test:kiosk_test@127.0.0.1:5432/postgres"
+port=$(cluster 3)                  # 5432 unless another cluster had it first
+echo "postgresql+psycopg://kiosk_test:kiosk_test@127.0.0.1:${port:-5432}/postgres"
