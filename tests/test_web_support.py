@@ -3,6 +3,8 @@ loopback port (started and stopped by a fixture), and a small HTTP client with c
 automatic redirects (stdlib only)."""
 from __future__ import annotations
 
+import functools
+import http.client
 import http.cookiejar
 import json
 import re
@@ -78,13 +80,26 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class Client:
-    """HTTP to the test server: keeps cookies, never follows redirects, never raises on a status."""
+class _FromAddress(urllib.request.HTTPHandler):
+    """Connects from a given local address (127.0.0.2, ...: another client as the server sees it)."""
 
-    def __init__(self, base: str):
+    def __init__(self, source: str):
+        super().__init__()
+        self.source = source
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.source, 0)), req)
+
+
+class Client:
+    """HTTP to the test server: keeps cookies, never follows redirects, never raises on a status;
+    `source` is the local address to connect from (default: the OS's choice, 127.0.0.1)."""
+
+    def __init__(self, base: str, source: str | None = None):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()]
+        self.opener = urllib.request.build_opener(*handlers, *([_FromAddress(source)] if source else []))
 
     def request(self, method: str, path: str, json_body: Any = None, form: Any = None,
                 headers: dict[str, str] | None = None, raw: bytes | None = None) -> Answer:
@@ -150,8 +165,8 @@ class Hall:
     def store(self) -> Any:
         return self.app.state.store
 
-    def client(self) -> Client:
-        return Client(self.url)
+    def client(self, source: str | None = None) -> Client:
+        return Client(self.url, source)
 
 
 def start_hall(tmp_path: Path, calendar: dict[str, Any] | None = None) -> Iterator[Hall]:

@@ -121,6 +121,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_visit_add(args: argparse.Namespace) -> int:
+    from kiosk.schedule.models import visit_problems
+
+    problems = visit_problems(school=args.school, class_name=args.class_name, grade=args.grade,
+                              students=args.students, stations=args.station)
+    if problems:
+        return _fail("visit not added:\n  " + "\n  ".join(problems))
     try:
         with open_store(args) as store:
             visit_id = store.add_visit(args.school, args.class_name, args.students, grade=args.grade,
@@ -262,6 +268,7 @@ def cmd_export_xapi(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     from kiosk.reports.common import Progress
+    from kiosk.schedule.retention import drop_visit_files
 
     if args.older_than < 1:
         return _fail("--older-than needs at least 1 day")
@@ -270,6 +277,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
         bar = Progress(max(1, store.stats()["events"]), "purge")
         counts = store.purge(before, progress=bar.advance)
         bar.finish()
+        counts["files"] = drop_visit_files(store, Path(args.data))
     print("purged " + ", ".join(f"{n} {name}" for name, n in counts.items()) +
           f" (older than {args.older_than} days)")
     return 0

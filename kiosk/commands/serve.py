@@ -67,10 +67,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if app.state.staff.count() == 0:
         print("no staff user yet: create one with 'python main.py staff add NAME' (then log in at /staff)")
     service = app.state.service
-    days = service.calendar().retention_days
-    purged = service.purge(time.time() - days * 86400)
-    if purged:
-        print(f"deleted {purged} bookings whose slot is more than {days} days ago (retention_days in hall.json)")
+    from kiosk.schedule.retention import DailyPurge
+
+    retention = DailyPurge(app.state.store, service.calendar_file, time.time).start()  # now, then daily
     from kiosk.schedule.web import hall_font
 
     threading.Thread(target=hall_font, name="font-subset", daemon=True).start()  # ready before the first page
@@ -78,6 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
           f"calendar {app.state.service.calendar_file.path}")
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info" if args.verbose else "warning",
                 proxy_headers=args.proxy, forwarded_allow_ips="127.0.0.1" if args.proxy else None)
+    retention.stop()
     return 0
 
 

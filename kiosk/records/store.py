@@ -262,10 +262,16 @@ class Store:
 
     # ----- passports ---------------------------------------------------------------------------
     def issue_passports(self, visit_id: int) -> list[dict[str, Any]]:
-        """One card per student of the visit (cards already issued are kept); [{code, number}] in order."""
+        """One card per student of the visit (cards already issued are kept); [{code, number}] in order.
+        When every card is issued already this only reads (no write lock: printing cards again is cheap)."""
         visit = self.visit(visit_id)
         if visit is None:
             raise KeyError(visit_id)
+        with self.read() as conn:
+            issued = {r.number: r.code for r in conn.execute(
+                select(s.passports.c.number, s.passports.c.code).where(s.passports.c.visit_id == visit_id))}
+        if all(n in issued for n in range(1, visit.students + 1)):
+            return [{"code": issued[n], "number": n} for n in sorted(issued)]
         with self.write() as conn:
             have = {r.number: r.code for r in conn.execute(
                 select(s.passports.c.number, s.passports.c.code).where(s.passports.c.visit_id == visit_id))}
@@ -317,16 +323,26 @@ class Store:
                                     if Path(db + suffix).exists())
         return out
 
+    @contextmanager
+    def _erasing(self) -> Iterator[Connection]:
+        """A write transaction whose deletes overwrite the deleted bytes (SQLite's secure_delete; the
+        setting is the connection's, so it is set on the one this transaction runs on)."""
+        with self.write() as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+            yield conn
+
     def purge(self, before: float, progress: Callable[[int], None] | None = None,
               chunk: int = 20_000) -> dict[str, int]:
-        """Delete sessions (and their events) that started before `before`, visits that ended before it
-        and their cards. Deletes in chunks so a station writing at the same time is never held up long."""
-        counts = {"events": 0, "sessions": 0, "visits": 0, "passports": 0}
+        """Delete everything older than `before`: sessions (and their events) that started before it,
+        visits that ended before it with their cards, and bookings (teachers' names and phone numbers)
+        whose slot ended before it. Events go in chunks so a station writing at the same time is never
+        held up long. On SQLite the deleted bytes are overwritten and the WAL is folded back and
+        emptied, so neither the file, its free pages nor its -wal file keeps a readable copy."""
+        counts = {"events": 0, "sessions": 0, "visits": 0, "passports": 0, "bookings": 0}
         old_sessions = select(s.sessions.c.id).where(s.sessions.c.started_at < before)
         while True:
-            with self.write() as conn:
-                if self.dialect == "sqlite":
-                    conn.exec_driver_sql("PRAGMA secure_delete=ON")  # overwrite deleted records' bytes
+            with self._erasing() as conn:
                 ids = conn.execute(select(s.events.c.id).where(s.events.c.session_id.in_(old_sessions))
                                    .limit(chunk)).scalars().all()
                 if not ids:
@@ -335,17 +351,34 @@ class Store:
             counts["events"] += len(ids)
             if progress:
                 progress(len(ids))
-        with self.write() as conn:
+        with self._erasing() as conn:
             counts["sessions"] = conn.execute(delete(s.sessions).where(s.sessions.c.started_at < before)).rowcount
+            counts["bookings"] = conn.execute(delete(s.bookings).where(s.bookings.c.ends_at < before)).rowcount
+            conn.execute(delete(s.booking_sources).where(s.booking_sources.c.at < before))
             old_visits = select(s.visits.c.id).where(s.visits.c.ends_at < before)
             conn.execute(update(s.sessions).where(s.sessions.c.visit_id.in_(old_visits)).values(visit_id=None))
             counts["passports"] = conn.execute(delete(s.passports).where(s.passports.c.visit_id.in_(old_visits))
                                                ).rowcount
             counts["visits"] = conn.execute(delete(s.visits).where(s.visits.c.ends_at < before)).rowcount
-        if self.dialect == "sqlite":
-            with self.engine.connect() as conn:  # fold the WAL (which still holds deleted pages) back in
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.checkpoint()
         return counts
+
+    def checkpoint(self, deadline_s: float = 10.0) -> bool:
+        """SQLite: copy the WAL into the database file and truncate it to nothing (the WAL still holds
+        the pages as they were before a delete). A reader in the middle of a query blocks the truncation,
+        so it is tried again until `deadline_s`; False (logged) if it never got through."""
+        if self.dialect != "sqlite":
+            return True
+        give_up = time.monotonic() + deadline_s
+        while True:
+            with self.engine.connect() as conn:
+                busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
+            if not busy:
+                return True
+            if time.monotonic() > give_up:
+                log.warning("records: the WAL could not be emptied (readers kept it busy for %.0f s)", deadline_s)
+                return False
+            time.sleep(0.05)
 
     def integrity_ok(self) -> bool:
         if self.dialect != "sqlite":

@@ -5,8 +5,7 @@ Passwords: hashlib.scrypt (N=2^14, r=8, p=1, 16-byte salt, 32-byte key), stored 
 `scrypt$16384$8$1$<salt b64>$<key b64>`; checked in constant time; an unknown name costs the same.
 Sessions: the cookie holds 32 random bytes; the store keeps only their SHA-256, the user, a CSRF
 token for the forms, and the expiry (12 hours).
-Failed logins: counted per client address and per name; after 3 failures the next try waits
-2 s, then 4, 8, ... up to 5 minutes (a 429 with the wait), and a success clears the name's count.
+Failed logins: the back-off is throttle.py's (in the store, per address and per address and name).
 """
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -169,50 +167,3 @@ class Staff:
         with self.store.read() as conn:
             return conn.execute(select(s.staff_users.c.id).where(s.staff_users.c.feed_key_hash == sha256(key),
                                                                  s.staff_users.c.active.is_(True))).scalar()
-
-
-class LoginThrottle:
-    """Back-off for failed logins, per client address and per name (in memory, bounded)."""
-
-    FREE = 3            # failures before waiting starts
-    FIRST_WAIT = 2.0
-    MAX_WAIT = 300.0
-    FORGET_S = 3600.0   # a key with no failure for this long is forgotten
-    MAX_KEYS = 10_000
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._fails: dict[str, tuple[int, float]] = {}
-
-    def _wait(self, key: str, now: float) -> float:
-        count, last = self._fails.get(key, (0, 0.0))
-        if count < self.FREE:
-            return 0.0
-        wait = min(self.MAX_WAIT, self.FIRST_WAIT * 2 ** (count - self.FREE))
-        return max(0.0, last + wait - now)
-
-    def wait(self, ip: str, name: str) -> float:
-        """Seconds before this address or name may try again (0: now)."""
-        now = self.clock()
-        with self._lock:
-            return max(self._wait("ip:" + ip, now), self._wait("user:" + name.lower(), now))
-
-    def failed(self, ip: str, name: str) -> None:
-        now = self.clock()
-        with self._lock:
-            if len(self._fails) >= self.MAX_KEYS:
-                for key in [k for k, (_, last) in self._fails.items() if now - last > self.FORGET_S]:
-                    del self._fails[key]
-                while len(self._fails) >= self.MAX_KEYS:
-                    del self._fails[next(iter(self._fails))]
-            for key in ("ip:" + ip, "user:" + name.lower()):
-                count, last = self._fails.get(key, (0, 0.0))
-                if now - last > self.FORGET_S:
-                    count = 0
-                self._fails[key] = (count + 1, now)
-
-    def succeeded(self, ip: str, name: str) -> None:
-        with self._lock:
-            self._fails.pop("user:" + name.lower(), None)
-            self._fails.pop("ip:" + ip, None)

@@ -17,8 +17,11 @@ students a slot, booked at least 2 days ahead and at most 90 days ahead, 60 stud
       "max_class_size": 60,
       "closed_dates": {"2025-10-01": "国庆节"},    date -> reason (shown to teachers)
       "auto_confirm": false,                      true: a booking is confirmed at once (a visit), no staff step
-      "retention_days": 365                       `serve` deletes bookings (teachers' names and phones) this
-                                                  many days after their slot
+      "retention_days": 365,                      `serve` deletes, once a day, bookings (teachers' names and
+                                                  phones) this many days after their slot, and the kiosks'
+                                                  records (visits, cards, sessions, answers) as old
+      "bookings_per_address": 10,                 bookings one network address may make in an hour
+      "open_requests_per_phone": 5                unconfirmed bookings one phone number may have waiting
     }
 """
 from __future__ import annotations
@@ -88,6 +91,8 @@ class HallCalendar(BaseModel):
     closed_dates: dict[str, Annotated[str, Field(max_length=100)]] = Field(default_factory=dict)
     auto_confirm: bool = False
     retention_days: Annotated[int, Field(ge=30, le=3650)] = 365
+    bookings_per_address: Annotated[int, Field(ge=1, le=1_000_000)] = 10
+    open_requests_per_phone: Annotated[int, Field(ge=1, le=1_000_000)] = 5
 
     @field_validator("open_weekdays")
     @classmethod

@@ -33,13 +33,29 @@ FIELD_HELP: dict[str, str] = {
 }
 
 
+# characters no name or note holds: they are invisible or move text around when staff read a list
+# (U+202E turns the rest of a line right-to-left, U+200B hides inside a name, U+2028 breaks a line)
+REFUSED_CHARACTERS = {"Cc": "控制字符", "Cf": "看不见的格式字符", "Cs": "无效字符", "Zl": "换行符", "Zp": "分段符"}
+
+
+class BadCharacter(ValueError):
+    """A refused character in a text field; the message says which, in words the form shows."""
+
+
 def clean_text(value: str, multiline: bool = False) -> str:
-    """Trimmed; no control characters (a note may have line breaks and tabs) and no lone surrogates."""
+    """Trimmed; none of REFUSED_CHARACTERS (a note may have line breaks and tabs)."""
     value = value.strip()
     for ch in value:
-        if unicodedata.category(ch) in ("Cc", "Cs") and not (multiline and ch in "\r\n\t"):
-            raise ValueError("contains control or invalid characters")
+        kind = REFUSED_CHARACTERS.get(unicodedata.category(ch))
+        if kind and not (multiline and ch in "\r\n\t"):
+            raise BadCharacter(f"里面有{kind}（U+{ord(ch):04X}），请删掉后重新输入")
     return value
+
+
+def text_problem(error: dict[str, Any]) -> str | None:
+    """What a pydantic error of a text field says about a refused character, else None."""
+    cause = (error.get("ctx") or {}).get("error")
+    return str(cause) if isinstance(cause, BadCharacter) else None
 
 
 def clean_note(value: str) -> str:
@@ -94,6 +110,50 @@ class BookingIn(BaseModel):
     phone: Phone
     lessons: Lessons | None = Field(None, description="lesson ids; default: the lessons suggested for the grade")
     note: Note | None = None
+
+
+StationId = Annotated[str, StringConstraints(pattern=STATION_RE.pattern)]
+
+
+class VisitIn(BaseModel):
+    """A visit staff add by hand (`visit add`): the same rules as a booking's fields."""
+    model_config = ConfigDict(extra="forbid")
+
+    school: School
+    class_name: ClassName
+    grade: Grade
+    students: Students
+    stations: Annotated[list[StationId], Field(max_length=100)] | None = None
+
+
+# what each field of a visit wants, for `visit add` (the command line speaks English)
+VISIT_RULES: dict[str, tuple[str, str]] = {
+    "school": ("--school", "1-100 characters, not only spaces, no control characters"),
+    "class_name": ("--class", "1-50 characters, not only spaces, no control characters"),
+    "grade": ("--grade", f"a school grade from 1 to {MAX_GRADE}"),
+    "students": ("--students", f"a whole number from 1 to {MAX_STUDENTS}"),
+    "stations": ("--station", "letters, digits, '.', '-' and '_' (up to 64, starting with a letter or digit)"),
+}
+
+
+def visit_problems(**fields: Any) -> list[str]:
+    """What is wrong with a hand-added visit's fields, one line per field: '--grade 99: a school grade
+    from 1 to 12' (empty when all is well)."""
+    from pydantic import ValidationError
+
+    try:
+        VisitIn.model_validate(fields)
+    except ValidationError as exc:
+        out: dict[str, str] = {}
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err.get("loc") else "visit"
+            option, rule = VISIT_RULES.get(name, (name, err.get("msg", "invalid")))
+            value = fields.get(name)
+            if name == "stations" and len(err["loc"]) > 1 and isinstance(err["loc"][1], int):
+                value = fields[name][err["loc"][1]]
+            out.setdefault(name, f"{option} {value!r}: {rule}")
+        return list(out.values())
+    return []
 
 
 class BookingChange(BaseModel):

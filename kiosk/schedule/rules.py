@@ -6,7 +6,8 @@ Each rule raises BookingError(field, message, status): the field it is about, a 
 understands (Chinese, the pages show it next to the field), and the HTTP status the API answers:
 422 for what is malformed, 409 for a well-formed request the hall cannot take as things stand (no
 such slot, closed, too soon or too far ahead, too big a class, full): the calendar and the seats
-change, so these are conflicts with the hall's current state, not bad syntax.
+change, so these are conflicts with the hall's current state, not bad syntax. Too many bookings from
+one client is a 429 (RateLimited), with the seconds to wait.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .calendar import ZONE_NAMES, HallCalendar, Slot, first_bookable, last_booka
 
 
 CONFLICT = 409
+TOO_MANY = 429
 SLOT_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 
 
@@ -33,6 +35,14 @@ class BookingError(Exception):
 
     def api_text(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class RateLimited(BookingError):
+    """Too many bookings from one address, or waiting for one phone: try again after `retry_after` s."""
+
+    def __init__(self, field: str | None, message: str, retry_after: int):
+        super().__init__(field, message, TOO_MANY)
+        self.retry_after = retry_after
 
 
 def fmt_day(day: Date) -> str:
@@ -60,11 +70,15 @@ def slot_of(calendar: HallCalendar, slot_id: str) -> Slot:
 
 
 def check_when(calendar: HallCalendar, slot: Slot, now: float) -> None:
-    """Not before the lead time, not past the horizon (and so never in the past)."""
+    """Not before the lead time, not past the horizon, and not a slot that has begun (with no lead
+    time, today's earlier slots are over)."""
     earliest = first_bookable(calendar, now)
     if slot.day < earliest:
         raise BookingError("slot_id", f"请至少提前 {calendar.lead_days} 天预约：最早可预约 {fmt_day(earliest)}"
                            f"（{earliest.isoformat()}）的时段", CONFLICT)
+    if slot.starts_at <= now:
+        raise BookingError("slot_id", f"{fmt_day(slot.day)} {slot.start} 的时段已经开始或结束，请选择之后的时段",
+                           CONFLICT)
     latest = last_bookable(calendar, now)
     if slot.day > latest:
         raise BookingError("slot_id", f"最多可预约 {calendar.horizon_days} 天内的时段（到 {latest.isoformat()}）",

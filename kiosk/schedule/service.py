@@ -10,6 +10,16 @@ last seats of a day queue, and the second one sees the first one's booking when 
 A confirmed booking IS a visit of the records: confirming inserts its `visits` row (source
 "booking", extra {booking_id, zones, lessons}) in the same transaction, a change updates it, a cancel
 deletes it; the writer then tags the sessions of the stations of its zones with it.
+
+Abuse: a booking counts against its network address (at most `bookings_per_address` an hour) and its
+phone number (at most `open_requests_per_phone` waiting for staff), both checked in the booking's
+write transaction (PostgreSQL: under an advisory lock per address and per phone, taken before the
+days' locks). The same form posted twice, or the same request (phone, slot, school, class, grade and
+size) again within DUPLICATE_MINUTES, gives back the first booking instead of a second.
+
+A teacher's change to what staff confirmed (slot, size, school, class, grade, lessons) sends the
+booking back to staff: status "requested" again, its seats held, its visit (and printed cards) kept,
+and `reconfirm` saying what was confirmed before, until staff confirm it again.
 """
 from __future__ import annotations
 
@@ -19,13 +29,15 @@ import logging
 import secrets
 import threading
 import time
+import zlib
+from base64 import urlsafe_b64encode
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as Date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from kiosk.records import schema as s
 from kiosk.records.ingest import pick_visit, visit_zones
@@ -33,11 +45,17 @@ from kiosk.records.store import Store, local_epoch
 
 from .calendar import ZONES, CalendarFile, HallCalendar, Slot, first_bookable, last_bookable, today
 from .models import BookingChange, BookingIn, band_for_grade
-from .rules import BookingError, Load, check_capacity, check_class_size, check_when, slot_of
+from .rules import (BookingError, Load, RateLimited, check_capacity, check_class_size, check_when,
+                    slot_of)
 
 log = logging.getLogger(__name__)
 
 BOOKING_LOCK = 582018             # first key of the PostgreSQL advisory locks (the migrator uses 582017)
+ADDRESS_LOCK = BOOKING_LOCK + 1   # ... per network address, and per phone number
+PHONE_LOCK = BOOKING_LOCK + 2
+ADDRESS_WINDOW = 3600.0           # seconds a booking counts against its address
+DUPLICATE_MINUTES = 10            # the same request again within this: the first booking
+REAPPROVE_FIELDS = ("slot_id", "students", "school", "class_name", "grade", "lessons")
 HOLDING = ("requested", "confirmed", "completed")   # bookings that take seats
 REPORTS_DIR = "reports"
 QUERY_DAYS = 3650                 # dates further than this from today are refused (no overflow, no nonsense)
@@ -50,6 +68,26 @@ def token_hash(token: str) -> str:
 def new_token() -> str:
     """A teacher's link secret: 24 random bytes (192 bits), URL-safe."""
     return secrets.token_urlsafe(24)
+
+
+def form_token(form_key: str) -> str:
+    """The link secret of the booking a form makes, from the form's one-time key (random, 192 bits, only
+    in that page): posting the form again finds the same booking and can show its link again."""
+    digest = hashlib.sha256(b"hall-booking-form\0" + form_key.encode("utf-8", "replace")).digest()
+    return urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def phone_forms(phone: str) -> list[str]:
+    """The ways one number is written (the API takes 139..., 86139... and +86139...)."""
+    bare = phone[3:] if phone.startswith("+86") else phone[2:] if phone.startswith("86") and len(phone) == 13 \
+        else phone
+    return sorted({bare, "86" + bare, "+86" + bare}) if len(bare) == 11 and bare.startswith("1") else [phone]
+
+
+def lock_key(text: str) -> int:
+    """A stable signed 32-bit key of a text, for pg_advisory_xact_lock(int, int)."""
+    value = zlib.crc32(text.encode("utf-8"))
+    return value - 2**32 if value >= 2**31 else value
 
 
 @dataclass
@@ -78,6 +116,7 @@ class Booking:
     ended_at: float | None
     cancelled_at: float | None
     cancelled_by: str | None
+    reconfirm: dict[str, Any] | None = None
 
     @property
     def slot_id(self) -> str:
@@ -186,8 +225,9 @@ class BookingService:
             loads.setdefault(start, Load()).add(students, zones)
         return loads
 
-    def slots(self, day: Date) -> list[dict[str, Any]]:
-        """The day's slots with seats booked and left, and whether a teacher can book them now."""
+    def slots(self, day: Date, upcoming_only: bool = False) -> list[dict[str, Any]]:
+        """The day's slots with seats booked and left, and whether a teacher can book them now (never
+        one that has begun); `upcoming_only` leaves those out."""
         self.check_day(day)
         calendar = self.calendar()
         now = self.clock()
@@ -196,24 +236,28 @@ class BookingService:
             loads = self._loads(conn, day)
         out = []
         for slot in calendar.slots(day):
+            if upcoming_only and slot.starts_at <= now:
+                continue
             load = loads.get(slot.start, Load())
             free = max(0, calendar.capacity - load.total)
             zones = [{"zone": z, "capacity": calendar.zone_limit(z), "booked": (load.zones or {}).get(z, 0)}
                      for z in ZONES if z in calendar.zone_capacity]
             out.append({"id": slot.id, "start": slot.iso("start"), "end": slot.iso("end"),
                         "start_time": slot.start, "end_time": slot.end, "capacity": calendar.capacity,
-                        "booked": load.total, "free": free, "bookable": bookable_day and free > 0, "zones": zones})
+                        "booked": load.total, "free": free, "zones": zones,
+                        "bookable": bookable_day and free > 0 and slot.starts_at > now})
         return out
 
     def open_days(self, start: Date, count: int) -> list[tuple[Date, list[dict[str, Any]]]]:
-        """Up to `count` bookable days from `start` (within the horizon) with their slots."""
+        """Up to `count` bookable days from `start` (within the horizon) with their slots still to come."""
         calendar = self.calendar()
         now = self.clock()
         day, last = max(start, first_bookable(calendar, now)), last_bookable(calendar, now)
         out = []
         while day <= last and len(out) < count:
-            if calendar.is_open(day):
-                out.append((day, self.slots(day)))
+            slots = self.slots(day, upcoming_only=True) if calendar.is_open(day) else []
+            if slots:
+                out.append((day, slots))
             day += timedelta(days=1)
         return out
 
@@ -224,16 +268,26 @@ class BookingService:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({BOOKING_LOCK}, {day.toordinal()})")
 
     # ----- teachers --------------------------------------------------------------------------------
-    def create(self, request: BookingIn) -> tuple[Booking, str]:
-        """Book a slot; returns the booking and its link token (shown once: only its hash is kept)."""
+    def create(self, request: BookingIn, source: str | None = None,
+               form_key: str | None = None) -> tuple[Booking, str | None]:
+        """Book a slot; returns the booking and its link token (shown once: only its hash is kept).
+
+        `source` is the client's address (the per-address limit), `form_key` the booking form's one-time
+        key. A repeat gives back the first booking: with its token for the same form key, with None for
+        the same request without it (its link went to the first answer)."""
         calendar = self.calendar()
         now = self.clock()
         slot = slot_of(calendar, request.slot_id)
         check_when(calendar, slot, now)
         check_class_size(calendar, request.students)
         lessons, zones = self._lessons_and_zones(request.lessons, request.grade)
-        token = new_token()
+        token = form_token(form_key) if form_key else new_token()
         with self._write() as conn:
+            self._lock_client(conn, source, request.phone)
+            first, same_form = self._repeat(conn, token if form_key else None, request, slot, now)
+            if first is not None:
+                return first, token if same_form else None
+            self._check_limits(conn, calendar, source, request.phone, now)
             self._lock_days(conn, [slot.day])
             check_capacity(calendar, self._loads(conn, slot.day).get(slot.start, Load()), request.students, zones)
             booking_id = conn.execute(insert(s.bookings).values(
@@ -242,11 +296,57 @@ class BookingService:
                 school=request.school, class_name=request.class_name, grade=request.grade,
                 students=request.students, teacher=request.teacher, phone=request.phone, note=request.note or None,
                 lessons=lessons, zones=zones, created_at=now, updated_at=now)).inserted_primary_key[0]
+            if source:
+                conn.execute(insert(s.booking_sources).values(address=source[:64], at=now))
+                conn.execute(delete(s.booking_sources).where(s.booking_sources.c.at < now - ADDRESS_WINDOW))
             if calendar.auto_confirm:
                 self._confirm(conn, self._get(conn, int(booking_id)), now)
             booking = self._get(conn, int(booking_id))
         log.info("schedule: booking %s for slot %s (%d students)", booking.id, booking.slot_id, booking.students)
         return booking, token
+
+    def _lock_client(self, conn: Connection, source: str | None, phone: str) -> None:
+        """Serialise bookings from one address and for one phone (SQLite: the write lock already does)."""
+        if conn.dialect.name == "postgresql":
+            if source:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADDRESS_LOCK}, {lock_key(source)})")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PHONE_LOCK}, {lock_key(phone_forms(phone)[0])})")
+
+    def _repeat(self, conn: Connection, token: str | None, request: BookingIn, slot: Slot,
+                now: float) -> tuple[Booking | None, bool]:
+        """The booking this request repeats, and whether it is the one its form made (else the same
+        phone, slot, school, class, grade and size booked within DUPLICATE_MINUTES, not cancelled: a
+        request that differs in those is not a repeat)."""
+        b = s.bookings.c
+        if token is not None:
+            row = conn.execute(select(s.bookings).where(b.token_hash == token_hash(token))).first()
+            if row is not None:
+                return Booking.from_row(row), True
+        row = conn.execute(select(s.bookings).where(
+            b.date == slot.day.isoformat(), b.start_time == slot.start, b.school == request.school,
+            b.class_name == request.class_name, b.grade == request.grade, b.students == request.students,
+            b.phone.in_(phone_forms(request.phone)), b.status != "cancelled",
+            b.created_at >= now - DUPLICATE_MINUTES * 60).order_by(b.id).limit(1)).first()
+        return (Booking.from_row(row) if row is not None else None), False
+
+    def _check_limits(self, conn: Connection, calendar: HallCalendar, source: str | None, phone: str,
+                      now: float) -> None:
+        """At most `bookings_per_address` bookings an hour from one address, and at most
+        `open_requests_per_phone` bookings of one phone waiting for staff (429 otherwise)."""
+        if source:
+            src = s.booking_sources.c
+            count, oldest = conn.execute(select(func.count(), func.min(src.at)).where(
+                src.address == source[:64], src.at > now - ADDRESS_WINDOW)).one()
+            if count >= calendar.bookings_per_address:
+                wait = max(60, int(oldest + ADDRESS_WINDOW - now) + 1)
+                raise RateLimited(None, f"这个网络在一小时内已提交 {count} 个预约，请 {wait // 60 + 1} 分钟后再试；"
+                                        "需要预约更多班级请致电场馆", wait)
+        b = s.bookings.c
+        waiting = conn.execute(select(func.count()).select_from(s.bookings).where(
+            b.phone.in_(phone_forms(phone)), b.status == "requested", b.ends_at > now)).scalar() or 0
+        if waiting >= calendar.open_requests_per_phone:
+            raise RateLimited("phone", f"这个手机号已有 {waiting} 个预约在等待场馆确认；请等确认后再预约，"
+                                       "或致电场馆", 3600)
 
     def get(self, booking_id: int) -> Booking | None:
         with self.store.read() as conn:
@@ -307,6 +407,11 @@ class BookingService:
             row.update(students=students, lessons=lessons, zones=zones, date=new_slot.day.isoformat(),
                        start_time=new_slot.start, end_time=new_slot.end, starts_at=new_slot.starts_at,
                        ends_at=new_slot.ends_at, updated_at=now)
+            was = confirmed_values_changed(booking, {**row, "slot_id": new_slot.id})
+            if by == "teacher" and booking.status == "confirmed" and was:
+                row.update(status="requested", reconfirm={"at": now, "was": was})
+                log.info("schedule: booking %s changed after confirmation (%s): back to staff", booking_id,
+                         ", ".join(was))
             conn.execute(update(s.bookings).where(s.bookings.c.id == booking_id).values(**row))
             booking = self._get(conn, booking_id)
             if booking.visit_id is not None:
@@ -369,6 +474,12 @@ class BookingService:
         return booking
 
     def _confirm(self, conn: Connection, booking: Booking, now: float) -> None:
+        """The booking becomes a visit; a changed one confirmed again keeps its visit (and cards)."""
+        if booking.visit_id is not None:
+            self._sync_visit(conn, booking)
+            conn.execute(update(s.bookings).where(s.bookings.c.id == booking.id).values(
+                status="confirmed", confirmed_at=now, updated_at=now, reconfirm=None))
+            return
         visit_id = conn.execute(insert(s.visits).values(
             **self._visit_values(booking), stations=None, source="booking", created_at=now)).inserted_primary_key[0]
         conn.execute(update(s.bookings).where(s.bookings.c.id == booking.id).values(
@@ -479,11 +590,6 @@ class BookingService:
         with self.store.read() as conn:
             return [Booking.from_row(r) for r in conn.execute(query)]
 
-    def purge(self, before: float) -> int:
-        """Delete bookings (with their teachers' names and phones) whose slot ended before `before`."""
-        with self._write() as conn:
-            return conn.execute(delete(s.bookings).where(s.bookings.c.ends_at < before)).rowcount or 0
-
     # ----- stations ----------------------------------------------------------------------------------
     def stations(self) -> list[dict[str, Any]]:
         """Stations known to the hall: configured ones and those that recorded sessions in the last 30 days."""
@@ -552,6 +658,13 @@ class BookingService:
 
 
 STATUS_NAMES = {"requested": "待确认", "confirmed": "已确认", "cancelled": "已取消", "completed": "已结束"}
+
+
+def confirmed_values_changed(booking: Booking, new: dict[str, Any]) -> dict[str, Any]:
+    """Of what staff confirm (REAPPROVE_FIELDS), the fields `new` changes, with the booking's values."""
+    old = {"slot_id": booking.slot_id, "students": booking.students, "school": booking.school,
+           "class_name": booking.class_name, "grade": booking.grade, "lessons": booking.lessons}
+    return {k: old[k] for k in REAPPROVE_FIELDS if k in new and new[k] != old[k]}
 
 
 # ----- the kiosks' side --------------------------------------------------------------------------------

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import re
 import secrets
-import tempfile
 import time
 from datetime import date as Date, datetime, timedelta
 from functools import lru_cache
@@ -24,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
+from fastapi import Depends, FastAPI, Header, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -37,12 +35,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk.records.store import HALL_NAME, Store, store_url
 
 from . import ics
-from .auth import LoginThrottle, Staff, StaffUser
+from .auth import Staff, StaffUser
 from .calendar import WEEKDAY_NAMES, ZONE_NAMES, ZONES, first_bookable, last_bookable, today
+from .middleware import BodyLimit, HeadAsGet
 from .models import (FIELD_HELP, MAX_GRADE, TOKEN_RE, BookingChange, BookingIn, BookingOut, CalendarOut, ErrorOut,
-                     LessonOut, SlotOut, clean_phone, error_field)
-from .rules import BookingError
+                     LessonOut, SlotOut, clean_phone, error_field, text_problem)
+from .passports import PassportCache
+from .printable import unprintable
+from .rules import BookingError, RateLimited
 from .service import STATUS_NAMES, Booking, BookingService
+from .settings_form import SettingsProblem, calendar_changes, explain
+from .throttle import LoginThrottle
 
 log = logging.getLogger("kiosk.schedule.web")
 
@@ -67,7 +70,10 @@ API_ERRORS = {400: {"model": ErrorOut, "description": "the body could not be rea
                                                      "a closed day, too soon (lead time) or too far ahead, a class over "
                                                      "the size limit, not enough seats, an unknown lesson; or the booking "
                                                      "cannot change any more"},
-              422: {"model": ErrorOut, "description": "a field is missing or malformed"}}
+              422: {"model": ErrorOut, "description": "a field is missing or malformed"},
+              429: {"model": ErrorOut, "description": "too many bookings from this address in the last hour, or "
+                                                     "too many waiting for staff with this phone; `Retry-After` "
+                                                     "says when to try again"}}
 
 
 # ----- small helpers ---------------------------------------------------------------------------------
@@ -126,7 +132,18 @@ def is_api(request: Request) -> bool:
 
 
 def api_error(exc: BookingError) -> JSONResponse:
-    return JSONResponse({"error": exc.api_text(), "field": exc.field}, status_code=exc.status)
+    return with_retry_after(JSONResponse({"error": exc.api_text(), "field": exc.field}, status_code=exc.status), exc)
+
+
+def with_retry_after(response: Response, exc: BookingError) -> Response:
+    """A 429 says when to try again."""
+    if isinstance(exc, RateLimited):
+        response.headers["retry-after"] = str(exc.retry_after)
+    return response
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 def fmt_date(day: Date) -> str:
@@ -158,7 +175,7 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     out: dict[str, str] = {}
     for err in exc.errors():
         name = error_field(err.get("loc", ()))
-        out.setdefault(name, FIELD_HELP.get(name, "填写有误"))
+        out.setdefault(name, text_problem(err) or FIELD_HELP.get(name, "填写有误"))
     return out
 
 
@@ -178,21 +195,23 @@ def hall_font() -> bytes:
 
 def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "content", url: str | None = None,
                store: Store | None = None, clock: Callable[[], float] = time.time,
-               throttle_clock: Callable[[], float] = time.monotonic, access_log: bool = False) -> FastAPI:
+               throttle_clock: Callable[[], float] = time.time, access_log: bool = False) -> FastAPI:
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     store = store or Store(store_url(data_dir, url))
     service = BookingService(store, data_dir, content_dir, clock=clock)
     staff = Staff(store, clock=clock)
     service.sync_profile_zones()
-    throttle = LoginThrottle(clock=throttle_clock)
+    throttle = LoginThrottle(store, clock=throttle_clock)
 
     app = FastAPI(title=f"{HALL_NAME} 预约 API", version="1.0",
                   description="Free slots, bookings and their private links. Every error is "
                               "`{\"error\": \"field: why\", \"field\": ...}` with a 4xx status.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.service, app.state.staff, app.state.throttle, app.state.store = service, staff, throttle, store
-    app.add_middleware(SecurityHeaders, access_log=access_log)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders, access_log=access_log)  # the outermost: on every answer
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
@@ -221,7 +240,8 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
             why = FIELD_HELP.get(name, "格式不对")
         if is_api(request):
             detail = "wrong format" if first.get("type") == "string_pattern_mismatch" else first.get("msg", "invalid")
-            return JSONResponse({"error": f"{name}: {why} ({detail})", "field": name}, status_code=422)
+            text = f"{name}: {text_problem(first) or f'{why} ({detail})'}"
+            return JSONResponse({"error": text, "field": name}, status_code=422)
         return message_page("填写有误", f"{why}。", 400)
 
     @app.exception_handler(StarletteHTTPException)
@@ -244,7 +264,7 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
     async def on_booking_error(request: Request, exc: BookingError) -> Response:
         if is_api(request):
             return api_error(exc)
-        return message_page("无法完成", exc.message, exc.status)
+        return with_retry_after(message_page("无法完成", exc.message, exc.status), exc)
 
     @app.exception_handler(Exception)
     async def on_bug(request: Request, exc: Exception) -> Response:
@@ -364,10 +384,20 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         return service.lesson_choices(grade)
 
     @app.post("/api/bookings", status_code=201, response_model=BookingOut, tags=["bookings"],
-              responses={201: {"links": BOOKING_LINKS}, **{k: API_ERRORS[k] for k in (400, 409, 422)}},
+              responses={200: {"model": BookingOut, "description": "the same phone, slot, school, class, grade "
+                                                                  "and size booked minutes ago: that booking, "
+                                                                  "without its token"},
+                         201: {"links": BOOKING_LINKS}, **{k: API_ERRORS[k] for k in (400, 409, 422, 429)}},
               summary="Book a slot for a class", operation_id="create_booking")
-    def api_book(request: BookingIn) -> Any:
-        booking, token = service.create(request)
+    def api_book(body: BookingIn, request: Request, response: Response,
+                 idempotency_key: str | None = Header(None, max_length=100, description=(
+                     "a random key (20-100 of A-Z a-z 0-9 _ -) of this booking: sent again, the same "
+                     "booking and token come back instead of a second booking"))) -> Any:
+        if idempotency_key is not None and not TOKEN_RE.match(idempotency_key):
+            raise BookingError("idempotency-key", "应为 20–100 个字母、数字、下划线或横线", 422)
+        booking, token = service.create(body, source=client_address(request), form_key=idempotency_key)
+        if token is None:  # the same request again: the first booking (its link went to its first answer)
+            response.status_code = 200
         return booking_out(booking, token)
 
     @app.get("/api/bookings/{booking_id}", response_model=BookingOut, tags=["bookings"],
@@ -427,8 +457,10 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
             slot = None
         token = anon_csrf(request)
         grade = values.get("grade")
+        form_key = values.get("form_key") if TOKEN_RE.match(str(values.get("form_key", ""))) else None
         response = render("book.html", status, title="填写预约", slot=slot, slot_id=slot_id, values=values,
                           errors=errors, summary=summary, csrf=token, cal=cal,
+                          form_key=form_key or secrets.token_urlsafe(24),
                           lessons=service.lesson_choices(grade if isinstance(grade, int) else None))
         return with_csrf_cookie(response, request, token)
 
@@ -450,6 +482,7 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
                 values[key] = int(values[key])
         values["phone"] = clean_phone(values["phone"])
         values["lessons"] = [str(x) for x in form.get("lessons", [])][:60]
+        values["form_key"] = str(form.get("form_key", ""))[:100]
         return values
 
     @app.post("/book", response_class=HTMLResponse, include_in_schema=False)
@@ -459,7 +492,7 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         slot_id = values["slot_id"][:40]
         if not anon_csrf_ok(request, form):
             return csrf_refused()
-        data = {k: v for k, v in values.items() if v not in ("", None)}
+        data = {k: v for k, v in values.items() if v not in ("", None) and k != "form_key"}
         if not values["lessons"]:
             data.pop("lessons", None)
         try:
@@ -467,11 +500,16 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         except ValidationError as exc:
             errors = field_errors(exc)
             return await run_in_threadpool(book_form, request, slot_id, values, errors, 422)
+        form_key = values["form_key"] if TOKEN_RE.match(values["form_key"]) else None
         try:
-            booking, token = await run_in_threadpool(service.create, request_model)
+            booking, token = await run_in_threadpool(service.create, request_model, client_address(request), form_key)
         except BookingError as exc:
-            return await run_in_threadpool(book_form, request, slot_id, values, {exc.field or "form": exc.message},
-                                           exc.status, exc.message)
+            return with_retry_after(await run_in_threadpool(
+                book_form, request, slot_id, values, {exc.field or "form": exc.message}, exc.status, exc.message), exc)
+        if token is None:
+            return message_page("这个预约已经提交过了", f"{booking.school} {booking.class_name}在这个时段的预约（#{booking.id}，"
+                                f"{STATUS_NAMES[booking.status]}）已经提交。请使用第一次提交后得到的专属链接查看；"
+                                "找不到链接请致电场馆。", 200)
         return RedirectResponse(f"/booking/{booking.id}?token={token}&new=1", status_code=303)
 
     def teacher_booking(booking_id: int, token: str) -> Booking | None:
@@ -495,7 +533,8 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
                           and booking.day >= first_bookable(cal, clock()),
                           cancellable=booking.status in ("requested", "confirmed") and booking.started_at is None
                           and clock() < booking.starts_at,
-                          lesson_titles=lesson_titles(booking))
+                          lesson_titles=lesson_titles(booking),
+                          unprintable=unprintable(booking.school, booking.class_name))
         return with_csrf_cookie(response, request, csrf)
 
     def lesson_titles(booking: Booking) -> list[str]:
@@ -567,26 +606,12 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         await run_in_threadpool(service.cancel, booking_id, "teacher")
         return RedirectResponse(f"/booking/{booking_id}?token={token}", status_code=303)
 
-    def passports_file(booking: Booking) -> Path:
-        from kiosk.reports import write_passports
-
-        folder = data_dir / "passports"
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cards-", suffix=".pdf")
-        os.close(fd)
-        try:
-            write_passports(store, int(booking.visit_id), Path(tmp), "zh", progress=False)
-            final = folder / f"visit-{int(booking.visit_id)}.pdf"
-            os.replace(tmp, final)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return final
+    passports = PassportCache(store, data_dir)
 
     def passports_response(booking: Booking) -> Response:
         if booking.visit_id is None or booking.status not in ("confirmed", "completed"):
             return message_page("研学护照还不能下载", "场馆确认预约后即可下载研学护照。", 409)
-        path = passports_file(booking)
+        path = passports.pdf(int(booking.visit_id))
         return FileResponse(path, media_type="application/pdf",
                             filename=f"passports-{booking.date}-{booking.id}.pdf")
 
@@ -638,17 +663,16 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
 
         if not anon_csrf_ok(request, form):
             return csrf_refused()
-        wait = throttle.wait(ip, name)
+        wait = await run_in_threadpool(throttle.claim, ip, name)  # counted before the slow check: see throttle.py
         if wait > 0:
             response = again(f"登录失败次数过多，请 {int(wait) + 1} 秒后再试。", 429)
             response.headers["retry-after"] = str(int(wait) + 1)
             return response
         user_id = await run_in_threadpool(staff.authenticate, name, password)
         if user_id is None:
-            throttle.failed(ip, name)
             log.warning("schedule: failed staff login from %s", ip)
             return again("用户名或密码不对。", 401)
-        throttle.succeeded(ip, name)
+        await run_in_threadpool(throttle.succeeded, ip, name)
         token = await run_in_threadpool(staff.open_session, user_id)
         response = RedirectResponse(nxt, status_code=303)
         response.set_cookie(STAFF_COOKIE, token, httponly=True, samesite="lax", path="/",
@@ -656,11 +680,8 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         return response
 
     @app.post("/staff/logout", include_in_schema=False)
-    async def logout(request: Request) -> Response:
-        form = await read_form(request)
-        user = await run_in_threadpool(staff_of, request)
-        if user is not None and staff_csrf_ok(user, form):
-            await run_in_threadpool(staff.close_session, request.cookies.get(STAFF_COOKIE))
+    async def logout(request: Request, checked: StaffForm = Depends(staff_form)) -> Response:
+        await run_in_threadpool(staff.close_session, request.cookies.get(STAFF_COOKIE))
         response = RedirectResponse("/staff/login", status_code=303)
         response.delete_cookie(STAFF_COOKIE, path="/")
         return response
@@ -775,13 +796,7 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
         cal = service.calendar()
         try:
             if what == "calendar":
-                changes: dict[str, Any] = {
-                    "open_weekdays": [int(d) for d in form.get("weekday", []) if d.isdigit()],
-                    "opens": form.get("opens", ""), "closes": form.get("closes", ""),
-                    "slot_minutes": form.get("slot_minutes", ""), "capacity": form.get("capacity", ""),
-                    "lead_days": form.get("lead_days", ""), "horizon_days": form.get("horizon_days", ""),
-                    "max_class_size": form.get("max_class_size", ""), "auto_confirm": form.get("auto_confirm") == "on",
-                    "zone_capacity": {z: form.get(f"zone_{z}") for z in ZONES if form.get(f"zone_{z}", "").strip()}}
+                changes = calendar_changes(form)
                 await run_in_threadpool(lambda: service.calendar_file.update(**changes))
                 notice = "已保存。新的开放时间和名额对之后的预约生效，已有的预约不变。"
             elif what == "close":
@@ -793,23 +808,24 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
 
                 try:
                     reason = clean_text(reason)
-                except ValueError:
-                    return settings_page(user, 400, {"reason": "原因里有无效字符"})
+                except ValueError as exc:
+                    return settings_page(user, 400, {"reason": f"原因{exc}"})
                 await run_in_threadpool(lambda: service.calendar_file.update(
                     closed_dates={**cal.closed_dates, day.isoformat(): reason}))
                 booked = [b for b in service.between(day, day, ("requested", "confirmed"))]
                 notice = f"{fmt_date(day)}设为闭馆。" + (f"注意：当天还有 {len(booked)} 个预约，请逐一联系并取消。" if booked else "")
             elif what == "open":
                 day = str(form.get("date", ""))
+                if day not in cal.closed_dates:
+                    return settings_page(user, 400, {"form": "闭馆日期：这一天没有设为闭馆"})
                 await run_in_threadpool(lambda: service.calendar_file.update(
                     closed_dates={d: r for d, r in cal.closed_dates.items() if d != day}))
                 notice = "已恢复开放。"
             else:
                 raise BookingError("what", "未知操作", 400)
-        except ValidationError as exc:
-            errors = {error_field(e.get("loc", ())) or "form": "取值不对" for e in exc.errors()}
-            summary = "；".join(f"{SETTING_NAMES.get(k, k)}取值不对" for k in errors)
-            return settings_page(user, 400, {**errors, "form": summary or "取值不对"})
+        except (SettingsProblem, ValidationError) as exc:
+            problem = exc if isinstance(exc, SettingsProblem) else SettingsProblem(explain(exc))
+            return settings_page(user, 400, {**problem.errors, "form": str(problem)})
         return settings_page(user, 200, notice=notice)
 
     # ----- stations ---------------------------------------------------------------------------------
@@ -870,7 +886,3 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
 
     return app
 
-
-SETTING_NAMES = {"open_weekdays": "开放日", "opens": "开门时间", "closes": "闭馆时间", "slot_minutes": "每场时长",
-                 "capacity": "每场名额", "lead_days": "提前天数", "horizon_days": "可预约天数",
-                 "max_class_size": "每班人数上限", "zone_capacity": "区域名额", "closed_dates": "闭馆日期", "form": "表单"}

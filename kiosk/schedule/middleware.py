@@ -1,0 +1,94 @@
+"""ASGI middleware of the booking app that works below the routes: a cap on request bodies, and HEAD
+answered as GET.
+
+The largest legitimate body is the booking form (a few KB even with a 300-character note in
+Chinese, percent-encoded); no page uploads files. 64 KiB leaves ample room and keeps a flood of
+big bodies from filling memory: the cap is checked before the app reads a byte.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_BODY = 64 * 1024
+
+Scope = dict[str, Any]
+
+
+class BodyLimit:
+    """413 for a body over `limit` bytes: at once when its Content-Length says so, else (chunked) as
+    soon as what has streamed in passes the limit; the app then sees the client gone, and whatever it
+    would have answered is dropped. The connection is closed after a 413 (the rest is never read)."""
+
+    def __init__(self, app: Any, limit: int = MAX_BODY):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.limit:
+            await self._refuse(scope, send)
+            return
+        received = 0
+        state = {"started": False, "refused": False}
+
+        async def capped_receive() -> dict[str, Any]:
+            nonlocal received
+            if state["refused"]:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    if not state["started"]:
+                        await self._refuse(scope, send)
+                    state["refused"] = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: dict[str, Any]) -> None:
+            if state["refused"]:
+                return
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            await send(message)
+
+        await self.app(scope, capped_receive, guarded_send)
+
+    async def _refuse(self, scope: Scope, send: Any) -> None:
+        if scope["path"].startswith("/api/"):
+            body = json.dumps({"error": f"body: 请求体太大（最多 {self.limit // 1024} KiB）", "field": "body"},
+                              ensure_ascii=False).encode()
+            kind = b"application/json"
+        else:
+            body = f"提交的内容太大（最多 {self.limit // 1024} KiB）。请返回上一页，缩短后重新提交。".encode()
+            kind = b"text/plain; charset=utf-8"
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class HeadAsGet:
+    """HEAD answered as the GET of the same URL without its body (the routes are declared for GET only;
+    the headers, Content-Length included, are the GET's)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
