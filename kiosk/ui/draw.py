@@ -1,17 +1,20 @@
-"""Drawing helpers in the product's one flat, friendly style (cards, stars, judges' avatars)."""
+"""Drawing helpers in the product's one flat, friendly style (cards, stars, judges' avatars).
+Shapes that are slow to draw are drawn once per size and kept, within a byte budget each: a card's
+shadow at 1080p can be several megabytes, a scrim is a whole screen."""
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import pygame
+
+from kiosk.bounded_cache import MB, memoize, surface_bytes
 
 from .theme import Color
 
 Rect = tuple[int, int, int, int]
 
 
-@lru_cache(maxsize=256)
+@memoize("card shadows", 32 * MB, surface_bytes)
 def _shadow(w: int, h: int, radius: int, blur: int, rgba: tuple[int, int, int, int]) -> pygame.Surface:
     """A soft shadow: concentric rounded rects of rising alpha, made once per size."""
     surface = pygame.Surface((w + 2 * blur, h + 2 * blur), pygame.SRCALPHA)
@@ -63,7 +66,7 @@ def avatar(surface: pygame.Surface, center: tuple[int, int], size: int, persona:
     surface.blit(image, (center[0] - size // 2, center[1] - size // 2))
 
 
-@lru_cache(maxsize=32)
+@memoize("avatars", 4 * MB, surface_bytes)
 def _avatar(size: int, persona: str) -> pygame.Surface:
     """Round face, robe with the court's gold badge, a smile; clipped to a circle."""
     hair, robe, accent = PERSONA_LOOKS.get(persona, PERSONA_LOOKS["narrator"])
@@ -129,7 +132,7 @@ def dots(surface: pygame.Surface, rect: Rect, count: int, current: int, on: Colo
             pygame.draw.circle(surface, off, c, r, max(2, r // 3))
 
 
-@lru_cache(maxsize=8)
+@memoize("scrims", 16 * MB, surface_bytes)
 def _scrim(size: tuple[int, int], alpha: int) -> pygame.Surface:
     shade = pygame.Surface(size, pygame.SRCALPHA)
     shade.fill((14, 26, 48, alpha))

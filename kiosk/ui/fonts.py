@@ -1,13 +1,16 @@
 """Fonts and cached text rendering. Rendering CJK text is the costliest thing a frame does, so
-every rendered line and every layout is cached; a steady screen renders no text at all."""
+rendered lines and layouts are cached; a steady screen renders no text at all. A line at 1080p
+is a 32-bit surface of up to half a megabyte: the cache holds a few screens' worth (by bytes),
+enough for the screen on show and those a child goes back to, not every line ever shown."""
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
 import pygame
+
+from kiosk.bounded_cache import MB, BoundedCache, surface_bytes
 
 from .textlayout import FittedText, fit_text
 from .theme import TEXT_ROLES, Color, Layout
@@ -16,6 +19,14 @@ log = logging.getLogger(__name__)
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 FONT_FILES = {False: "NotoSansSC-Regular.otf", True: "NotoSansSC-Bold.otf"}
 Rect = tuple[int, int, int, int]
+LINE_SCREENS = 6           # rendered lines kept: six full screens of 32-bit pixels (with four, revisited
+                           # screens often rendered their text again: frame p99 of the soak rose by 13 ms)
+FITS_BUDGET = 2 * MB          # layouts: a few hundred bytes each, thousands of them
+
+
+def fitted_bytes(fitted: FittedText) -> int:
+    """Roughly what a layout holds: its lines' characters and the object around them."""
+    return 200 + sum(60 + 4 * len(line) for line in fitted.lines)
 
 
 class Fonts:
@@ -26,8 +37,9 @@ class Fonts:
         self.text_scale = text_scale
         self.font_dir = font_dir
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
-        self._lines: OrderedDict[tuple[str, int, bool, Color], pygame.Surface] = OrderedDict()
-        self._fits: dict[tuple[str, str, int, int, int | None], FittedText] = {}
+        self._lines: BoundedCache[pygame.Surface] = BoundedCache(
+            "text lines", LINE_SCREENS * layout.width * layout.height * 4, surface_bytes)
+        self._fits: BoundedCache[FittedText] = BoundedCache("text layouts", FITS_BUDGET, fitted_bytes)
         self.font_problem: str | None = None
 
     def font(self, size: int, bold: bool = False) -> pygame.font.Font:
@@ -58,12 +70,7 @@ class Fonts:
         key = (text, size, bold, color)
         surface = self._lines.get(key)
         if surface is None:
-            surface = self.font(size, bold).render(text, True, color)
-            self._lines[key] = surface
-            if len(self._lines) > 2000:
-                self._lines.popitem(last=False)
-        else:
-            self._lines.move_to_end(key)
+            surface = self._lines.put(key, self.font(size, bold).render(text, True, color))
         return surface
 
     def fit(self, text: str, role: str, width: int, height: int, max_lines: int | None = None) -> FittedText:
@@ -71,9 +78,8 @@ class Fonts:
         fitted = self._fits.get(key)
         if fitted is None:
             size, smallest, bold = self.role_sizes(role)
-            fitted = fit_text(text, lambda s: self.font(s, bold), width, height, size, smallest,
-                              max_lines=max_lines)
-            self._fits[key] = fitted
+            fitted = self._fits.put(key, fit_text(text, lambda s: self.font(s, bold), width, height, size,
+                                                  smallest, max_lines=max_lines))
         return fitted
 
     def draw(self, surface: pygame.Surface, text: str, rect: Rect, role: str, color: Color,

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from kiosk.bounded_cache import MB, BoundedCache
+
 from . import audio
 from .captions import Timeline, reading_timeline, split_sentences, timeline
 from .personas import SLOWER, Personas, VoiceSettings
@@ -34,7 +36,11 @@ log = logging.getLogger(__name__)
 CAPTION_MAX_CHARS = 36        # a caption longer than this is cut at a comma (the bar holds two lines)
 HOLD_S = 2.0                  # captions wait this long on the first sentence for audio to arrive
 LINGER_S = 2.5                # the last caption stays this long after the speech ends
-MEMORY_MB = 96                # decoded narration kept in memory (LRU)
+# Decoded narration kept in memory: a clip is 176 kB a second at the mixer's 44.1 kHz stereo, and
+# one from memory starts only ~2 ms sooner than one read from the disk cache, so a few clips of
+# the lesson on show are enough.
+MEMORY_MB = 24
+PREFETCH_SHARE = 0.75         # a lesson's prefetch fills this much of it, leaving room for what plays
 
 PrefetchItem = tuple  # (text, persona) or (text, persona, recorded)
 
@@ -71,7 +77,7 @@ class _Task:
     kind: str                  # "play" | "load"
     key: str
     path: Path
-    gen: int = 0
+    gen: int = 0               # play: the utterance's generation; load: the prefetch round
 
 
 class Narrator:
@@ -110,9 +116,10 @@ class Narrator:
         self._last: tuple[str, str | None, Path | None] | None = None
         self._settings: dict[tuple[str | None, float], VoiceSettings | None] = {}
         self._keys: dict[tuple[str, str | None, float], str | None] = {}
-        self._memory: "collections.OrderedDict[str, audio.Clip]" = collections.OrderedDict()
-        self._memory_bytes = 0
-        self._memory_budget = int(memory_mb * 1024 * 1024)
+        self._memory: BoundedCache[audio.Clip] = BoundedCache("narration clips", int(memory_mb * MB),
+                                                              lambda clip: clip.nbytes)
+        self._prefetch_round = 0             # the latest prefetch's number: older ones' loads are moot
+        self._prefetch_bytes = 0             # decoded by the latest prefetch so far
         self._bad_recordings: set[Path] = set()
         self._tasks: collections.deque[_Task] = collections.deque()
         self._tasks_cond = threading.Condition()
@@ -343,35 +350,43 @@ class Narrator:
         specs: list[tuple[str, VoiceSettings, Path]] = []
         keys: list[str] = []
         loads: list[_Task] = []
+        with self._lock:
+            if load:                 # this lesson's clips replace the last one's in memory
+                self._prefetch_round += 1
+                self._prefetch_bytes = 0
+            round_ = self._prefetch_round
         for item in items:
             text, persona = item[0], item[1] if len(item) > 1 else None
             rec = self._recorded_path(item[2] if len(item) > 2 else None)
             if rec is not None:
                 if load:
-                    loads.append(_Task("load", f"rec:{rec}", rec))
+                    loads.append(_Task("load", f"rec:{rec}", rec, round_))
                 continue
             key = self.key_for(text, persona)
             if key is None or not text.strip():
                 continue
             if self.cache.has(key):
                 if load and key not in self._memory:
-                    loads.append(_Task("load", key, self.cache.path(key)))
+                    loads.append(_Task("load", key, self.cache.path(key), round_))
                 continue
             specs.append((text, self._settings_for(persona), self.cache.path(key)))
             keys.append(key)
+        if load:
+            with self._tasks_cond:   # loads an earlier prefetch queued that the loader has not reached
+                self._tasks = collections.deque(t for t in self._tasks if t.kind != "load")
         for task in loads:
             self._post(task)
         if specs:
             self.worker.submit_many(specs, front=True,
-                                    on_done=lambda job: self._prefetched(job, load))
+                                    on_done=lambda job: self._prefetched(job, load, round_))
         return len(specs)
 
-    def _prefetched(self, job: Job, load: bool) -> None:
+    def _prefetched(self, job: Job, load: bool, round_: int) -> None:
         if job.ok:
             key = job.dest.stem
             self.cache.add(key)
             if load and self._channel is not None:
-                self._post(_Task("load", key, job.dest))
+                self._post(_Task("load", key, job.dest, round_))
 
     # ----- keys ----------------------------------------------------------------------------------
     def _settings_for(self, persona: str | None) -> VoiceSettings | None:
@@ -448,7 +463,6 @@ class Narrator:
             clip = self._memory.get(utt.key) if utt.key else None
             if clip is None:
                 return False
-            self._memory.move_to_end(utt.key)
             return self._start(utt, clip)
 
     def _start(self, utt: _Utterance, clip: audio.Clip) -> bool:
@@ -516,6 +530,9 @@ class Narrator:
         cur = self._current
         if task.kind == "play" and (cur is None or cur.gen != task.gen):
             return                                            # superseded before we got to it
+        if task.kind == "load" and (task.gen != self._prefetch_round
+                                    or self._prefetch_bytes >= self._memory.budget * PREFETCH_SHARE):
+            return                   # an earlier lesson's, or more of this one than memory keeps
         clip = self._memory.get(task.key)
         if clip is None:
             clip = self._load(task)
@@ -544,16 +561,12 @@ class Narrator:
                 log.warning("narration: cached file %s cannot be played (%s)", task.path, exc)
             return None
         self.loads += 1
-        with self._lock:
-            old = self._memory.pop(task.key, None)
-            if old is not None:
-                self._memory_bytes -= old.nbytes
-            self._memory[task.key] = clip
-            self._memory_bytes += clip.nbytes
-            while self._memory_bytes > self._memory_budget and len(self._memory) > 1:
-                _, dropped = self._memory.popitem(last=False)
-                self._memory_bytes -= dropped.nbytes
-        return clip
+        if task.kind == "load":
+            if self._prefetch_bytes + clip.nbytes > self._memory.budget * PREFETCH_SHARE:
+                self._prefetch_bytes = self._memory.budget   # full: it would push out this lesson's own clips
+                return None
+            self._prefetch_bytes += clip.nbytes
+        return self._memory.put(task.key, clip)
 
     def _fallback_to_synth(self, cur: _Utterance) -> None:
         key = self.key_for(cur.text, cur.persona)
