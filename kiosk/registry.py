@@ -1,39 +1,62 @@
-"""Which step `type` is played by which scene: filled by the modules in `scenes/`.
+"""The step types, each filled in by its own module in `scenes/`.
 
-A station type is one module in scenes/ that defines its step model and its scene class and
-decorates the scene with @station(Model). Nothing else needs to change to add one.
+A step type is one unit: its model (the lesson schema, `interaction`, `answer_items()`,
+`max_score()`),
+its scene (how it plays, and `walk`, how a simulated child plays it) and its words (zh and en),
+registered together with @step_type(Model, words=...). Everything outside scenes/ asks this
+registry and never names a type, so adding one touches nothing else.
 """
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, get_args
+
+from kiosk.ui.strings import Strings
 
 if TYPE_CHECKING:
     from kiosk.content.models import StepBase
 
-_models: dict[str, type["StepBase"]] = {}
-_scenes: dict[str, type] = {}
-_loaded = False
 S = TypeVar("S", bound=type)
+# the words every step type that asks something gives: how the results screen tells what a child did in it
+REQUIRED_WORDS = ("results",)
 
 
-def station(model: type["StepBase"]) -> Callable[[S], S]:
-    """Register a scene class as the player of model's step type."""
+@dataclass(frozen=True)
+class StepType:
+    name: str
+    model: type["StepBase"]
+    scene: type
+    words: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def t(self, lang: str) -> Strings:
+        """This type's words in lang, e.g. t("results", right=3, total=5)."""
+        return Strings(lang, self.words)
+
+
+_types: dict[str, StepType] = {}
+_loaded = False
+
+
+def step_type(model: type["StepBase"], words: dict[str, dict[str, str]] | None = None) -> Callable[[S], S]:
+    """Register a scene class as the player of model's step type, with the type's own words."""
     (type_name,) = get_args(model.model_fields["type"].annotation)
+    missing = [k for k in REQUIRED_WORDS if k not in (words or {})] if model.interaction else []
+    if missing:
+        raise RuntimeError(f"step type '{type_name}' lacks its words: {', '.join(missing)}")
 
     def register(scene: S) -> S:
-        if type_name in _models and _models[type_name] is not model:
+        if type_name in _types and _types[type_name].model is not model:
             raise RuntimeError(f"step type '{type_name}' registered twice")
-        _models[type_name] = model
-        _scenes[type_name] = scene
+        _types[type_name] = StepType(type_name, model, scene, dict(words or {}))
         scene.step_type = type_name
         return scene
 
     return register
 
 
-def load_stations() -> None:
+def load_step_types() -> None:
     """Import every module of the scenes package once, so each registers itself."""
     global _loaded
     if _loaded:
@@ -45,11 +68,18 @@ def load_stations() -> None:
     _loaded = True
 
 
+def step_types() -> dict[str, StepType]:
+    load_step_types()
+    return dict(sorted(_types.items()))
+
+
 def step_models() -> dict[str, type["StepBase"]]:
-    load_stations()
-    return dict(sorted(_models.items()))
+    return {name: t.model for name, t in step_types().items()}
 
 
-def scene_for(step_type: str) -> Any:
-    load_stations()
-    return _scenes[step_type]
+def scene_for(type_name: str) -> Any:
+    return step_types()[type_name].scene
+
+
+def words_for(type_name: str, lang: str) -> Strings:
+    return step_types()[type_name].t(lang)

@@ -7,11 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from kiosk import stop_signals
+from kiosk.content.models import scored_answer
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Kind
 
-SOURCES = ("touch", "touch", "touch", "mouse", "key")
+SOURCES = ("touch", "touch", "touch", "mouse")
 BACK = "<back>"  # not a target: the Back key
 MAX_ACTIONS = 1000
 PATIENCE = 150  # actions in one session before a child skips whatever game is on  # a session that needs more is a bug in the engine or the bot
@@ -60,13 +62,7 @@ class ChildBot:
             return
         if target not in self.pilot.app.targets():
             return
-        source = self.rng.choice(SOURCES)
-        screen = self.pilot.screen
-        options = screen.get("options") or []
-        if source == "key" and screen.get("chosen") is None and target in options:
-            self.pilot.key(Kind.CHOOSE, options.index(target) + 1)
-        else:
-            self.pilot.tap(target, "mouse" if source == "key" else source, quick=self.fast)
+        self.pilot.tap(target, self.rng.choice(SOURCES), quick=self.fast)
 
     def play_session(self, on_screen: Callable[[str], None] | None = None) -> None:
         app = self.pilot.app
@@ -102,12 +98,8 @@ class ChildBot:
             return self.rng.choice(lessons) if lessons else BACK
         if screen["screen"] == "results":
             return "home" if self.rng.random() < 0.8 else "again"
-        if screen.get("type") == "quiz" and screen.get("chosen") is None:
-            right = app.top.scene.step.answer_id  # type: ignore[attr-defined]
-            wrong = [o for o in screen["options"] if o != right]
-            return right if self.rng.random() < self.skill or not wrong else self.rng.choice(wrong)
-        moves = getattr(getattr(app.top, "scene", None), "bot_intents", None)  # games (scenes/sort.py ...)
-        intents = moves(self.rng, self.skill) if moves is not None else None
+        walk = getattr(getattr(app.top, "scene", None), "walk", None)  # each step type's own (StepScene.walk)
+        intents = walk(self.rng, self.skill) if walk is not None else None
         if intents:
             return intents
         return "next" if "next" in targets else self.rng.choice(targets)
@@ -120,31 +112,36 @@ class Tally:
     def __init__(self, inner: Any):
         self.inner = inner
         self.kinds: Counter = Counter()
+        self.answers = 0
         self.right = 0
         self.reasons: Counter = Counter()
 
     def emit(self, event: dict[str, Any]) -> None:
         self.inner.emit(event)
         self.kinds[event["kind"]] += 1
-        self.right += bool(event["kind"] == "answer" and event.get("correct"))
+        if scored_answer(event["kind"], event.get("correct")):
+            self.answers += 1
+            self.right += bool(event["correct"])
         if event["kind"] == "session_end":
             self.reasons[event.get("reason")] += 1
 
 
 def simulate(app: App, sessions: int, seed: int = 0, on_screen: Callable[[str], None] | None = None,
              fast: bool = False, on_progress: Callable[[int], None] | None = None,
-             walk_away: float = 0.15) -> Summary:
+             walk_away: float = 0.15, pilot: Pilot | None = None) -> Summary:
     rng = random.Random(seed)
-    pilot = Pilot(app)
+    pilot = pilot or Pilot(app)  # the caller's, to read each frame's moment afterwards
     tally = Tally(app.sessions.recorder)
     app.sessions.recorder = tally
     try:
         for i in range(sessions):
+            if stop_signals.requested():  # SIGTERM/SIGINT under stop_signals.polled(): stop between two children
+                break
             ChildBot(pilot, rng, walk_away=walk_away, fast=fast).play_session(on_screen)
             if on_progress:
                 on_progress(i + 1)
     finally:
         app.sessions.recorder = tally.inner
-    return Summary(sessions=tally.kinds["session_end"], answers=tally.kinds["answer"], right=tally.right,
+    return Summary(sessions=tally.kinds["session_end"], answers=tally.answers, right=tally.right,
                    frames=pilot.frame_count, worst_frame_ms=pilot.worst_ms, p99_frame_ms=pilot.p99_ms(),
                    end_reasons=tally.reasons, events=sum(tally.kinds.values()))

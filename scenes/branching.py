@@ -6,22 +6,27 @@ no way out, and loops from which no ending can be reached. The child's path is r
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Literal
+import random
+from typing import Any, Callable, ClassVar, Iterator, Literal
 
 import pygame
 from pydantic import Field, model_validator
 
-from kiosk.content.models import Basis, Loc, Persona, StableId, StepBase, Strict, field_texts, file_paths
+from kiosk.content.models import (Basis, Interaction, Item, Loc, Persona, StableId, StepBase, Strict, field_texts,
+                                  file_paths)
 from kiosk.content.text import LocalText, join_sentences, stable_id, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
-from kiosk.registry import station
+from kiosk.registry import step_type
 from kiosk.ui import draw, games
 from kiosk.ui.games import word
 from kiosk.ui.widgets import Button, ButtonGroup
 
 LETTERS = "ABC"
+ENDING = "_ending"   # the item that scores the story: no scene id starts with "_"
+WORDS = {"results": {"zh": "走到好结局 {right} 次，一共 {total} 次", "en": "Good ending: {right} of {total}"},
+         "ending": {"zh": "故事走到了哪个结局？", "en": "Which ending did the story reach?"}}
 
 
 class Character(Strict):
@@ -66,6 +71,7 @@ class SceneNode(Strict):
 class BranchingStep(StepBase):
     """A story with choices and endings; one scored answer: whether the first ending reached is good."""
 
+    interaction: ClassVar[Interaction] = "choice"
     type: Literal["branching"]
     start: str | None = Field(None, description="The first scene's id (the first scene listed when omitted)")
     characters: list[Character] = Field(default_factory=list, description="Who appears in the story")
@@ -84,6 +90,19 @@ class BranchingStep(StepBase):
 
     def character(self, char_id: str) -> Character | None:
         return next((c for c in self.characters if c.id == char_id), None)
+
+    def answer_items(self) -> list[Item]:
+        """Each scene's choice (recorded, not scored: a story has no wrong turn) and the ending reached
+        (scored: a good one is right; the first ending of a play counts)."""
+        items = [Item(s.id, s.text, "choice", (), tuple((str(c.id), c.text) for c in s.choices))
+                 for s in self.scenes if s.choices]
+        endings = [s for s in self.scenes if s.ending]
+        good = [s for s in endings if s.ending == "good"]
+        teach = next((s for s in good if s.basis), good[0] if good else None)
+        items.append(Item(ENDING, WORDS["ending"], "choice", tuple(s.id for s in good),
+                          tuple((s.id, s.text) for s in endings), teach.lesson if teach else None,
+                          teach.basis if teach else None))
+        return items
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
@@ -183,8 +202,6 @@ class BranchingStep(StepBase):
             yield ("scenes", first, "choices"), (f"scenes {path} go round in a loop with no way to an ending: "
                                                  "give one of them a choice that leads to an ending")
 
-    def scored(self) -> bool:
-        return True
 
 
 def _reach(start: str, edges: dict[str, list[str]]) -> set[str]:
@@ -197,7 +214,7 @@ def _reach(start: str, edges: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-@station(BranchingStep)
+@step_type(BranchingStep, words=WORDS)
 class BranchingScene(StepScene):
     def __init__(self, ctx: StepContext, step: BranchingStep):
         super().__init__(ctx, step)
@@ -278,8 +295,8 @@ class BranchingScene(StepScene):
                 self._go(self.step.start_id)
             return
         choice = next(c for c in node.choices if f"choice:{c.id}" == chosen.id)
-        self.ctx.record("choice", scene=node.id, choice=choice.id, goto=choice.goto, input=intent.source,
-                        response_ms=round(self.time * 1000))
+        self.ctx.answer(node.id, str(choice.id), None, input=intent.source, response_ms=round(self.time * 1000),
+                        goto=choice.goto)
         self.time = 0.0
         self._go(choice.goto)
         if self.node.ending:
@@ -288,11 +305,11 @@ class BranchingScene(StepScene):
     def _ended(self) -> None:
         node = self.node
         good = node.ending == "good"
-        self.ctx.record("ending", ending=node.id, outcome=node.ending, path=list(self.path))
         self.ctx.sound("right" if good else "wrong")
-        if not self.ctx.memory.get("ended"):  # the first ending reached is the one that counts
+        first = not self.ctx.memory.get("ended")  # the first ending reached is the one that counts
+        self.ctx.answer(ENDING, node.id, good if first else None, outcome=node.ending, path=list(self.path))
+        if first:
             self.ctx.memory["ended"] = node.id
-            self.ctx.answered(good)
             self.ctx.record("game_result", score=int(good), max=1, ending=node.id)
 
     # ----- drawing ---------------------------------------------------------------------------------
@@ -360,6 +377,12 @@ class BranchingScene(StepScene):
         games.feedback_card(surface, ui, self.card, tone, word(ui.lang, f"ending_{node.ending}"), body,
                             basis.citation() if basis else "",
                             ui.text(basis.says) if basis and basis.says else "")
+
+    def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
+        """Any choice (a story has no wrong turn); at an ending, go on."""
+        if self.node.ending:
+            return None
+        return [Intent(Kind.CHOOSE, None, rng.randint(1, len(self.node.choices)), "key")]
 
     def groups(self) -> list[ButtonGroup]:
         return [self.group]

@@ -11,18 +11,19 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, Callable, ClassVar, Iterator, Literal
 
 import pygame
 from pydantic import Field
 
-from kiosk.content.models import BANDS, Band, Basis, GameStep, Loc, StableId, Strict, field_texts, file_paths
+from kiosk.bounded_cache import MB, memoize, surface_bytes
+from kiosk.content.models import (BANDS, Band, Basis, GameStep, Interaction, Item, Loc, StableId, Strict, field_texts,
+                                  file_paths)
 from kiosk.content.text import LocalText, join_sentences, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
-from kiosk.registry import station
+from kiosk.registry import step_type
 from kiosk.ui import games
 from kiosk.ui.games import ICONS, word
 from kiosk.ui.widgets import ButtonGroup
@@ -33,8 +34,11 @@ assert set(Icon.__args__) == set(ICONS)  # type: ignore[attr-defined]
 PACE: dict[str, tuple[float, float]] = {"6-8": (0.20, 2.0), "9-11": (0.26, 1.6), "12-15": (0.33, 1.3)}
 CLOUDS = ((0.14, 0.22, 44), (0.19, 0.20, 58), (0.24, 0.23, 40), (0.62, 0.34, 38), (0.67, 0.31, 52),
           (0.72, 0.35, 36), (0.86, 0.16, 34), (0.90, 0.14, 46))
+NOMINAL_SIZE = 0.15  # a falling thing's height in play-field heights at 1920x1080
 LANES = 6            # arrow keys move the basket one lane of the play field
 TOAST_S = 1.6
+WORDS = {"results": {"zh": "接对了 {right} 次，一共 {total} 次", "en": "{right} of {total} caught or let go right"},
+         "true": {"zh": "接住", "en": "caught"}, "false": {"zh": "让它掉下去", "en": "let it fall"}}
 
 
 class Thing(Strict):
@@ -50,6 +54,7 @@ class Thing(Strict):
 class CatchStep(GameStep):
     """Catch the good things; one scored answer per thing that reaches the basket's height."""
 
+    interaction: ClassVar[Interaction] = "true-false"
     type: Literal["catch"]
     prompt: LocalText = Field(description="What to do: 接住好东西，让有害的东西掉下去！")
     things: list[Thing] = Field(min_length=2, max_length=10, description="What falls (at least one good and "
@@ -63,6 +68,18 @@ class CatchStep(GameStep):
 
     def thing(self, thing_id: str) -> Thing:
         return next(t for t in self.things if t.id == thing_id)
+
+    def answer_items(self) -> list[Item]:
+        """Each kind of thing: catch it ("true") or let it fall ("false"); one answer each time it falls."""
+        ways = tuple((k, WORDS[k]) for k in ("true", "false"))
+        return [Item(t.id, t.name, "true-false", ("true" if t.good else "false",), ways, t.explanation, t.basis)
+                for t in self.things]
+
+    def max_score(self) -> int:
+        """The things that fall in a round at the default pace on a 16:9 screen (the exact count
+        follows the lesson's age band and the screen)."""
+        speed, every = self.pace([])
+        return len(self.schedule(every, (1 - NOMINAL_SIZE) / speed))
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
@@ -133,7 +150,7 @@ class Falling:
     landed: bool = False  # reached the basket's rim (caught, or falling on past it)
 
 
-@station(CatchStep)
+@step_type(CatchStep, words=WORDS)
 class CatchScene(StepScene):
     def __init__(self, ctx: StepContext, step: CatchStep):
         super().__init__(ctx, step)
@@ -235,9 +252,7 @@ class CatchScene(StepScene):
         thing = self.step.things[f.index]
         correct = caught == thing.good
         self.results.append({"thing": thing.id, "good": thing.good, "caught": caught, "correct": correct, "x": f.x})
-        self.ctx.answered(correct)
-        self.ctx.record("catch", thing=thing.id, good=thing.good, caught=caught, correct=correct,
-                        x=f.x, at=round(self.clock, 2))
+        self.ctx.answer(thing.id, "true" if caught else "false", correct, x=f.x, at=round(self.clock, 2))
         if caught:
             self.ctx.sound("right" if thing.good else "wrong")
             self.toast = (thing.id, self.time, thing.good)
@@ -266,7 +281,11 @@ class CatchScene(StepScene):
         self.ctx.say("done")
 
     # ----- the simulated child ---------------------------------------------------------------------
-    def bot_intents(self, rng: random.Random, skill: float) -> list[Intent] | None:
+    def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
+        if self.phase == "ready":
+            x, y, w, h = self.group.by_id("start").rect
+            return [Intent(Kind.PRESS, (x + w // 2, y + h // 2), source="touch"),
+                    Intent(Kind.SELECT, (x + w // 2, y + h // 2), source="touch")]
         if self.phase != "play":
             return None
         fx, fy, fw, _ = self.field
@@ -406,7 +425,7 @@ class CatchScene(StepScene):
                 "buttons": [b.id for g in self.groups() for b in g.buttons if b.enabled]}
 
 
-@lru_cache(maxsize=8)
+@memoize("baskets", 4 * MB, surface_bytes)
 def _basket(w: int, h: int) -> pygame.Surface:
     """A woven gold basket, drawn once per size."""
     art = pygame.Surface((w, h), pygame.SRCALPHA)

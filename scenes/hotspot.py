@@ -9,17 +9,17 @@ dragging it, or with the arrow keys: the hall's "VR scene" on a big screen.
 from __future__ import annotations
 
 import random
-from typing import Annotated, Any, Callable, Iterator, Literal
+from typing import Annotated, Any, Callable, ClassVar, Iterator, Literal
 
 import pygame
 from pydantic import Field
 
-from kiosk.content.models import Basis, GameStep, Loc, StableId, Strict, field_texts
+from kiosk.content.models import Basis, GameStep, Interaction, Item, Loc, StableId, Strict, field_texts
 from kiosk.content.text import LocalText, join_sentences, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
-from kiosk.registry import station
+from kiosk.registry import step_type
 from kiosk.ui import games
 from kiosk.ui.games import word
 from kiosk.ui.widgets import Button, ButtonGroup
@@ -29,6 +29,8 @@ EDGE = 0.14          # of the stage width at each side: the pointer there pans a
 PAN_SPEED = 0.9      # stage widths per second at the very edge
 DRAG_PX = 30         # a press that moves further than this (at 1080p) pans instead of touching
 RIPPLE_S = 0.6
+WORDS = {"results": {"zh": "找到了 {right} 处，一共 {total} 处", "en": "Found {right} of {total}"},
+         "found": {"zh": "找到了", "en": "found"}, "missed": {"zh": "没找到", "en": "missed"}}
 
 
 class Area(Strict):
@@ -65,6 +67,7 @@ class Area(Strict):
 class HotspotStep(GameStep):
     """Find the areas in a picture; one scored answer per area (found or not)."""
 
+    interaction: ClassVar[Interaction] = "other"
     type: Literal["hotspot"]
     prompt: LocalText = Field(description="What to look for: 找一找：街上哪里有危险？")
     picture: str = Field(description="The picture (relative to the content folder); no text in it")
@@ -73,6 +76,11 @@ class HotspotStep(GameStep):
     time_limit: int | None = Field(90, ge=15, le=300, description="Seconds to look; null for no time limit")
     misses_allowed: int | None = Field(
         6, ge=1, le=30, description="Touches that find nothing before the round ends; null for no limit")
+
+    def answer_items(self) -> list[Item]:
+        """Each area: found in the round, or missed."""
+        outcomes = tuple((k, WORDS[k]) for k in ("found", "missed"))
+        return [Item(a.id, a.name, "other", ("found",), outcomes, a.explanation, a.basis) for a in self.areas]
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
@@ -120,7 +128,7 @@ def _area(points: list[tuple[float, float]]) -> float:
                    points[i][1] for i in range(len(points)))) / 2
 
 
-@station(HotspotStep)
+@step_type(HotspotStep, words=WORDS)
 class HotspotScene(StepScene):
     def __init__(self, ctx: StepContext, step: HotspotStep):
         super().__init__(ctx, step)
@@ -298,8 +306,7 @@ class HotspotScene(StepScene):
         if hit is not None:
             self.found.append(hit.id)
             self.last = hit.id
-            self.ctx.answered(True)
-            self.ctx.record("area_found", area=hit.id, x=round(spot[0], 3), y=round(spot[1], 3), input=source,
+            self.ctx.answer(hit.id, "found", True, input=source, x=round(spot[0], 3), y=round(spot[1], 3),
                             seconds=round(self.elapsed, 1))
             self.ctx.sound("right")
             self.ctx.say(f"found:{hit.id}")
@@ -347,8 +354,8 @@ class HotspotScene(StepScene):
         if recorded:
             return
         self.ctx.memory["done"] = True
-        for _ in self.missed:   # every area is one answer: found, or not found in the round
-            self.ctx.answered(False)
+        for area_id in self.missed:   # every area is one answer: found, or not found in the round
+            self.ctx.answer(area_id, "missed", False, seconds=round(self.elapsed, 1))
         self.ctx.record("game_result", score=len(self.found), max=len(self.step.areas), misses=self.misses,
                         seconds=round(self.elapsed, 1), missed=self.missed,
                         **({"skipped": True} if skipped else {}))
@@ -360,7 +367,7 @@ class HotspotScene(StepScene):
         return [a.id for a in self.step.areas if a.id not in self.found]
 
     # ----- the simulated child ---------------------------------------------------------------------
-    def bot_intents(self, rng: random.Random, skill: float) -> list[Intent] | None:
+    def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
         if self.phase != "find":
             return None
         open_areas = [a for a in self.step.areas if a.id not in self.found]

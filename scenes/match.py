@@ -7,22 +7,23 @@ and is explained too. Done when every pair is joined.
 from __future__ import annotations
 
 import random
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, Callable, ClassVar, Iterator, Literal
 
 import pygame
 from pydantic import Field, model_validator
 
-from kiosk.content.models import Basis, GameStep, Loc, StableId, Strict, field_texts
+from kiosk.content.models import Basis, GameStep, Interaction, Item, Loc, StableId, Strict, field_texts
 from kiosk.content.text import LocalText, join_sentences, stable_id, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
-from kiosk.registry import station
+from kiosk.registry import step_type
 from kiosk.ui import games
 from kiosk.ui.games import word
 from kiosk.ui.widgets import Button, ButtonGroup
 
 WRONG_GLOW_S = 0.9
+WORDS = {"results": {"zh": "连对了 {right} 次，一共连了 {total} 次", "en": "{right} of {total} tries made a pair"}}
 
 
 class MatchPair(Strict):
@@ -45,6 +46,7 @@ class MatchPair(Strict):
 class MatchStep(GameStep):
     """Join 2-5 pairs; one scored answer per attempt (right pair or not)."""
 
+    interaction: ClassVar[Interaction] = "matching"
     type: Literal["match"]
     prompt: LocalText = Field(description="What to pair: 连一连：多少岁，法律怎么说？")
     pairs: list[MatchPair] = Field(min_length=2, max_length=5, description="2-5 pairs; the right column is "
@@ -59,6 +61,11 @@ class MatchStep(GameStep):
         while any(i == k for i, k in enumerate(order)):
             rng.shuffle(order)
         return order
+
+    def answer_items(self) -> list[Item]:
+        """Each left card: its partner among the right cards (the targets); every try is an answer."""
+        targets = tuple((str(p.id), p.right) for p in self.pairs)
+        return [Item(str(p.id), p.left, "matching", (str(p.id),), targets, p.explanation, p.basis) for p in self.pairs]
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
@@ -93,7 +100,7 @@ class MatchStep(GameStep):
                 texts.setdefault(text, i)
 
 
-@station(MatchStep)
+@step_type(MatchStep, words=WORDS)
 class MatchScene(StepScene):
     def __init__(self, ctx: StepContext, step: MatchStep):
         super().__init__(ctx, step)
@@ -197,8 +204,7 @@ class MatchScene(StepScene):
     def _attempt(self, left: str, right: str, source: str) -> None:
         correct = left == right
         self.attempts.append({"left": left, "right": right, "correct": correct})
-        self.ctx.answered(correct)
-        self.ctx.record("pair", left=left, right=right, correct=correct, input=source)
+        self.ctx.answer(left, right, correct, input=source)
         self.ctx.sound("right" if correct else "wrong")
         self.ctx.say(f"{'right' if correct else 'gentle'}:{left}")
         self.last = {"left": left, "right": right, "correct": correct}
@@ -240,7 +246,7 @@ class MatchScene(StepScene):
             self.ctx.say("done")
 
     # ----- the simulated child ---------------------------------------------------------------------
-    def bot_intents(self, rng: random.Random, skill: float) -> list[Intent] | None:
+    def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
         if self.nav is not None:
             return None
         open_ids = [p.id for p in self.step.pairs if p.id not in self.matched]

@@ -1,24 +1,28 @@
 """`quiz`: one question, 2-4 options or true/false, answered once, then the kind *why* and the law."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Literal
+import random
+from typing import Any, Callable, ClassVar, Iterator, Literal
 
 import pygame
 from pydantic import Field
 
-from kiosk.content.models import Basis, Loc, Option, Persona, StepBase, field_texts
+from kiosk.content.models import Basis, Interaction, Item, Loc, Option, Persona, StepBase, field_texts
 from kiosk.content.text import LocalText, join_sentences, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
-from kiosk.input.intents import Intent
-from kiosk.registry import station
+from kiosk.input.intents import Intent, Kind
+from kiosk.registry import step_type
 from kiosk.ui import draw
+from kiosk.ui.strings import Strings
 from kiosk.ui.widgets import Button, ButtonGroup, step_nav
 
 LETTERS = "ABCD"
+WORDS = {"results": {"zh": "答对了 {right} 题，共 {total} 题", "en": "{right} of {total} right"}}
 
 
 class QuizStep(StepBase):
+    interaction: ClassVar[Interaction] = "choice"
     type: Literal["quiz"]
     question: LocalText
     options: list[Option] | None = Field(
@@ -82,11 +86,15 @@ class QuizStep(StepBase):
         elif self.answer not in ids:
             yield ("answer",), f"answer '{self.answer}' is not one of the options' ids: {', '.join(map(str, ids))}"
 
-    def scored(self) -> bool:
-        return True
+    def answer_items(self) -> list[Item]:
+        """The question itself, under the step's id (true/false choices in words of their own)."""
+        choices = tuple((cid, text or {lang: Strings(lang)(f"answer_{cid}") for lang in ("zh", "en")})
+                        for cid, text in self.choices())
+        return [Item(str(self.id), self.question, "true-false" if self.true_false else "choice", (self.answer_id,),
+                     choices, self.explanation, self.basis)]
 
 
-@station(QuizStep)
+@step_type(QuizStep, words=WORDS)
 class QuizScene(StepScene):
     def __init__(self, ctx: StepContext, step: QuizStep):
         super().__init__(ctx, step)
@@ -136,9 +144,7 @@ class QuizScene(StepScene):
     def _answer(self, choice_id: str, source: str) -> None:
         correct = choice_id == self.step.answer_id
         self.ctx.memory["chosen"] = choice_id
-        self.ctx.answered(correct)
-        self.ctx.record("answer", option=choice_id, correct=correct, input=source,
-                        response_ms=round(self.time * 1000))
+        self.ctx.answer(str(self.step.id), choice_id, correct, input=source, response_ms=round(self.time * 1000))
         self._show_answer(choice_id)
         self.ctx.sound("right" if correct else "wrong")
         self.ctx.say("right" if correct else "gentle")
@@ -214,6 +220,20 @@ class QuizScene(StepScene):
         ui.fonts.draw(surface, label, (x, y + lay.px(12), w, h * 3 // 5), "small", theme.court_blue_dark)
         ui.fonts.draw(surface, basis.citation(), (x, y + h * 3 // 5 + lay.px(8), w, h * 2 // 5 - lay.px(8)), "small",
                       theme.ink_soft, max_lines=1)
+
+    def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
+        if self.chosen is not None:
+            return None
+        right = self.step.answer_id
+        ids = [b.id for b in self.group.buttons]
+        wrong = [i for i in ids if i != right]
+        pick = right if rng.random() < skill or not wrong else rng.choice(wrong)
+        if rng.random() < 0.2:
+            return [Intent(Kind.CHOOSE, None, ids.index(pick) + 1, "key")]
+        x, y, w, h = self.group.by_id(pick).rect
+        centre = (x + w // 2, y + h // 2)
+        source = rng.choice(("touch", "touch", "mouse"))
+        return [Intent(Kind.PRESS, centre, source=source), Intent(Kind.SELECT, centre, source=source)]
 
     def groups(self) -> list[ButtonGroup]:
         return [self.nav] if self.nav is not None else [self.group]

@@ -7,23 +7,24 @@ lands; the score is shown at the end.
 from __future__ import annotations
 
 import random
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, Callable, ClassVar, Iterator, Literal
 
 import pygame
 from pydantic import Field, model_validator
 
-from kiosk.content.models import Basis, GameStep, Loc, StableId, Strict, field_texts, file_paths
+from kiosk.content.models import Basis, GameStep, Interaction, Item, Loc, StableId, Strict, field_texts, file_paths
 from kiosk.content.text import LocalText, join_sentences, stable_id, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
-from kiosk.registry import station
+from kiosk.registry import step_type
 from kiosk.ui import draw, games
 from kiosk.ui.games import word
 from kiosk.ui.widgets import Button, ButtonGroup
 
 FLY_S = 0.25  # a landed card glides into its box
 BIN_COLOURS = {"blue": "court_blue", "green": "right", "gold": "gold", "orange": "gentle"}
+WORDS = {"results": {"zh": "分对了 {right} 张卡片，共 {total} 张", "en": "{right} of {total} cards sorted right"}}
 
 
 class SortBin(Strict):
@@ -51,6 +52,7 @@ class SortItem(Strict):
 class SortStep(GameStep):
     """Sort cards into 2-3 boxes; one scored answer per card."""
 
+    interaction: ClassVar[Interaction] = "choice"
     type: Literal["sort"]
     prompt: LocalText = Field(description="The question the boxes answer: 这是不良行为，还是严重不良行为？")
     bins: list[SortBin] = Field(min_length=2, max_length=3, description="2-3 boxes, shown left to right")
@@ -58,6 +60,12 @@ class SortStep(GameStep):
 
     def bin(self, bin_id: str) -> SortBin:
         return next(b for b in self.bins if b.id == bin_id)
+
+    def answer_items(self) -> list[Item]:
+        """Each card: which box it goes in (the boxes are the choices)."""
+        boxes = tuple((b.id, b.label) for b in self.bins)
+        return [Item(str(it.id), it.text or {"zh": it.picture or "", "en": it.picture or ""}, "choice", (it.bin,), boxes,
+                     it.explanation, it.basis) for it in self.items]
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
@@ -99,7 +107,7 @@ class SortStep(GameStep):
             seen.append(item.id)
 
 
-@station(SortStep)
+@step_type(SortStep, words=WORDS)
 class SortScene(StepScene):
     def __init__(self, ctx: StepContext, step: SortStep):
         super().__init__(ctx, step)
@@ -226,8 +234,7 @@ class SortScene(StepScene):
         item = self.item
         correct = bin_id == item.bin
         self.placed.append({"item": item.id, "bin": bin_id, "correct": correct})
-        self.ctx.answered(correct)
-        self.ctx.record("sort", item=item.id, bin=bin_id, right_bin=item.bin, correct=correct, input=source,
+        self.ctx.answer(str(item.id), bin_id, correct, input=source,
                         response_ms=round((self.time - self.shown_at) * 1000))
         self.ctx.sound("right" if correct else "wrong")
         self.ctx.say(f"{'right' if correct else 'gentle'}:{item.id}")
@@ -293,7 +300,7 @@ class SortScene(StepScene):
         self.ctx.finish()
 
     # ----- the simulated child ---------------------------------------------------------------------
-    def bot_intents(self, rng: random.Random, skill: float) -> list[Intent] | None:
+    def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
         if self.phase != "sort":
             return None
         right = self.item.bin

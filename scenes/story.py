@@ -10,7 +10,7 @@ from kiosk.content.text import LocalText, tr
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent
-from kiosk.registry import station
+from kiosk.registry import step_type
 from kiosk.ui import draw
 from kiosk.ui.widgets import ButtonGroup, step_nav
 
@@ -37,7 +37,7 @@ class StoryStep(StepBase):
         return {"open": tr(self.text, lang)}
 
 
-@station(StoryStep)
+@step_type(StoryStep)
 class StoryScene(StepScene):
     def __init__(self, ctx: StepContext, step: StoryStep):
         super().__init__(ctx, step)

@@ -32,11 +32,13 @@ def test_a_path_to_the_good_ending_and_one_to_learn_from(make_app: Callable[...,
     assert (good["scene"], good["ending"], good["basis"]) == ("safe", "good", "《未成年人保护法》第七十二条")
     assert good["path"] == ["start", "offer", "start", "mom", "safe"]
     assert good["teaches"].startswith("低价卖皮肤、免费送装备的，多半是骗子") and pilot.targets == ["again", "next", "replay"]
-    assert [(e["scene"], e["choice"], e["goto"], e["input"]) for e in events(app, "choice")] == [
-        ("start", "ask", "offer", "key"), ("offer", "think", "start", "touch"), ("start", "tell", "mom", "gesture"),
-        ("mom", "block", "safe", "gesture")]
-    assert [(e["ending"], e["outcome"], e["path"]) for e in events(app, "ending")] == [
-        ("safe", "good", ["start", "offer", "start", "mom", "safe"])]
+    choices = [e for e in events(app, "answer") if e["item"] != "_ending"]  # recorded, not scored
+    assert [(e["item"], e["option"], e["goto"], e["input"], e["correct"]) for e in choices] == [
+        ("start", "ask", "offer", "key", None), ("offer", "think", "start", "touch", None),
+        ("start", "tell", "mom", "gesture", None), ("mom", "block", "safe", "gesture", None)]
+    endings = [e for e in events(app, "answer") if e["item"] == "_ending"]
+    assert [(e["option"], e["correct"], e["outcome"], e["path"]) for e in endings] == [
+        ("safe", True, "good", ["start", "offer", "start", "mom", "safe"])]
     assert [(e["score"], e["max"], e["ending"]) for e in events(app, "game_result")] == [(1, 1, "safe")]
 
     pilot.tap("again")                                          # play again: the scam this time
@@ -48,7 +50,8 @@ def test_a_path_to_the_good_ending_and_one_to_learn_from(make_app: Callable[...,
                                                                                       "scammed"])
     assert learn["teaches"].startswith("这不是你的错")          # kind: never blames the child who was tricked
     assert "110" in scene(pilot).step.scene("scammed").help["zh"]
-    assert [e["ending"] for e in events(app, "ending")] == ["safe", "scammed"]
+    endings = [e for e in events(app, "answer") if e["item"] == "_ending"]
+    assert [(e["option"], e["correct"]) for e in endings] == [("safe", True), ("scammed", None)]  # the first counts
     assert len(events(app, "game_result")) == 1                # only the first ending counts for the score
     assert (app.sessions.current.right, app.sessions.current.answered) == (1, 1)
     assert events(app, "replay")[0]["path"] == ["start", "offer", "start", "mom", "safe"]
@@ -75,7 +78,8 @@ def test_the_spoken_texts_cover_every_scene(make_app: Callable[..., App]) -> Non
     assert set(spoken) == {"open"} | {f"scene:{s.id}" for s in step.scenes}
     assert spoken["open"] == spoken["scene:start"]
     assert spoken["scene:scammed"].endswith("一起学一学。这不是你的错，骗子专门骗小朋友。马上告诉爸爸妈妈，一起报警。"
-                                            "验证码和个人信息，不能给网上的陌生人。遇到诈骗，打110报警。")
+                                            "手机上收到的数字，不能给网上的陌生人。你的名字和学校，也不能给。"
+                                            "遇到诈骗，打110报警。")
 
 
 GRAPH = """\

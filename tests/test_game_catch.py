@@ -40,6 +40,7 @@ def park(pilot: Pilot, fx: float, fps: int = 60) -> float:
     return (pos[0] - x0) / w
 
 
+@pytest.mark.slow
 def test_a_parked_pointer_catches_exactly_the_things_that_fall_on_it(make_app: Callable[..., App]) -> None:
     pilot = open_step(make_app, LESSON, STEP)
     app = pilot.app
@@ -54,9 +55,10 @@ def test_a_parked_pointer_catches_exactly_the_things_that_fall_on_it(make_app: C
     results = pilot.screen["results"]
     assert [(r["thing"], r["caught"]) for r in results] == expected
     assert any(caught for _, caught in expected) and not all(caught for _, caught in expected)
-    catches = events(app, "catch")
-    assert [(e["thing"], e["caught"], e["correct"]) for e in catches] == [
-        (t, c, c == things[i].good) for (t, c), (_, i, _) in zip(expected, plan)]
+    catches = events(app, "answer")  # each fall: the thing, caught ("true") or let fall ("false")
+    assert {e["interaction"] for e in catches} == {"true-false"}
+    assert [(e["item"], e["option"], e["correct"]) for e in catches] == [
+        (t, "true" if c else "false", c == things[i].good) for (t, c), (_, i, _) in zip(expected, plan)]
     score = sum(1 for (t, c), (_, i, _) in zip(expected, plan) if c == things[i].good)
     [result] = events(app, "game_result")
     assert (result["score"], result["max"]) == (score, len(plan))
@@ -67,6 +69,7 @@ def test_a_parked_pointer_catches_exactly_the_things_that_fall_on_it(make_app: C
     assert pilot.targets == ["back", "next", "replay"]
 
 
+@pytest.mark.slow
 def test_the_same_round_at_any_frame_rate(make_app: Callable[..., App]) -> None:
     rounds = []
     for fps in (60, 12):
@@ -77,6 +80,7 @@ def test_the_same_round_at_any_frame_rate(make_app: Callable[..., App]) -> None:
     assert rounds[0] == rounds[1] and len(rounds[0]) > 20
 
 
+@pytest.mark.slow
 def test_a_pointer_that_follows_the_good_things_gets_them_all(make_app: Callable[..., App]) -> None:
     pilot = open_step(make_app, LESSON, STEP)
     sc = start(pilot)
@@ -109,6 +113,7 @@ def test_arrow_keys_move_the_basket_a_lane(make_app: Callable[..., App]) -> None
     assert sc.target_x == pytest.approx(0.0)          # never off the field
 
 
+@pytest.mark.slow
 def test_a_raised_hand_starts_and_next_skips(make_app: Callable[..., App]) -> None:
     pilot = open_step(make_app, LESSON, STEP)
     pilot.send(Intent(Kind.RAISE, value="left", source="gesture"))

@@ -73,9 +73,11 @@ def test_finding_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     done = pilot.screen
     assert (done["phase"], done["score"], done["max"], done["missed"]) == ("done", 4, 5, ["cigarettes"])
     assert pilot.targets == ["next", "replay"]
-    found = events(app, "area_found")
-    assert [(e["area"], e["input"]) for e in found] == [("manhole", "mouse"), ("red-light", "touch"),
-                                                         ("ball", "gesture"), ("e-bike", "key")]
+    found = [e for e in events(app, "answer") if e["option"] == "found"]
+    assert [(e["item"], e["input"], e["correct"]) for e in found] == [
+        ("manhole", "mouse", True), ("red-light", "touch", True), ("ball", "gesture", True), ("e-bike", "key", True)]
+    missed = [e for e in events(app, "answer") if e["option"] == "missed"]
+    assert [(e["item"], e["correct"], e["interaction"]) for e in missed] == [("cigarettes", False, "other")]
     assert [(e["input"], e["y"] < 0.1) for e in events(app, "miss")] == [("touch", True)]
     result = events(app, "game_result")
     assert [(e["score"], e["max"], e["misses"], e["missed"]) for e in result] == [(4, 5, 1, ["cigarettes"])]
@@ -83,7 +85,7 @@ def test_finding_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
 
     tap_at(pilot, pan_to(pilot, "cigarettes"), "touch")               # afterwards: touch a missed one to learn why
     assert pilot.screen["explanation"].startswith("商店不能把烟、酒卖给未成年人")
-    assert len(events(app, "area_found")) == 4 and len(events(app, "game_result")) == 1
+    assert len(events(app, "answer")) == 5 and len(events(app, "game_result")) == 1
     pilot.tap("next")
     assert pilot.screen["type"] == "branching"
 

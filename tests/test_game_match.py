@@ -64,8 +64,9 @@ def test_pairs_to_a_known_score(make_app: Callable[..., App]) -> None:
     done = pilot.screen
     assert done["done"] and (done["score"], done["max"]) == (3, 5)  # fourteen and sixteen took two tries
     assert pilot.targets == ["back", "next", "replay"]
-    pairs = events(app, "pair")
-    assert [(e["left"], e["right"], e["correct"], e["input"]) for e in pairs] == [
+    pairs = events(app, "answer")  # each try: the left card (the item) and the right card chosen
+    assert {e["interaction"] for e in pairs} == {"matching"}
+    assert [(e["item"], e["option"], e["correct"], e["input"]) for e in pairs] == [
         ("age8", "age8", True, "touch"), ("age12", "age12", True, "mouse"), ("age14", "age16", False, "touch"),
         ("age14", "age14", True, "gesture"), ("age16", "age16", True, "touch"), ("age18", "age18", True, "key")]
     assert [(e["score"], e["max"], e["mistakes"]) for e in events(app, "game_result")] == [(3, 5, 1)]

@@ -72,13 +72,14 @@ def test_sorting_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     done = pilot.screen
     assert (done["phase"], done["score"], done["max"]) == ("done", 6, 8)
     assert pilot.targets == ["back", "next", "replay"]
-    sorts = events(app, "sort")
-    assert [(e["item"], e["bin"], e["correct"], e["input"]) for e in sorts] == [
+    sorts = events(app, "answer")  # one answer event per card: the card, the box chosen, its interaction type
+    assert {e["interaction"] for e in sorts} == {"choice"}
+    assert [(e["item"], e["option"], e["correct"], e["input"]) for e in sorts] == [
         ("smoke-drink", "bad", True, "touch"), ("knife", "serious", True, "mouse"),
         ("truancy", "serious", False, "touch"), ("hitting", "serious", True, "key"),
         ("online", "bad", True, "key"), ("extort", "serious", True, "gesture"),
         ("night-out", "bad", True, "gesture"), ("theft", "bad", False, "touch")]
-    assert all(e["step"] == STEP and e["lesson"] == LESSON and e["response_ms"] >= 0 for e in sorts)
+    assert all(e["step"] == STEP and e["lesson"] == LESSON and e["response_ms"] > 0 for e in sorts)
     result = events(app, "game_result")
     assert [(e["step"], e["score"], e["max"]) for e in result] == [(STEP, 6, 8)]
     session = app.sessions.current
@@ -94,7 +95,7 @@ def test_a_drop_outside_the_boxes_puts_the_card_back(make_app: Callable[..., App
     pilot.send(Intent(Kind.PRESS, home, source="touch"), Intent(Kind.POINT, (home[0] + 50, home[1] - 30), "touch"))
     assert sc.card_at != sc.card_home
     pilot.send(Intent(Kind.SELECT, (home[0] + 50, home[1] - 30), source="touch"))
-    assert sc.card_at == sc.card_home and sc.phase == "sort" and events(pilot.app, "sort") == []
+    assert sc.card_at == sc.card_home and sc.phase == "sort" and events(pilot.app, "answer") == []
 
 
 def test_coming_back_shows_the_result_without_counting_again(make_app: Callable[..., App]) -> None:

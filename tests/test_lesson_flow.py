@@ -124,4 +124,35 @@ def test_broken_scene_is_taken_out_of_play(make_app: Callable[..., App], monkeyp
     assert pilot.screen["screen"] == "menu"
     assert "tiny" in pilot.app.broken and "bug in a scene" in pilot.app.broken["tiny"]
     assert "tiny" not in pilot.app.library.lessons
-    assert pilot.app.notice is not None
+    assert pilot.app.notice is not None and pilot.app.notice[0] == pilot.app.ui.t("lesson_unavailable")
+
+
+def test_the_results_screen_words_each_activity_and_counts_what_was_recorded(make_app: Callable[..., App]) -> None:
+    """A game lesson played by each type's own simulated child: the results screen has one line per
+    activity in its own words, and its totals are the session's and the recorded answers'."""
+    import random
+    from pathlib import Path
+
+    app = make_app(content=Path("content"))
+    app.start_session()
+    app.play("games-law-play")
+    pilot = Pilot(app)
+    rng = random.Random(2)
+    for _ in range(400):
+        if pilot.screen["screen"] == "results":
+            break
+        moves = app.top.scene.walk(rng, 0.7)  # type: ignore[attr-defined]
+        if moves:
+            pilot.send(*moves)
+        else:
+            pilot.tap("next")
+        pilot.wait(0.4, frames=2)
+    results = pilot.screen
+    assert results["screen"] == "results"
+    lines = results["lines"]
+    assert [line[:3] for line in lines] == ["分对了", "连对了", "接对了"]  # sort, match, catch: not "N 题"
+    scored = [e for e in app.recorder.events if e["kind"] == "answer" and e["correct"] is not None]
+    session = app.sessions.finished[-1]
+    assert (results["right"], results["total"]) == (session.right, session.answered) == (
+        sum(e["correct"] for e in scored), len(scored))
+    assert f"共 {sum(1 for e in scored if e['interaction'] == 'choice')} 张" in lines[0]

@@ -87,6 +87,7 @@ def test_every_report_figure_traces_to_the_csv(world: tuple[Store, Catalogue, Pa
     sessions = read_csv(paths["sessions"])
     r = visit_report(store, hv.visit_id, catalogue)
     assert len(answers) == r.answered and sum(int(x["correct"]) for x in answers) == r.right
+    assert r.questions and r.stations                 # the checks below have something to check
     for q in r.questions:
         mine = [x for x in answers if x["lesson"] == q.info.lesson and x["step"] == q.info.step]
         assert (len(mine), sum(int(x["correct"]) for x in mine)) == (q.n, q.right)

@@ -3,6 +3,7 @@ names, and the batched, retried POST to a Learning Record Store (a tiny one on 1
 from __future__ import annotations
 
 import base64
+import random
 import json
 import re
 import threading
@@ -187,3 +188,67 @@ def test_an_lrs_that_keeps_failing_is_reported_not_hung(statements: Any) -> None
         assert server.fail == 97  # tried three times, then gave up
     finally:
         server.close()
+
+
+# ----- every step type's answers (xAPI 1.0.3, 4.1.4.1 Interaction Activities) ---------------------
+
+COMPONENT_LISTS = {"choice": {"choices"}, "sequencing": {"choices"}, "likert": {"scale"},
+                   "matching": {"source", "target"}, "performance": {"steps"}, "true-false": set(),
+                   "fill-in": set(), "long-fill-in": set(), "numeric": set(), "other": set()}
+
+
+def check_interaction(definition: dict[str, Any], response: str | None) -> None:
+    """The spec's rules for an interaction activity's definition, and a response in its format."""
+    kind = definition["interactionType"]
+    assert kind in COMPONENT_LISTS
+    lists = {k for k in ("choices", "scale", "source", "target", "steps") if k in definition}
+    assert lists == COMPONENT_LISTS[kind], (kind, lists)
+    ids: dict[str, set[str]] = {}
+    for name in lists:
+        components = definition[name]
+        assert components and all(set(c) <= {"id", "description"} and c["id"] for c in components)
+        assert len({c["id"] for c in components}) == len(components)  # ids unique within a list
+        assert all(re.match(r"^[a-z]{2}-[A-Z]{2}$", k) for c in components for k in c.get("description", {}))
+        ids[name] = {c["id"] for c in components}
+    patterns = definition.get("correctResponsesPattern", [])
+    assert isinstance(patterns, list) and all(isinstance(p, str) for p in patterns)
+    for value in patterns + ([response] if response is not None else []):
+        if kind == "true-false":
+            assert value in ("true", "false")
+        elif kind in ("choice", "sequencing"):
+            assert set(value.split("[,]")) <= ids["choices"], (kind, value)
+        elif kind == "matching":
+            for pair in value.split("[,]"):
+                source, target = pair.split("[.]")
+                assert source in ids["source"] and target in ids["target"], value
+
+
+def test_every_step_types_answers_are_valid_interactions(store_url: str) -> None:
+    from kiosk.records.benchmark import session_events
+    from kiosk.registry import step_types
+
+    from .conftest import DEMO
+    from .test_records_support import ingest
+
+    lessons = load_library(DEMO).lessons
+    store = Store(store_url)
+    rng = random.Random(5)
+    events = [e for i, lesson in enumerate(lessons.values()) for e in
+              session_events(rng, lesson, "game-1", 1_790_000_000.0 + 600 * i, skill=0.6)]
+    ingest(store, events)
+    items = list(xapi.statements(store, xapi.XapiSettings(), lessons))
+    answered = [st for st in items if st["verb"]["id"] == ADL + "answered"]
+    assert len(answered) == sum(1 for e in events if e["kind"] == "answer")  # one statement per answer
+    seen = set()
+    for st in answered:
+        definition = st["object"]["definition"]
+        check_interaction(definition, st["result"]["response"])
+        seen.add(definition["interactionType"])
+        if "success" in st["result"]:
+            assert (st["result"]["response"] in definition["correctResponsesPattern"]) == st["result"]["success"]
+    wanted = {kind.model.interaction for kind in step_types().values() if kind.model.interaction}
+    assert wanted <= seen and {"sequencing", "matching"} <= seen
+    order = next(st for st in answered if st["object"]["definition"]["interactionType"] == "sequencing")
+    assert re.fullmatch(r"[a-z0-9-]+(\[,\][a-z0-9-]+){2,5}", order["object"]["definition"]["correctResponsesPattern"][0])
+    pair = next(st for st in answered if st["object"]["definition"]["interactionType"] == "matching")
+    assert re.fullmatch(r"[a-z0-9-]+\[\.\][a-z0-9-]+", pair["result"]["response"])

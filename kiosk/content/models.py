@@ -1,7 +1,9 @@
 """The lesson schema's shared parts. Step models live beside their scenes in scenes/."""
 from __future__ import annotations
 
-from typing import Annotated, Any, Callable, Iterator, Literal, Sequence
+import random
+from dataclasses import dataclass
+from typing import Annotated, Any, Callable, ClassVar, Iterator, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -65,8 +67,68 @@ class Option(Strict):
         return self
 
 
+Interaction = Literal["choice", "true-false", "matching", "sequencing", "performance", "other"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One scoreable thing a step asks (a question, a card, a pair, an area, an ending): what the
+    reports, xAPI, the guide and the simulated children know of it. `correct` holds the right
+    responses (any one of them is right; none: the answer is recorded but not scored); a
+    sequencing response is the choices' ids in order, joined by ","."""
+
+    id: str
+    prompt: dict[str, str]                                  # what is asked
+    interaction: Interaction
+    correct: tuple[str, ...]
+    choices: tuple[tuple[str, dict[str, str]], ...] = ()    # (response id, its words); matching: the targets
+    explanation: dict[str, str] | None = None
+    basis: Basis | None = None
+
+    @property
+    def scored(self) -> bool:
+        return bool(self.correct)
+
+    def response_text(self, response: str, lang: str) -> str:
+        """A response in words: the choice's text, or the cards of an order joined by arrows."""
+        words = {cid: tr(text, lang) for cid, text in self.choices}
+        if response in words:
+            return words[response]
+        if "," in response and all(part in words for part in response.split(",")):
+            return " → ".join(words[part] for part in response.split(","))
+        return response
+
+    def answer_text(self, lang: str) -> str:
+        """The right response in words (alternatives joined by " / ")."""
+        return " / ".join(self.response_text(c, lang) for c in self.correct)
+
+    def respond(self, rng: random.Random, right: bool) -> tuple[str, bool | None]:
+        """A simulated child's response and whether it is right (None where nothing is scored)."""
+        ids = [cid for cid, _ in self.choices]
+        if not self.correct:
+            return rng.choice(ids), None
+        if right:
+            return rng.choice(self.correct), True
+        if self.interaction == "sequencing":
+            order = ids[:]
+            while ",".join(order) in self.correct:
+                rng.shuffle(order)
+            return ",".join(order), False
+        wrong = [cid for cid in ids if cid not in self.correct]
+        return (rng.choice(wrong), False) if wrong else (self.correct[0], True)
+
+
+def scored_answer(kind: str, correct: Any) -> bool:
+    """THE rule that counts a score, wherever one is counted (session, results screen, store,
+    reports, xAPI): an `answer` event whose `correct` is true or false; right when true."""
+    return kind == "answer" and isinstance(correct, bool)
+
+
 class StepBase(Strict):
-    """Fields every step has. Subclasses add `type: Literal[...]` and their own fields."""
+    """Fields every step has. Subclasses add `type: Literal[...]` and their own fields; a step that
+    asks something sets `interaction` (its xAPI interaction type) and lists its `answer_items()`."""
+
+    interaction: ClassVar[Interaction | None] = None
 
     id: StableId | None = Field(
         None, description="Stable id (records, narration cache, translations); derived when omitted")
@@ -110,9 +172,16 @@ class StepBase(Strict):
         """Checks across fields that the field types cannot express."""
         return iter(())
 
-    def scored(self) -> bool:
-        """Whether the step counts towards the lesson's score."""
-        return False
+    def answer_items(self) -> list[Item]:
+        """The scoreable items, in the order a child meets them (none: the step asks nothing)."""
+        return []
+
+    def answer_item(self, item_id: str) -> Item | None:
+        return next((i for i in self.answer_items() if i.id == item_id), None)
+
+    def max_score(self) -> int:
+        """The most right answers one play of the step can give."""
+        return sum(1 for i in self.answer_items() if i.scored)
 
 
 class GameStep(StepBase):
@@ -128,9 +197,6 @@ class GameStep(StepBase):
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
         yield ("prompt",), self.prompt
-
-    def scored(self) -> bool:
-        return True
 
 
 class LessonBase(Strict):

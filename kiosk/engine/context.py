@@ -10,12 +10,15 @@ from typing import Any, Callable, Protocol
 
 import pygame
 
+from kiosk.bounded_cache import BoundedCache, surface_bytes
+from kiosk.content.models import Item
 from kiosk.content.text import tr
 from kiosk.ui.fonts import Fonts
 from kiosk.ui.strings import Strings
 from kiosk.ui.theme import DEFAULT, Layout, Theme
 
 log = logging.getLogger(__name__)
+PICTURE_SCREENS = 4  # fitted pictures kept: four full screens of 32-bit pixels
 
 
 class UI:
@@ -29,7 +32,10 @@ class UI:
         self.lang = lang
         self.t = Strings(lang)
         self.content_root = content_root or Path("content")
-        self._images: dict[tuple[str, int, int], pygame.Surface | None] = {}
+        # fitted pictures (SVGs rendered at their size): a few screens' worth of pixels, so a
+        # station with many pictures, or shown at many sizes, does not keep them all
+        self._images: BoundedCache[pygame.Surface | None] = BoundedCache(
+            "pictures", PICTURE_SCREENS * size[0] * size[1] * 4, surface_bytes)
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -42,9 +48,9 @@ class UI:
     def image(self, rel: str, size: tuple[int, int]) -> pygame.Surface | None:
         """A content picture fitted into size (SVG rendered crisp at that size); None if unusable."""
         key = (rel, *size)
-        if key not in self._images:
-            self._images[key] = self._load_image(rel, size)
-        return self._images[key]
+        if key in self._images:
+            return self._images.get(key)
+        return self._images.put(key, self._load_image(rel, size))
 
     def _load_image(self, rel: str, size: tuple[int, int]) -> pygame.Surface | None:
         path = self.content_root / rel
@@ -125,7 +131,7 @@ class StepContext:
     record: Callable[..., None]                 # record(kind, **data): an event for the records
     finish: Callable[[], None]                  # this step is done: go on
     back: Callable[[], None]                    # leave the step backwards
-    answered: Callable[[bool], None]            # a scored answer, for the results screen
+    tally: Callable[[bool], None]               # counts a scored answer for the session (answer() only)
     narrator: Narrator = field(default_factory=SilentNarrator)
     memory: dict[str, Any] = field(default_factory=dict)  # kept for this step if the child comes back to it
     sound: Callable[[str], None] = lambda name: None      # a short effect: select, dwell, right, wrong
@@ -136,6 +142,21 @@ class StepContext:
         if text:
             recorded = self.ui.content_root / self.step.voice if self.step.voice and moment == "open" else None
             self.narrator.narrate(text, self.step.speaker, recorded)
+
+    def answer(self, item: Item | str, response: str, correct: bool | None, input: str | None = None,
+               response_ms: int | None = None, **extra: Any) -> None:
+        """A child answered one item of this step: the one `answer` event (with the item's id and
+        interaction type), counted for the session when the item is scored and correct is not
+        None (None: recorded for the reports, not scored, e.g. a story's second ending)."""
+        found = item if isinstance(item, Item) else self.step.answer_item(item)
+        if found is None:
+            raise KeyError(f"step '{self.step.id}' has no item '{item}'")
+        scored = correct if found.scored and correct is not None else None
+        known = {k: v for k, v in (("input", input), ("response_ms", response_ms)) if v is not None}
+        self.record("answer", item=found.id, option=response, correct=scored, interaction=found.interaction,
+                    **known, **extra)
+        if scored is not None:
+            self.tally(scored)
 
     @property
     def step(self) -> Any:

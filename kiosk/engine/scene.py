@@ -1,6 +1,7 @@
 """What every screen and station scene is: intents in, time passes, a frame out."""
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pygame
@@ -48,7 +49,7 @@ class Screen:
 
 
 class StepScene(Screen):
-    """Plays one step of a lesson. Subclasses are registered with @station(StepModel)."""
+    """Plays one step of a lesson. Subclasses are registered with @step_type(StepModel, words=...)."""
 
     step_type: ClassVar[str] = ""
 
@@ -59,6 +60,11 @@ class StepScene(Screen):
 
     def describe(self) -> dict[str, Any]:
         return {"type": self.step_type, "step_id": self.step.id}
+
+    def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
+        """A simulated child's next move here (right with probability skill), for the simulator,
+        the bench and the tests; None when the step waits only for Next."""
+        return None
 
     def leave(self, intent: Intent, nav: "ButtonGroup | None") -> None:
         """Once a step is done, the same ways out everywhere: Next or a swipe left goes on, a swipe

@@ -39,6 +39,7 @@ class Session:
     lesson_id: str | None = None
     right: int = 0
     answered: int = 0
+    by_type: dict[str, list[int]] = field(default_factory=dict)  # step type -> [right, answered] this lesson
     ended: float | None = None
     end_reason: str | None = None
 
@@ -66,6 +67,17 @@ class Sessions:
             return
         self.recorder.emit({"t": round(now, 3), "at": round(self.origin + now, 3), "kind": kind,
                             "session": self.current.id, "station": self.station, **data})
+
+    def count_answer(self, step_type: str, correct: bool) -> None:
+        """A scored answer of the current lesson (see StepContext.answer)."""
+        session = self.current
+        if session is None:
+            return
+        session.answered += 1
+        session.right += int(correct)
+        tally = session.by_type.setdefault(step_type, [0, 0])
+        tally[0] += int(correct)
+        tally[1] += 1
 
     def end(self, now: float, reason: str) -> Session | None:
         session = self.current

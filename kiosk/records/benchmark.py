@@ -53,15 +53,14 @@ def session_events(rng: random.Random, lesson: Any, station: str, at: float, cod
     leave_at = len(lesson.steps) if rng.random() > 0.15 else rng.randrange(1, len(lesson.steps))
     for index, step in enumerate(lesson.steps[:leave_at]):
         emit("step_shown", rng.uniform(2, 6), lesson=lesson.id, step=step.id, index=index, type=step.type)
-        if step.type == "quiz":
-            choices = [cid for cid, _ in step.choices()]
-            ok = rng.random() < skill
-            option = step.answer_id if ok else rng.choice([c for c in choices if c != step.answer_id])
+        for item in step.answer_items():
+            option, ok = item.respond(rng, rng.random() < skill)
             ms = int(rng.uniform(1500, 9000))
-            emit("answer", ms / 1000, lesson=lesson.id, step=step.id, option=option, correct=ok, input=source,
-                 response_ms=ms)
-            right += ok
-            answered += 1
+            emit("answer", ms / 1000, lesson=lesson.id, step=step.id, item=item.id, option=option, correct=ok,
+                 input=source, response_ms=ms, interaction=item.interaction)
+            if ok is not None:
+                right += ok
+                answered += 1
     if leave_at == len(lesson.steps):
         emit("lesson_complete", 1, lesson=lesson.id, right=right, answered=answered)
         emit("session_end", 0, reason="finished", right=right, answered=answered)

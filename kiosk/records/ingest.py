@@ -16,6 +16,8 @@ from typing import Any, Iterable
 
 from sqlalchemy import Boolean, Connection, bindparam, case, func, insert, or_, select, update
 
+from kiosk.content.models import scored_answer
+
 from . import schema as s
 from .store import parse_passport
 
@@ -174,10 +176,9 @@ class Ingest:
             elif at > info["last"]:
                 info["last"] = at
             kind = row[KIND]
-            if kind == "answer":
+            if scored_answer(kind, row[CORRECT]):
                 info["da"] += 1
-                if row[CORRECT]:
-                    info["dr"] += 1
+                info["dr"] += row[CORRECT]
             elif kind == "lesson_start":
                 info["lesson"] = row[LESSON] or info["lesson"]
             elif kind == "lesson_complete":

@@ -16,6 +16,13 @@ Tables:
   staff_sessions  logged-in staff: SHA-256 of the cookie, CSRF token, expiry
   stations        per station: its zone and a staff override of which visit is on (active, visit or none,
                   from, until); the writer's visit tagging honours both
+  (migration 4, booking limits)
+  booking_sources the address each booking came from and when, kept only for the limit's window (an hour)
+  bookings.reconfirm  set when a teacher changed a confirmed booking: {"at", "was": {field: value staff
+                  confirmed}}, cleared when staff confirm it again
+  (migration 5, login throttle: kiosk/schedule/throttle.py)
+  login_throttle  failed-login back-off counters, per client address and per address and staff name: tries,
+                  the earliest next try, the last try
 
 No table holds a child's name. Times are epoch seconds (float, UTC); local dates and times of visits
 are kept as written for display.
@@ -34,7 +41,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, Connection, Double, F
                         MetaData, String, Table, false, inspect, select, text, true)
 from sqlalchemy.dialects.postgresql import JSONB
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 
 JsonType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 EventId = BigInteger().with_variant(Integer, "sqlite")  # SQLite: INTEGER PRIMARY KEY is the rowid
@@ -191,10 +198,38 @@ def _v3(md: MetaData) -> dict[str, Table]:
     return {"journal_marks": journal_marks}
 
 
+def _v4(md: MetaData) -> dict[str, Table]:
+    booking_sources = Table(
+        "booking_sources", md,
+        Column("id", EventId, primary_key=True, autoincrement=True),
+        Column("address", String(64), nullable=False),         # the client's IP address, as the server saw it
+        Column("at", Double, nullable=False),
+        Index("ix_booking_sources_address_at", "address", "at"),
+        Index("ix_booking_sources_at", "at"),
+    )
+    return {"booking_sources": booking_sources}
+
+
+def _v5(md: MetaData) -> dict[str, Table]:
+    login_throttle = Table(
+        "login_throttle", md,
+        Column("counter", String(200), primary_key=True),      # "addr:<address>" or "pair:<address> <name>"
+        Column("tries", Integer, nullable=False),
+        Column("next_at", Double, nullable=False),             # no try before this
+        Column("last_at", Double, nullable=False),
+        Index("ix_login_throttle_last_at", "last_at"),
+    )
+    return {"login_throttle": login_throttle}
+
+
 metadata = MetaData()
 _tables = _v1(metadata)
 _tables.update(_v2(metadata))
 _tables.update(_v3(metadata))
+_tables.update(_v4(metadata))
+_tables.update(_v5(metadata))
+_tables["bookings"].append_column(Column("reconfirm", JsonType, nullable=True))  # migration 4
+Index("ix_bookings_token_hash", _tables["bookings"].c.token_hash)
 schema_version: Table = _tables["schema_version"]
 visits: Table = _tables["visits"]
 passports: Table = _tables["passports"]
@@ -205,6 +240,8 @@ staff_users: Table = _tables["staff_users"]
 staff_sessions: Table = _tables["staff_sessions"]
 stations: Table = _tables["stations"]
 journal_marks: Table = _tables["journal_marks"]
+booking_sources: Table = _tables["booking_sources"]
+login_throttle: Table = _tables["login_throttle"]
 
 # the first-class columns of events; every other key of an emitted event goes to events.data
 EVENT_COLUMNS = ("lesson", "step", "option", "correct", "response_ms", "input")
@@ -228,10 +265,32 @@ def _migration_3(conn: Connection) -> None:
     _v3(md)["journal_marks"].create(conn)
 
 
+def _migration_4(conn: Connection) -> None:
+    md = MetaData()
+    _v4(md)["booking_sources"].create(conn)
+    kind = JsonType.compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE bookings ADD COLUMN reconfirm {kind}"))
+    conn.execute(text("CREATE INDEX ix_bookings_token_hash ON bookings (token_hash)"))
+
+
+def _migration_5(conn: Connection) -> None:
+    md = MetaData()
+    _v5(md)["login_throttle"].create(conn)
+
+
+def _migration_6(conn: Connection) -> None:
+    from .legacy_answers import convert  # data only; it reads the tables defined here
+
+    convert(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "visits, passports, sessions, events", _migration_1),
     (2, "bookings, staff users and sessions, stations", _migration_2),
     (3, "journal marks: how far each writer's journal is stored", _migration_3),
+    (4, "booking limits: booking sources, reconfirmation of changed bookings", _migration_4),
+    (5, "login throttle: failed-login counters per address and per address and name", _migration_5),
+    (6, "every answer an answer event: the games' own kinds converted, sessions recounted", _migration_6),
 ]
 
 

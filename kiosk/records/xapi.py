@@ -3,12 +3,14 @@ Record Store (batched POSTs with back-off; urllib only).
 
 Per session:
   lesson_start     -> attempted    the lesson
-  step_shown       -> experienced  a step that asks nothing (story, ...)
-  answer           -> answered     the question, a cmi.interaction (choice / true-false) with
-                                   correctResponsesPattern and choices; result success, response,
-                                   score, duration (response time)
-  lesson_complete  -> completed    the lesson; result score and duration since lesson_start
-                   -> passed / failed  (score >= PASS_MARK), when the lesson asked questions
+  step_shown       -> experienced  a step that asks nothing (no answer_items)
+  answer           -> answered     the item answered, a cmi.interaction of the type its step type gives
+                                   (choice, true-false, matching, sequencing, performance, other) with
+                                   correctResponsesPattern and its components; result success (when
+                                   scored), response, score, duration (response time)
+  lesson_complete  -> completed    the lesson; result score (its scored answers since lesson_start, by
+                                   the one rule, models.scored_answer) and duration since lesson_start
+                   -> passed / failed  (score >= PASS_MARK), when the lesson asked something
 The actor is an `account` on the hall's home page whose name is the passport code (or, for a walk-in,
 the session UUID): never a person's name. context.registration is the session UUID, the lesson is
 the parent and the visit the grouping. Statement ids are UUIDv5 of (session, event, verb): exporting
@@ -35,6 +37,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import select
+
+from kiosk.content.models import scored_answer
 
 from . import schema as s
 from .store import HALL_NAME, Store
@@ -121,6 +125,16 @@ def registration(session_id: str) -> str:
         return str(uuid.uuid5(NAMESPACE, session_id))
 
 
+def response_pattern(interaction: str, item_id: str, response: str) -> str:
+    """A response (or a correct one) in xAPI 1.0.3's form for an interaction type: sequencing
+    a[,]b[,]c (from "a,b,c"), matching source[.]target (the item is the source), the rest as they are."""
+    if interaction == "sequencing":
+        return response.replace(",", "[,]")
+    if interaction == "matching":
+        return f"{item_id}[.]{response}"
+    return response
+
+
 class StatementBuilder:
     def __init__(self, settings: XapiSettings, lessons: dict[str, Any] | None = None):
         self.settings = settings
@@ -142,23 +156,40 @@ class StatementBuilder:
         lesson = self.lessons.get(lesson_id)
         return next((st for st in lesson.steps if st.id == step_id), None) if lesson else None
 
-    def step_activity(self, lesson_id: str, step_id: str) -> dict[str, Any]:
+    def _asks(self, lesson_id: str, step_id: str) -> bool:
+        """Whether a step has items (its answers are the statements; it is not merely experienced)."""
         step = self._step(lesson_id, step_id)
-        activity = {"objectType": "Activity", "id": f"{self.settings.base}/lessons/{lesson_id}/steps/{step_id}"}
-        if step is not None and step.type == "quiz":
-            definition: dict[str, Any] = {
-                "type": ACTIVITY_TYPES["interaction"], "name": lang_map(step.question),
-                "description": lang_map(step.question),
-                "interactionType": "true-false" if step.true_false else "choice",
-                "correctResponsesPattern": [step.answer_id]}
-            if not step.true_false:
-                definition["choices"] = [{"id": cid, "description": lang_map(text)} for cid, text in step.choices()]
-        else:
-            title = getattr(step, "title", None) if step is not None else None
-            definition = {"type": ACTIVITY_TYPES["interaction"] if step is None else ACTIVITY_TYPES["module"],
-                          "name": lang_map(title) or {"en-US": step_id}}
-            if step is None:  # a question the content no longer has: still an interaction, of unknown kind
-                definition["interactionType"] = "other"
+        return step is not None and bool(step.answer_items())
+
+    def step_activity(self, lesson_id: str, step_id: str) -> dict[str, Any]:
+        """A step that asks nothing (a story), or one the content no longer has, as a module."""
+        step = self._step(lesson_id, step_id)
+        title = getattr(step, "title", None) if step is not None else None
+        return {"objectType": "Activity", "id": f"{self.settings.base}/lessons/{lesson_id}/steps/{step_id}",
+                "definition": {"type": ACTIVITY_TYPES["module"], "name": lang_map(title) or {"en-US": step_id}}}
+
+    def item_activity(self, lesson_id: str, step_id: str, item_id: str, interaction: str | None) -> dict[str, Any]:
+        """An item a child answered, as a cmi.interaction of its type with its correct response.
+        A step's only item under the step's own id (a quiz question) is the step's activity."""
+        step = self._step(lesson_id, step_id)
+        item = step.answer_item(item_id) if step is not None else None
+        base = f"{self.settings.base}/lessons/{lesson_id}/steps/{step_id}"
+        activity = {"objectType": "Activity", "id": base if item_id == step_id else f"{base}/items/{item_id}"}
+        if item is None:  # an item the content no longer has: still an interaction, of the type recorded
+            activity["definition"] = {"type": ACTIVITY_TYPES["interaction"], "name": {"en-US": item_id},
+                                      "interactionType": interaction or "other"}
+            return activity
+        definition: dict[str, Any] = {"type": ACTIVITY_TYPES["interaction"], "name": lang_map(item.prompt),
+                                      "description": lang_map(item.prompt), "interactionType": item.interaction}
+        if item.correct:
+            definition["correctResponsesPattern"] = [response_pattern(item.interaction, item.id, c)
+                                                          for c in item.correct]
+        components = [{"id": cid, "description": lang_map(text)} for cid, text in item.choices]
+        if item.interaction in ("choice", "sequencing"):
+            definition["choices"] = components
+        elif item.interaction == "matching":
+            definition["source"] = [{"id": item.id, "description": lang_map(item.prompt)}]
+            definition["target"] = components
         activity["definition"] = definition
         return activity
 
@@ -190,28 +221,37 @@ class StatementBuilder:
 
     def session_statements(self, session: Any, events: Iterable[Any], visit: Any | None) -> Iterator[dict[str, Any]]:
         lesson_began: dict[str, float] = {}
+        scores: dict[str, list[int]] = {}  # lesson -> [right, answered] by the one rule, from its answers
         for e in events:
             kind, lesson_id = e.kind, e.lesson
+            if scored_answer(kind, e.correct) and lesson_id:
+                tally = scores.setdefault(lesson_id, [0, 0])
+                tally[0] += bool(e.correct)
+                tally[1] += 1
             if kind == "lesson_start" and lesson_id:
                 lesson_began[lesson_id] = e.at
+                scores[lesson_id] = [0, 0]
                 yield self.statement("attempted", session, e.id, e.at, self.lesson_activity(lesson_id), lesson_id,
                                      visit)
-            elif kind == "step_shown" and lesson_id and e.step and (e.data or {}).get("type") != "quiz":
+            elif kind == "step_shown" and lesson_id and e.step and not self._asks(lesson_id, e.step):
                 yield self.statement("experienced", session, e.id, e.at, self.step_activity(lesson_id, e.step),
                                      lesson_id, visit)
             elif kind == "answer" and lesson_id and e.step:
-                result: dict[str, Any] = {"response": e.option or ""}
+                data = e.data or {}
+                item_id = str(data.get("item") or e.step)  # a quiz answer before items were kept
+                activity = self.item_activity(lesson_id, e.step, item_id, data.get("interaction"))
+                option = e.option if e.option is not None else str(data.get("option") or "")
+                interaction = activity["definition"]["interactionType"]
+                result: dict[str, Any] = {"response": response_pattern(interaction, item_id, option)}
                 if e.correct is not None:
                     result["success"] = bool(e.correct)
                     result["score"] = {"scaled": 1.0 if e.correct else 0.0, "raw": 1 if e.correct else 0,
                                        "min": 0, "max": 1}
                 if e.response_ms is not None:
                     result["duration"] = iso_duration(e.response_ms / 1000)
-                yield self.statement("answered", session, e.id, e.at, self.step_activity(lesson_id, e.step),
-                                     lesson_id, visit, result)
+                yield self.statement("answered", session, e.id, e.at, activity, lesson_id, visit, result)
             elif kind == "lesson_complete" and lesson_id:
-                data = e.data or {}
-                right, answered = int(data.get("right") or 0), int(data.get("answered") or 0)
+                right, answered = scores.get(lesson_id, [0, 0])
                 result = {"completion": True}
                 if lesson_id in lesson_began:
                     result["duration"] = iso_duration(e.at - lesson_began[lesson_id])

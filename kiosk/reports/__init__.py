@@ -17,8 +17,9 @@ from kiosk.records.store import Store
 from .common import Progress, write_csv
 from .data import Catalogue, PeriodReport, VisitReport, period_report, visit_report
 
-ANSWER_COLUMNS = ["time", "session", "passport", "station", "zone", "lesson", "lesson_title", "step", "question",
-                  "option", "option_text", "right_option", "correct", "response_ms", "input"]
+ANSWER_COLUMNS = ["time", "session", "passport", "station", "zone", "lesson", "lesson_title", "step", "item",
+                  "interaction", "question", "option", "option_text", "right_option", "right_text", "correct",
+                  "response_ms", "input"]
 SESSION_COLUMNS = ["session", "station", "passport", "lesson", "zone", "started", "seconds", "end_reason", "right",
                    "answered", "completed"]
 

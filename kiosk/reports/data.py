@@ -1,7 +1,9 @@
 """The figures of a visit's report and of the hall's period view, computed from the store and the lessons.
 
-Every figure of the visit report can be recomputed from answers.csv (one row per answer) and
-sessions.csv (one row per session): accuracy = rows with correct=1 / rows, per lesson or question;
+Every figure of the visit report can be recomputed from answers.csv (one row per answer of any step
+type, with its item and interaction type) and sessions.csv (one row per session): accuracy = rows
+with correct=1 / rows with correct 0 or 1 (an empty correct is recorded, not scored: a story's
+choice), per lesson or item;
 time = sum of session seconds per station or zone; cards = distinct passport codes.
 """
 from __future__ import annotations
@@ -27,24 +29,42 @@ TOP_MISSED = 5
 
 @dataclass
 class QuestionInfo:
+    """One item a child answers (a quiz question, a card, a pair, an area, a thing, an ending), in
+    the report's language, from the step type's answer_items()."""
+
     lesson: str
     step: str
+    item: str
     text: str
-    interaction: str                          # choice | true-false | other
-    choices: list[tuple[str, str]]            # (id, text)
-    answer: str | None                        # the right option's id
+    interaction: str                          # the xAPI interaction type
+    choices: list[tuple[str, str]]            # (response id, text)
+    correct: tuple[str, ...] = ()             # the right responses (none: recorded, not scored)
     explanation: str = ""
     citation: str = ""
     says: str = ""
 
+    @property
+    def answer(self) -> str | None:
+        return self.correct[0] if self.correct else None
+
+    @property
+    def right_text(self) -> str:
+        return " / ".join(self.option_text(c) for c in self.correct)
+
     def option_text(self, option_id: str | None) -> str:
         if option_id is None:
             return ""
-        return dict(self.choices).get(option_id, option_id)
+        words = dict(self.choices)
+        if option_id in words:
+            return words[option_id]
+        parts = option_id.split(",")
+        if len(parts) > 1 and all(p in words for p in parts):  # an order of cards
+            return " → ".join(words[p] for p in parts)
+        return option_id
 
 
 class Catalogue:
-    """Lesson titles, zones, topics and question texts for the report (ids that the content no longer
+    """Lesson titles, zones, topics and item texts for the report (ids that the content no longer
     has are shown as ids)."""
 
     def __init__(self, lessons: dict[str, Any] | None = None, lang: str = "zh"):
@@ -74,24 +94,25 @@ class Catalogue:
         lesson = self.lessons.get(lesson_id or "")
         return lesson.topic if lesson else (lesson_id or "—")
 
-    def question(self, lesson_id: str, step_id: str) -> QuestionInfo:
+    def step(self, lesson_id: str, step_id: str) -> Any:
         lesson = self.lessons.get(lesson_id)
-        step = next((st for st in lesson.steps if st.id == step_id), None) if lesson else None
-        if step is None:
-            return QuestionInfo(lesson_id, step_id, step_id, "other", [], None)
-        if step.type == "quiz":
-            choices = []
-            for cid, text in step.choices():
-                if text:
-                    choices.append((cid, self.t(text)))
-                else:
-                    choices.append((cid, ("对" if cid == "true" else "错") if self.lang == "zh" else cid))
-            basis = step.basis
-            return QuestionInfo(lesson_id, step_id, self.t(step.question),
-                                "true-false" if step.true_false else "choice", choices, step.answer_id,
-                                self.t(step.explanation), basis.citation(), self.t(basis.says) if basis.says else "")
-        title = self.t(getattr(step, "title", None)) or step_id
-        return QuestionInfo(lesson_id, step_id, title, "other", [], None)
+        return next((st for st in lesson.steps if st.id == step_id), None) if lesson else None
+
+    def question(self, lesson_id: str, step_id: str, item_id: str, interaction: str | None = None) -> QuestionInfo:
+        step = self.step(lesson_id, step_id)
+        item = step.answer_item(item_id) if step is not None else None
+        if item is None:
+            return QuestionInfo(lesson_id, step_id, item_id, item_id, interaction or "other", [])
+        basis = item.basis
+        return QuestionInfo(lesson_id, step_id, item.id, self.t(item.prompt), item.interaction,
+                            [(cid, self.t(text)) for cid, text in item.choices], item.correct,
+                            self.t(item.explanation) if item.explanation else "", basis.citation() if basis else "",
+                            self.t(basis.says) if basis and basis.says else "")
+
+    def item_order(self, lesson_id: str, step_id: str, item_id: str) -> int:
+        step = self.step(lesson_id, step_id)
+        ids = [i.id for i in step.answer_items()] if step is not None else []
+        return ids.index(item_id) if item_id in ids else 9999
 
     def step_order(self, lesson_id: str, step_id: str) -> int:
         lesson = self.lessons.get(lesson_id)
@@ -125,15 +146,29 @@ class QuestionStat:
 
     @property
     def accuracy(self) -> float | None:
-        return self.right / self.n if self.n else None
+        return self.right / self.n if self.n and self.info.correct else None
 
     @property
     def wrong(self) -> int:
-        return self.n - self.right
+        return self.n - self.right if self.info.correct else 0
+
+    @property
+    def label(self) -> str:
+        """The item as the tables show it: what was asked, and the right response after an arrow."""
+        right = self.info.right_text
+        return f"{self.info.text} → {right}" if right and right != self.info.text else self.info.text
+
+    @property
+    def top_choice(self) -> str:
+        """The most-chosen wrong response with its count; for an unscored item, the most-chosen one."""
+        pick = self.most_wrong if self.info.correct else next(iter(self.chosen.most_common(1)), None)
+        return f"{self.info.option_text(pick[0])} ({pick[1]})" if pick else "—"
 
     @property
     def most_wrong(self) -> tuple[str, int] | None:
-        wrong = [(o, c) for o, c in self.chosen.most_common() if o != self.info.answer]
+        if not self.info.correct:
+            return None
+        wrong = [(o, c) for o, c in self.chosen.most_common() if o not in self.info.correct]
         return wrong[0] if wrong else None
 
 
@@ -205,11 +240,11 @@ class VisitReport:
 
     @property
     def answered(self) -> int:
-        return len(self.answers)
+        return sum(1 for a in self.answers if a["correct"] != "")
 
     @property
     def right(self) -> int:
-        return sum(1 for a in self.answers if a["correct"])
+        return sum(1 for a in self.answers if a["correct"] == 1)
 
     @property
     def accuracy(self) -> float | None:
@@ -251,7 +286,7 @@ def visit_report(store: Store, visit_id: int, catalogue: Catalogue) -> VisitRepo
                                     .order_by(s.sessions.c.started_at, s.sessions.c.id)).all()
         answer_rows = conn.execute(
             select(s.events.c.session_id, s.events.c.at, s.events.c.station, s.events.c.lesson, s.events.c.step,
-                   s.events.c.option, s.events.c.correct, s.events.c.response_ms, s.events.c.input,
+                   s.events.c.option, s.events.c.correct, s.events.c.response_ms, s.events.c.input, s.events.c.data,
                    s.sessions.c.passport)
             .join(s.sessions, s.sessions.c.id == s.events.c.session_id)
             .where(s.sessions.c.visit_id == visit_id, s.events.c.kind == "answer")
@@ -309,28 +344,35 @@ def visit_report(store: Store, visit_id: int, catalogue: Catalogue) -> VisitRepo
                 stat.started = n
             else:
                 stat.completed = n
-    questions: dict[tuple[str, str], QuestionStat] = {}
+    questions: dict[tuple[str, str, str], QuestionStat] = {}
     answers: list[dict[str, Any]] = []
     for a in answer_rows:
         lesson_id, step_id = a.lesson or "", a.step or ""
-        q = questions.get((lesson_id, step_id))
+        data = a.data or {}
+        item_id = str(data.get("item") or step_id)  # a quiz answer before items were kept: the step's one item
+        option = a.option if a.option is not None else (str(data["option"]) if "option" in data else None)
+        q = questions.get((lesson_id, step_id, item_id))
         if q is None:
-            q = questions[(lesson_id, step_id)] = QuestionStat(catalogue.question(lesson_id, step_id),
-                                                               catalogue.title(lesson_id))
+            info = catalogue.question(lesson_id, step_id, item_id, data.get("interaction"))
+            q = questions[(lesson_id, step_id, item_id)] = QuestionStat(info, catalogue.title(lesson_id))
         q.n += 1
         q.right += 1 if a.correct else 0
-        q.chosen[a.option or ""] += 1
-        stat = lesson_stat(lesson_id)
-        stat.answered += 1
-        stat.right += 1 if a.correct else 0
+        q.chosen[option or ""] += 1
+        if a.correct is not None:  # the one rule (scored_answer): recorded-only answers count nowhere
+            stat = lesson_stat(lesson_id)
+            stat.answered += 1
+            stat.right += 1 if a.correct else 0
         answers.append({"time": local_dt(a.at), "session": a.session_id, "passport": a.passport or "",
                         "station": a.station, "zone": catalogue.zone(lesson_id) or "", "lesson": lesson_id,
-                        "lesson_title": q.lesson_title, "step": step_id, "question": q.info.text,
-                        "option": a.option or "", "option_text": q.info.option_text(a.option),
-                        "right_option": q.info.answer or "", "correct": 1 if a.correct else 0,
+                        "lesson_title": q.lesson_title, "step": step_id, "item": q.info.item,
+                        "interaction": data.get("interaction") or q.info.interaction, "question": q.info.text,
+                        "option": option or "", "option_text": q.info.option_text(option),
+                        "right_option": ";".join(q.info.correct), "right_text": q.info.right_text,
+                        "correct": "" if a.correct is None else 1 if a.correct else 0,
                         "response_ms": a.response_ms if a.response_ms is not None else "", "input": a.input or ""})
     ordered_q = sorted(questions.values(), key=lambda q: (q.lesson_title, q.info.lesson,
-                                                          catalogue.step_order(q.info.lesson, q.info.step)))
+                                                          catalogue.step_order(q.info.lesson, q.info.step),
+                                                          catalogue.item_order(q.info.lesson, q.info.step, q.info.item)))
     return VisitReport(
         visit=visit, lang=lang, generated_at=time.time(), hall=HALL_NAME, cards_issued=len(cards),
         sessions=sessions, answers=answers,
@@ -507,7 +549,8 @@ def period_report(store: Store, start: Date, end: Date, catalogue: Catalogue) ->
         per_lesson: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for wk, lesson_id, n, r in conn.execute(
                 select(week_of_event, e.lesson, func.count(), right)
-                .where(e.kind == "answer", e.at >= lo, e.at < hi).group_by(week_of_event, e.lesson)):
+                .where(e.kind == "answer", e.correct.is_not(None), e.at >= lo, e.at < hi)  # as scored_answer
+                .group_by(week_of_event, e.lesson)):
             r = int(r or 0)
             if 0 <= int(wk) < n_weeks:
                 weeks[int(wk)].answered += n

@@ -1,5 +1,6 @@
 """A printable teacher's guide made from the lesson YAML: goals, the key legal points with their
-basis, the questions with their answers, and questions to discuss in class after the visit."""
+basis, every scored item of every step type (StepBase.answer_items) with its answer and law, and
+questions to discuss in class after the visit."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,11 +45,13 @@ def guide_pdf(lessons: Iterable[Any], path: Path, lang: str = "zh") -> Path:
             if says:
                 doc.para(says, 9.5)
         doc.h2(words["questions"])
-        for number, (question, answer, why) in enumerate(questions(lesson, lang, t), 1):
+        for number, (question, answer, why, law) in enumerate(questions(lesson, lang), 1):
             doc.para(f"{number}. {question}", 10, bold=True)
             doc.para(f"{words['answer']}：{answer}", 9.5, RIGHT)
             if why:
                 doc.para(why, 9.5, SOFT)
+            if law:
+                doc.para(law, 8.5, BLUE)
         doc.h2(words["discuss"])
         for i, question in enumerate([tr(d, lang) for d in lesson.discussion] or DISCUSSION.get(lang, DISCUSSION["zh"]), 1):
             doc.para(f"{i}. {question}")
@@ -80,15 +83,15 @@ def _bases(step: Any) -> list[Any]:
     return found
 
 
-def questions(lesson: Any, lang: str, t: Strings) -> list[tuple[str, str, str]]:
-    """(question, right answer, why) for every question-like step the lesson has."""
+def questions(lesson: Any, lang: str) -> list[tuple[str, str, str, str]]:
+    """(what is asked, the right answer, why, the law) for every scored item of every step, whatever
+    its type: a quiz question, a card and its box, a pair, an area, a thing to catch, an ending, an order."""
     out = []
     for step in lesson.steps:
-        key = getattr(step, "answer_key", None)
-        if key is not None:
-            out += key(t, lang)
-        elif step.type == "quiz":
-            right = dict(step.choices()).get(step.answer_id)
-            answer = tr(right, lang) if right else t(f"answer_{step.answer_id}")
-            out.append((tr(step.question, lang), answer, tr(step.explanation, lang)))
+        for item in step.answer_items():
+            if not item.scored:
+                continue
+            why = tr(item.explanation, lang) if item.explanation else ""
+            law = item.basis.citation() if item.basis else ""
+            out.append((tr(item.prompt, lang), item.answer_text(lang), why, law))
     return out

@@ -155,9 +155,7 @@ def visit_html(r: VisitReport, embed_font: bool = True) -> str:
     out.append(f'<section><h2>{w("questions")}</h2>')
     rows = []
     for q in r.questions:
-        wrong = q.most_wrong
-        rows.append((q.lesson_title, q.info.text, q.n, q.right, pct(q.accuracy),
-                     f"{q.info.option_text(wrong[0])} ({wrong[1]})" if wrong else "—"))
+        rows.append((q.lesson_title, q.label, q.n, q.right, pct(q.accuracy), q.top_choice))
     out.append(table([w("lesson"), w("question"), w("n_answers"), w("n_right"), w("accuracy"), w("top_wrong")],
                      rows, {2, 3, 4}))
     out.append("</section>")
@@ -174,7 +172,7 @@ def visit_html(r: VisitReport, embed_font: bool = True) -> str:
             out.append(f'<p class="wrong">{w("top_wrong")}：{escape(q.info.option_text(wrong[0]))}'
                        f'（{w("chosen_by")} {wrong[1]}）</p>')
         if q.info.answer:
-            out.append(f'<p class="right">{w("right_answer")}：{escape(q.info.option_text(q.info.answer))}</p>')
+            out.append(f'<p class="right">{w("right_answer")}：{escape(q.info.right_text)}</p>')
         if q.info.explanation:
             out.append(f"<p>{w('why')}：{escape(q.info.explanation)}</p>")
         if q.info.citation:

@@ -230,9 +230,7 @@ def visit_pdf(r: VisitReport, path: Path, tick: Callable[[], None] | None = None
     doc.h2(w("questions"))
     rows = []
     for q in r.questions:
-        wrong = q.most_wrong
-        rows.append((q.info.text, q.n, q.right, pct(q.accuracy),
-                     f"{q.info.option_text(wrong[0])} ({wrong[1]})" if wrong else "—"))
+        rows.append((q.label, q.n, q.right, pct(q.accuracy), q.top_choice))
     doc.table_rows([w("question"), w("n_answers"), w("n_right"), w("accuracy"), w("top_wrong")], rows,
                    _w(full, 7, 1.3, 1.3, 1.4, 4), {1, 2, 3})
 
@@ -253,7 +251,7 @@ def visit_pdf(r: VisitReport, path: Path, tick: Callable[[], None] | None = None
             doc.para(f"{w('top_wrong')}：{q.info.option_text(wrong[0])}（{w('chosen_by')} {wrong[1]}）", size=9.5,
                      colour=WARM)
         if q.info.answer:
-            doc.para(f"{w('right_answer')}：{q.info.option_text(q.info.answer)}", size=9.5, colour=RIGHT)
+            doc.para(f"{w('right_answer')}：{q.info.right_text}", size=9.5, colour=RIGHT)
         if q.info.explanation:
             doc.para(f"{w('why')}：{q.info.explanation}", size=9.5)
         if q.info.citation:

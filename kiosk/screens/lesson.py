@@ -36,7 +36,8 @@ class LessonScreen(Screen):
         step = self.steps[index]
         ctx = StepContext(ui=self.ui, lesson=self.lesson, index=index, count=len(self.steps),
                           record=self._record, finish=self._finish, back=self._back,
-                          answered=self.app.answered, narrator=self.app.narrator,
+                          tally=lambda correct: self.app.sessions.count_answer(step.type, correct),
+                          narrator=self.app.narrator,
                           memory=self.memory.setdefault(index, {}), sound=self.app.sound)
         scene = scene_for(step.type)(ctx, step)
         scene.on_enter()

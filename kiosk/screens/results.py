@@ -9,6 +9,7 @@ import pygame
 
 from kiosk.engine.scene import Screen
 from kiosk.input.intents import Intent, Kind
+from kiosk.registry import words_for
 from kiosk.ui import draw
 from kiosk.ui.widgets import Button, ButtonGroup
 
@@ -26,11 +27,15 @@ def stars_for(right: int, total: int) -> int:
 
 
 class ResultsScreen(Screen):
-    def __init__(self, app: "App", lesson: Any, right: int, total: int):
+    def __init__(self, app: "App", lesson: Any, by_type: dict[str, list[int]]):
+        """by_type: step type -> [right, answered] of the lesson just played (Session.by_type)."""
         super().__init__(app.ui)
-        self.app, self.lesson, self.right, self.total = app, lesson, right, total
+        self.app, self.lesson = app, lesson
+        self.by_type = {k: (r, n) for k, (r, n) in by_type.items() if n}
+        self.right = sum(r for r, _ in self.by_type.values())
+        self.total = sum(n for _, n in self.by_type.values())
         self.zone = lesson.zone
-        self.stars = stars_for(right, total)
+        self.stars = stars_for(self.right, self.total)
         lay = self.ui.layout
         y, h = int(lay.height * 0.70), max(lay.target_min, lay.px(130))
         w = int(lay.width * (0.40 if not lay.portrait else 0.42))
@@ -71,19 +76,24 @@ class ResultsScreen(Screen):
             cx = lay.width // 2 + (i - 1) * r * 5 // 2
             lit = i < self.stars
             draw.star(surface, (cx, cy), r, theme.gold if lit else theme.background, theme.gold, lay.px(5))
-        line = (ui.t("results_score", right=self.right, total=self.total) if self.total
-                else ui.t("results_story"))
-        ui.fonts.draw(surface, line, lay.rect(0.05, 0.42, 0.90, 0.08), "question", theme.ink,
-                      align="center", valign="middle", max_lines=1)
+        ui.fonts.draw(surface, "\n".join(self.lines()), lay.rect(0.05, 0.38, 0.90, 0.14), "question", theme.ink,
+                      align="center", valign="middle", max_lines=3)
         bx, by, bw, bh = lay.rect(0.30 if not lay.portrait else 0.15, 0.53, 0.40 if not lay.portrait else 0.70, 0.11)
         draw.card(surface, (bx, by, bw, bh), theme.gold, bh // 2)
         ui.fonts.draw(surface, "★ " + ui.t("badge") + " ★", (bx, by, bw, bh), "title", theme.ink,
                       align="center", valign="middle", max_lines=1)
         self.group.draw(surface, ui.fonts, theme)
 
+    def lines(self) -> list[str]:
+        """What the child did, worded by each activity ("found 3 of 5", "sorted 6 of 7 right")."""
+        if not self.by_type:
+            return [self.ui.t("results_story")]
+        return [words_for(kind, self.ui.lang)("results", right=right, total=total)
+                for kind, (right, total) in self.by_type.items()]
+
     def groups(self) -> list[ButtonGroup]:
         return [self.group]
 
     def describe(self) -> dict[str, Any]:
         return {"screen": "results", "lesson": self.lesson.id, "right": self.right, "total": self.total,
-                "stars": self.stars, "buttons": [b.id for b in self.group.buttons]}
+                "lines": self.lines(), "stars": self.stars, "buttons": [b.id for b in self.group.buttons]}

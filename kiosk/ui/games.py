@@ -8,10 +8,11 @@ not buttons. Nothing here allocates per frame: every picture is cached by its si
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import pygame
+
+from kiosk.bounded_cache import MB, memoize, surface_bytes
 
 from . import draw
 from .theme import Color
@@ -329,7 +330,7 @@ def figure(surface: pygame.Surface, foot: tuple[int, int], height: int, skin: st
     surface.blit(art, (foot[0] - art.get_width() // 2, foot[1] - art.get_height()))
 
 
-@lru_cache(maxsize=64)
+@memoize("figures", 8 * MB, surface_bytes)
 def _figure(height: int, skin: str, shirt: str, hair: str, mood: str, hair_colour: str) -> pygame.Surface:
     ss = 2  # drawn at twice the size, then smoothed down: soft edges without per-frame cost
     u = height * ss / 260  # design units: the figure is 260 tall, 160 wide
@@ -389,7 +390,7 @@ def _figure(height: int, skin: str, shirt: str, hair: str, mood: str, hair_colou
 ICONS = ("apple", "milk", "book", "ball", "helmet", "water", "cigarette", "beer", "knife", "lottery")
 
 
-@lru_cache(maxsize=64)
+@memoize("icons", 8 * MB, surface_bytes)
 def icon(name: str, size: int) -> pygame.Surface:
     """A flat picture of a thing, size x size, drawn once per size."""
     ss = 2

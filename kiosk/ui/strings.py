@@ -1,4 +1,5 @@
-"""The UI's own words in zh (default) and en, from strings.yaml beside this file."""
+"""The UI's own words in zh (default) and en, from strings.yaml beside this file; a step type's
+own words (registered with it, see kiosk.registry) are read the same way."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -17,9 +18,10 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 
 class Strings:
-    def __init__(self, lang: str = "zh"):
+    def __init__(self, lang: str = "zh", words: dict[str, dict[str, str]] | None = None):
         self.lang = lang
+        self.words = words
 
     def __call__(self, key: str, **values: object) -> str:
-        texts = catalogue()[key]
+        texts = (self.words if self.words is not None else catalogue())[key]
         return (texts.get(self.lang) or texts["zh"]).format(**values)
