@@ -111,7 +111,7 @@ def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.S
     import pygame
 
     from kiosk.engine.app import App
-    from kiosk.engine.context import UI
+    from kiosk.ui.toolkit import UI
 
     if not pygame.font.get_init():
         pygame.font.init()

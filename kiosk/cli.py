@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from kiosk.commands import (bench, content_cmds, guide, narrate, pin, records_cmds, run, screenshot, serve,
-                            simulate, supervise_cmd, vision_cmds)
+                            simulate, supervise_cmd, texts, vision_cmds)
 
 LONG_RUNNING = ("run", "serve", "supervise")  # these keep a rotating log file in <data>/logs
 COMMANDS = [run, content_cmds, screenshot, simulate, vision_cmds, narrate, records_cmds, guide, serve, pin,
-            supervise_cmd, bench]
+            supervise_cmd, bench, texts]
 
 
 def common_options() -> argparse.ArgumentParser:

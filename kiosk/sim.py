@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from kiosk import stop_signals
-from kiosk.content.models import scored_answer
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Kind
+from kiosk.records.scoring import scored_answer
 
 SOURCES = ("touch", "touch", "touch", "mouse")
 BACK = "<back>"  # not a target: the Back key

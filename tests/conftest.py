@@ -38,8 +38,8 @@ settings.load_profile("kiosk")
 
 from kiosk.boot import load_content  # noqa: E402
 from kiosk.engine.app import App  # noqa: E402
-from kiosk.engine.context import UI  # noqa: E402
 from kiosk.engine.pilot import Pilot  # noqa: E402
+from kiosk.ui.toolkit import UI  # noqa: E402
 
 from .store_backends import BACKENDS, store_url_for  # noqa: E402
 from .vision_clips import MEDIA, MEDIA_ABSENT  # noqa: E402

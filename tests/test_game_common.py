@@ -73,11 +73,9 @@ def tap_at(pilot: Pilot, pos: tuple[int, int], source: str = "touch") -> None:
 
 def overflowing(pilot: Pilot) -> list[tuple[str, str]]:
     """Draw one frame with an empty layout cache: the texts cut off with '…' on it."""
-    fits = pilot.app.ui.fonts._fits
-    fits.clear()
     games.Layer.invalidate_all()  # the still parts of a game screen are painted again, and measured
-    pilot.frames(1)
-    return [(key[0], key[1]) for key, fitted in fits.items() if fitted.overflow]
+    laid_out = pilot.app.ui.fonts.layouts_of(lambda: pilot.frames(1))
+    return [(box.text, box.role) for box in laid_out if box.fitted.overflow]
 
 
 def targets_ok(pilot: Pilot) -> list[str]:
@@ -127,14 +125,6 @@ def test_the_five_types_are_registered_and_listed(tmp_path: Path) -> None:
     assert rows["games-law-play"]["steps"] == ["story", "sort", "match", "catch", "story"]
     assert rows["games-safe-scenes"]["steps"] == ["story", "hotspot", "branching", "story"]
     assert rows["games-law-play"]["zone"] == "game" and rows["games-safe-scenes"]["zone"] == "immersive"
-
-
-def test_game_words_have_both_languages_and_glyphs() -> None:
-    from kiosk.ui.fonts import missing_glyphs
-
-    for key, texts in games.WORDS.items():
-        assert set(texts) == {"zh", "en"}, key
-        assert missing_glyphs(texts["zh"]) == set(), key
 
 
 def test_polygon_and_position_dwell() -> None:

@@ -85,7 +85,7 @@ def test_feedback_explains_right_and_wrong_pairs(make_app: Callable[..., App]) -
     touch(pilot, "L:age12")
     touch(pilot, "R:age12")
     spoken = sc.step.spoken(pilot.app.ui.t, "zh")["right:age12"]
-    assert spoken.startswith("对啦！「满十二周岁」和「可以骑自行车上路」是一对。在道路上骑自行车，要年满十二周岁")
+    assert spoken.startswith("答对了！「满十二周岁」和「可以骑自行车上路」是一对。在道路上骑自行车，要年满十二周岁")
 
 
 MATCH = """\

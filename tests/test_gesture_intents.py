@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kiosk.engine.pilot import Pilot
-from kiosk.input.dwell import DwellTracker
+from kiosk.vision.dwell import DwellTracker
 from kiosk.input.intents import Intent, Kind
 
 from .test_lesson_flow import start_tiny

@@ -4,6 +4,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from kiosk import layout_check
 from kiosk.content import lint
 from kiosk.content.library import load_library
 from kiosk.reports.guide import guide_pdf
@@ -62,7 +63,7 @@ def test_the_shipped_lessons_for_ages_6_8_use_no_listed_word() -> None:
 def test_text_that_cannot_fit_is_an_error_at_its_step(tmp_path: Path) -> None:
     endless = "很长的答案" * 40
     root = folder_with(tmp_path, GOOD.replace("{id: a, text: 是}", f"{{id: a, text: {endless}}}"))
-    errors = lint.layout_problems(root, load_library(root))
+    errors = layout_check.layout_problems(root, load_library(root))
     assert errors and {(e.line, e.col, e.severity) for e in errors} == {(11, 5, "error")}
     assert "does not fit its box" in errors[0].message
 

@@ -96,13 +96,11 @@ class Shot:
 def capture(app: App, pilot: Pilot, label: str) -> Shot:
     """Let transitions finish, then draw one frame with an empty layout cache and record it."""
     pilot.wait(0.5, frames=3)
-    fits = app.ui.fonts._fits
-    fits.clear()
-    pilot.frames(1)
+    laid_out = app.ui.fonts.layouts_of(lambda: pilot.frames(1))
     data = pygame.image.tobytes(app.surface, "RGB")
     return Shot(label=label,
-                overflowing=tuple((key[0], key[1]) for key, fitted in fits.items() if fitted.overflow),
-                fitted=len(fits), targets=dict(app.targets()), flat=data == data[:3] * (len(data) // 3))
+                overflowing=tuple((box.text, box.role) for box in laid_out if box.fitted.overflow),
+                fitted=len(laid_out), targets=dict(app.targets()), flat=data == data[:3] * (len(data) // 3))
 
 
 def walk(app: App, answer: str) -> list[Shot]:

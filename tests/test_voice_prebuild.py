@@ -12,8 +12,8 @@ import pytest
 
 from kiosk.boot import load_content
 from kiosk.engine.app import App
-from kiosk.engine.context import UI
 from kiosk.engine.pilot import Pilot
+from kiosk.ui.toolkit import UI
 from kiosk.voice.benchmark import run_benchmark
 from kiosk.voice.prebuild import Item, content_items, prebuild
 from kiosk.voice.synth import SynthWorker, check_wav, get_worker

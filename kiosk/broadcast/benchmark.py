@@ -66,8 +66,8 @@ def _app(size: tuple[int, int], content: Path, camera: Any = None) -> Any:
 
     from kiosk.boot import load_content
     from kiosk.engine.app import App
-    from kiosk.engine.context import UI
     from kiosk.engine.gestures import Gestures
+    from kiosk.ui.toolkit import UI
 
     pygame.display.init()
     pygame.font.init()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -14,12 +15,16 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from kiosk import memory_benchmark, session_benchmark
+
 TARGETS = {"startup_s": 1.0, "frame_ms_p99": 16.7, "validate_s_1000_lessons": 2.0, "vision_ms_per_frame": 8.0,
            "narration_start_ms": 50.0, "frame_ms_p99_camera_on": 16.7, "frame_ms_worst_while_synth": 33.0,
            "records_frame_stall_ms": 2.0, "report_s_visit_200": 1.0, "report_s_period_1m_events": 10.0,
-           "kill9_to_attract_s": 3.0, "soak_memory_growth_pct": 10.0, "soak_events_lost": 0}
+           "kill9_to_attract_s": 3.0, "soak_memory_growth_pct": 10.0, "soak_events_lost": 0,
+           "memory_rss_mb_warm": memory_benchmark.CEILING_MB, "memory_rss_mb_end": memory_benchmark.CEILING_MB,
+           "memory_growth_pct": memory_benchmark.GROWTH_PCT}
 FRAMES_PER_SCREEN = 300
-SECTIONS = ("engine", "vision", "voice", "records", "booking", "broadcast", "ops")
+SECTIONS = ("engine", "sessions", "vision", "voice", "records", "booking", "broadcast", "ops", "memory")
 MEDIA = Path(__file__).resolve().parents[3] / "shared" / "media"  # real clips beside the project
 
 
@@ -40,6 +45,8 @@ def bench(args: argparse.Namespace) -> int:
         results["startup_s"] = startup_s(args)
         results.update(frame_times(args))
         results["validate_s_1000_lessons"] = validate_1000(args)
+    if "sessions" in sections:
+        results.update(session_benchmark.run_benchmark(args))
     if "vision" in sections:
         results.update(vision_figures(args))
     if "voice" in sections:
@@ -59,10 +66,15 @@ def bench(args: argparse.Namespace) -> int:
         results.update(broadcast_benchmark(Path(args.content)))
     if "ops" in sections:
         results.update(ops_figures(args))
+    if "memory" in sections:
+        results.update(memory_benchmark.run_benchmark(Path(args.content), Path(args.data)))
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
-        return 0
+        return verdict(results)
     for key, value in results.items():
+        if key == "sessions":
+            print("\n".join(session_benchmark.table(results)))
+            continue
         target = TARGETS.get(key) or (TARGETS["frame_ms_p99"] if key.startswith("frame_ms_p99_") else None)
         mark = "" if target is None or not isinstance(value, (int, float)) else (
             "  ok" if value <= target else f"  OVER target {target}")
@@ -71,7 +83,16 @@ def bench(args: argparse.Namespace) -> int:
             floor = 20_000 if key == "records_events_per_s" else 30
             mark = "  ok" if value >= floor else f"  UNDER target {floor}"
         print(f"{key:<40} {shown}{mark}")
-    return 0
+    return verdict(results)
+
+
+def verdict(results: dict[str, Any]) -> int:
+    """Over the memory ceiling or the whole-session frame budget is a failed bench, not just a
+    figure: a line on stderr, exit 1."""
+    failed = [*session_benchmark.failures(results), *memory_benchmark.failures(results)]
+    for line in failed:
+        print(line, file=sys.stderr)
+    return 1 if failed else 0
 
 
 def startup_s(args: argparse.Namespace, runs: int = 3) -> float:
@@ -95,13 +116,11 @@ def frame_times(args: argparse.Namespace) -> dict[str, float]:
 
     from kiosk.boot import offscreen_app
     from kiosk.engine.pilot import Pilot
-    from kiosk.input.intents import Intent, Kind
+    from kiosk.registry import step_types
 
     app = offscreen_app(args, (1920, 1080))
     pilot = Pilot(app)
     lesson = next(iter(app.library.lessons.values()))
-    quiz_at = next(i for i, s in enumerate(lesson.steps) if s.type == "quiz")
-    story_at = next(i for i, s in enumerate(lesson.steps) if s.type == "story")
 
     def measure(setup: Callable[[], None]) -> list[float]:
         setup()
@@ -116,26 +135,21 @@ def frame_times(args: argparse.Namespace) -> dict[str, float]:
     screens: dict[str, Callable[[], None]] = {
         "attract": lambda: app.home("back"),
         "menu": lambda: app.start_session(),
-        "story": lambda: app.play(lesson.id, start=story_at),
-        "quiz": lambda: app.play(lesson.id, start=quiz_at),
-        "quiz_feedback": lambda: pilot.key(Kind.CHOOSE, 1),
-        "results": lambda: app.lesson_done(lesson),
     }
 
-    def game(lesson_id: str, index: int, kind: str) -> None:
-        """A game station as it plays: things falling in catch, a panorama panning in hotspot."""
-        app.play(lesson_id, start=index)
-        if kind == "catch":
-            pilot.key(Kind.SELECT)
-        elif kind == "hotspot":
-            x, y, w, h = app.top.scene.stage  # type: ignore[attr-defined]
-            pilot.send(Intent(Kind.POINT, (x + w - 4, y + h // 2), source="mouse"))
+    def move() -> None:
+        """The step on show as a child plays it: its first move (an answer, a game started)."""
+        intents = app.top.scene.walk(random.Random(0), 1.0)  # type: ignore[attr-defined]
+        if intents:
+            pilot.send(*intents)
 
-    for kind in ("sort", "match", "branching", "hotspot", "catch"):
+    for kind in step_types():  # each step type opened, then in play
         found = next(((each.id, i) for each in app.library.lessons.values()
                       for i, s in enumerate(each.steps) if s.type == kind), None)
         if found:
-            screens[kind] = lambda found=found, kind=kind: game(*found, kind)
+            screens[kind] = lambda found=found: app.play(found[0], start=found[1])
+            screens[f"{kind}_playing"] = move
+    screens["results"] = lambda: app.lesson_done(lesson)
     figures: dict[str, float] = {}
     for name, setup in screens.items():
         ms = sorted(measure(setup))

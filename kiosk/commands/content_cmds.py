@@ -25,6 +25,7 @@ def validate(args: argparse.Namespace) -> int:
     from kiosk.content.library import load_library
     from kiosk.ui.fonts import missing_glyphs
 
+    from kiosk import layout_check
     from kiosk.boot import headless
     from kiosk.content import lint
     from kiosk.content.station import load_stations, station_files
@@ -42,7 +43,7 @@ def validate(args: argparse.Namespace) -> int:
         errors += station_errors + lint.unused_assets(root, everything, stations_text)
         errors += lint.long_sentences(library) + lint.hard_words(library)
         if not args.no_layout:
-            errors += lint.layout_problems(root, library)
+            errors += layout_check.layout_problems(root, library)
         files += len(station_files(root))
     for error in errors:
         print(error)
@@ -71,7 +72,7 @@ def lessons(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    from kiosk.content.schema import schema_files
+    from kiosk.content.editor_schemas import schema_files
 
     folder = Path(args.content) / "schema"
     stale = 0

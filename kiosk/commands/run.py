@@ -70,6 +70,7 @@ def run_window(args: argparse.Namespace) -> int:
     # queued is lost and no frame is cut half-way (kiosk/stop_signals.py)
     with stop_signals.polled():
         try:
+            app.after_start_up()  # garbage collected and steps rehearsed between frames from now on
             while (signum := stop_signals.requested()) is None:
                 intents = []
                 for event in pygame.event.get():
@@ -78,7 +79,7 @@ def run_window(args: argparse.Namespace) -> int:
                         return 0
                     intents += translator.translate(event)
                 dt = clock.tick(60) / 1000
-                app.frame(min(dt, 0.1), intents)
+                ms = app.frame(min(dt, 0.1), intents)
                 pygame.display.flip()
                 beat.beat()
                 if app.quit_requested:  # from the staff menu
@@ -88,6 +89,7 @@ def run_window(args: argparse.Namespace) -> int:
                     log.info("first frame at %.6f (epoch s)", time.time())
                 if args.frames and frames >= args.frames:
                     return 0
+                app.between_frames(ms)  # the frame is on screen: housekeeping before the clock sleeps
             log.info("stopping: %s", stop_signals.name(signum))
             return stop_signals.exit_code(signum)  # not 0, "quit from the staff menu": a supervisor restarts it
         finally:

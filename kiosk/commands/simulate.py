@@ -50,6 +50,7 @@ def simulate(args: argparse.Namespace) -> int:
     if not app.library.lessons:
         print(f"no playable lessons in {args.content}: run 'python main.py validate' to see why")
         return 1
+    app.after_start_up()  # as `run` does: garbage collected and steps rehearsed between frames
     readings: list[float] = []
     warm_at = max(1, int(args.sessions * WARM_UP))
 

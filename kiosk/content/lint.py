@@ -1,12 +1,12 @@
 """Content lint beyond the schema, for `validate` on a whole content folder: pictures nobody uses,
-long sentences and hard words for the youngest, and text that does not fit its box on real screens
-(checked by laying every step out at 1280x720 and portrait 1080x1920, not by counting characters)."""
+long sentences and hard words for the youngest. (Text that does not fit its box on real screens is
+kiosk/layout_check.py: it plays every step in an App, so it sits above the engine.)"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import yaml
 
@@ -15,7 +15,6 @@ from .library import Library
 from .yaml_source import Positions, decode, parse
 
 ASSET_FOLDERS = ("images", "audio")
-LAYOUT_SIZES = ((1280, 720), (1080, 1920))
 YOUNG_BAND = "6-8"
 YOUNG_SENTENCE_MAX = 24  # characters: a 6-year-old reads a few words at a time
 SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
@@ -37,7 +36,8 @@ def unused_assets(root: Path, library: Library, stations_text: str = "") -> list
     return errors
 
 
-def _positions(path: Path) -> Positions:
+def positions(path: Path) -> Positions:
+    """Where every key and value of a content file is (line, col), for messages at the right place."""
     return parse(decode(path.read_bytes()))[1]
 
 
@@ -47,10 +47,10 @@ def _young_texts(library: Library) -> Iterator[tuple[str, int, int, str]]:
         if YOUNG_BAND not in lesson.bands:
             continue
         path = library.sources[lesson_id]
-        positions = _positions(path)
+        where = positions(path)
         for i, step in enumerate(lesson.steps):  # type: ignore[attr-defined]
             for loc, text in step.texts():
-                line, col = positions.of(("steps", i) + loc)
+                line, col = where.of(("steps", i) + loc)
                 yield display_path(path), line, col, text["zh"]
 
 
@@ -103,43 +103,3 @@ def hard_words(library: Library, words: WordList | None = None) -> list[ContentE
                                        ", ".join(words.advice(w) for w in found), "warning"))
     return errors
 
-
-def layout_problems(root: Path, library: Library, sizes: tuple[tuple[int, int], ...] = LAYOUT_SIZES) -> list[ContentError]:
-    """Lay out every step (and every quiz's feedback) on each screen size; any text that had to be
-    cut is an error at its step."""
-    import pygame
-
-    from kiosk.engine.app import App
-    from kiosk.engine.context import UI
-    from kiosk.input.intents import Intent, Kind
-
-    errors: dict[tuple[str, int, int, str], ContentError] = {}
-    pygame.display.init()
-    for size in sizes:
-        pygame.display.set_mode(size)
-        app = App(library, UI(size, "zh", root), idle_timeout=1e9)
-        for lesson_id, lesson in list(library.lessons.items()):
-            path = library.sources[lesson_id]
-            positions = None
-            for i, _ in enumerate(lesson.steps):  # type: ignore[attr-defined]
-                app.play(lesson_id, start=i)
-                cut = _cut_texts(app, [])
-                if "options" in app.describe():
-                    cut += _cut_texts(app, [Intent(Kind.CHOOSE, value=1)])
-                for text in cut:
-                    positions = positions or _positions(path)
-                    line, col = positions.of(("steps", i))
-                    key = (str(path), line, col, text)
-                    errors.setdefault(key, ContentError(
-                        display_path(path), line, col,
-                        f"text does not fit its box at {size[0]}x{size[1]} even at the smallest size: "
-                        f"'{text[:18]}…'; shorten it"))
-                app.home("back")
-    return list(errors.values())
-
-
-def _cut_texts(app: Any, intents: list[Any]) -> list[str]:
-    fits = app.ui.fonts._fits
-    fits.clear()
-    app.frame(1.0, intents)
-    return [key[0] for key, fitted in fits.items() if fitted.overflow]

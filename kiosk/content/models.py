@@ -118,12 +118,6 @@ class Item:
         return (rng.choice(wrong), False) if wrong else (self.correct[0], True)
 
 
-def scored_answer(kind: str, correct: Any) -> bool:
-    """THE rule that counts a score, wherever one is counted (session, results screen, store,
-    reports, xAPI): an `answer` event whose `correct` is true or false; right when true."""
-    return kind == "answer" and isinstance(correct, bool)
-
-
 class StepBase(Strict):
     """Fields every step has. Subclasses add `type: Literal[...]` and their own fields; a step that
     asks something sets `interaction` (its xAPI interaction type) and lists its `answer_items()`."""

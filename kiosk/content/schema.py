@@ -33,11 +33,3 @@ def json_schema(model: Any = None, name: str = "lesson") -> dict[str, Any]:
 
 def json_schema_text(model: Any = None, name: str = "lesson") -> str:
     return json.dumps(json_schema(model, name), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def schema_files() -> dict[str, str]:
-    """File name under content/schema/ -> its text: one schema per kind of content file."""
-    from .station import StationProfile
-
-    return {"lesson.schema.json": json_schema_text(),
-            "station.schema.json": json_schema_text(StationProfile, "station")}

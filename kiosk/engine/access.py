@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from kiosk.ui.fonts import Fonts
 from kiosk.ui.theme import DEFAULT, HIGH_CONTRAST
+from kiosk.ui.toolkit import UI
 
-from .context import UI, Narrator
+from .context import Narrator
 
 LARGE_TEXT_SCALE = 1.25
 

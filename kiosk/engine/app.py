@@ -11,7 +11,7 @@ import shutil
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pygame
 
@@ -32,6 +32,8 @@ from kiosk.staff_pin import PIN_DIGITS, PinGate
 from .access import Access
 from .context import UI, Narrator, SilentNarrator
 from .gestures import Gestures
+from .idle_gc import SPARE_MS, IdleCollector
+from .rehearsal import rehearsals
 from .scene import Screen
 from .session import MemoryRecorder, Recorder, Sessions
 
@@ -79,6 +81,8 @@ class App:
         self._fade: tuple[pygame.Surface, float] | None = None
         self.idle_overlay: IdleOverlay | None = None
         self.stack: list[Screen] = [AttractScreen(self)]
+        self.collector = IdleCollector()  # started by the loops that play for long (run, simulate, bench)
+        self._rehearsals: Iterator[None] | None = None
 
     # ----- the frame -------------------------------------------------------------------------
     @property
@@ -101,6 +105,26 @@ class App:
         self.frame_ms.append(ms)
         self.frame_dt.append(dt)
         return ms
+
+    def after_start_up(self) -> None:
+        """The loop is about to play for long: garbage is collected between frames from now on,
+        and every step is rehearsed off screen while the attract screen waits."""
+        self.collector.start()
+        self.rehearse_ahead()
+
+    def rehearse_ahead(self) -> None:
+        self._rehearsals = rehearsals(self)
+
+    def between_frames(self, frame_ms: float) -> None:
+        """After a frame is on screen, before the loop sleeps: housekeeping that must not land in a frame."""
+        if self._rehearsals is not None and len(self.stack) == 1 and frame_ms < SPARE_MS:
+            if next(self._rehearsals, StopIteration) is StopIteration:  # nobody is playing: one step
+                self._rehearsals = None
+        self.collector.between_frames(frame_ms)
+
+    @property
+    def fading(self) -> bool:
+        return self._fade is not None
 
     @property
     def camera_on(self) -> bool:
@@ -362,6 +386,7 @@ class App:
             session = self.sessions.start(self.now)
         session.lesson_id = lesson_id
         session.right = session.answered = 0
+        session.by_type = {}
         self._warm_narration(lesson)
         self.sessions.emit(self.now, "lesson_start", lesson=lesson_id, input=source)
         try:
@@ -382,17 +407,13 @@ class App:
 
             prefetch(lesson_items([lesson], self.ui.lang))
 
-    def answered(self, correct: bool) -> None:
-        if self.sessions.current:
-            self.sessions.current.answered += 1
-            self.sessions.current.right += int(correct)
-
     def lesson_done(self, lesson: Any) -> None:
         session = self.sessions.current
         right, total = (session.right, session.answered) if session else (0, 0)
+        by_type = dict(session.by_type) if session else {}
         self.sessions.emit(self.now, "lesson_complete", lesson=lesson.id, right=right, answered=total)
         self.sessions.end(self.now, "finished")
-        self._replace(ResultsScreen(self, lesson, right, total))
+        self._replace(ResultsScreen(self, lesson, by_type))
 
     def home(self, reason: str) -> None:
         """Back to the attract screen, clearing everything the last child did."""
@@ -404,6 +425,7 @@ class App:
             self.apply_access()
         self.narrator.stop()
         self.stack = [AttractScreen(self)]
+        self.collector.full_later()  # between children: the one gap where a full collection goes unseen
 
     def hint_for(self, screen: Screen) -> str:
         """How to answer on this screen, including the gestures when the camera is on."""
@@ -434,6 +456,7 @@ class App:
 
     def shutdown(self) -> None:
         """Stop the threads the app owns (camera), so the process exits cleanly."""
+        self.collector.stop()
         if self.broadcaster is not None:
             self.broadcaster.stop()
         if self.gestures is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Callable
 
 from kiosk.input.camera import CameraInput, CameraView
-from kiosk.input.dwell import DwellTracker
 from kiosk.input.intents import Intent, Kind
+from kiosk.vision.dwell import DwellTracker
 
 Rect = tuple[int, int, int, int]
 

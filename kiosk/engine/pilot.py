@@ -1,7 +1,8 @@
 """Drive an App the way a child would, frame by frame, with no real time passing.
 
 Tests, the simulator and the offscreen demo use this (like Textual's Pilot): tap a target by
-id, press keys, wait. Every call renders real frames through App.frame.
+id, press keys, wait. Every call renders real frames through App.frame, and tags each frame with
+the moment a child saw in it (MOMENTS), so a benchmark can say which changes cost what.
 """
 from __future__ import annotations
 
@@ -13,21 +14,43 @@ from kiosk.input.intents import Intent, Kind, point, tap
 from .app import App
 
 FRAME = 1 / 60
+# what happened in a frame, the first that applies: a new screen (a lesson opened, its results, any
+# other screen), the next or previous step, an answer judged, a fade still running, nothing new
+MOMENTS = ("lesson_start", "results", "screen_change", "step_change", "feedback", "fade", "steady")
 
 
 class Pilot:
     def __init__(self, app: App):
         self.app = app
         self.frame_ms: deque[float] = deque(maxlen=100_000)  # bounded: a long soak must not grow
+        self.moments: deque[str] = deque(maxlen=100_000)     # the moment of each of those frames
         self.frame_count = 0
         self.worst_ms = 0.0
 
     def frames(self, n: int = 1, dt: float = FRAME, intents: list[Intent] | None = None) -> None:
         for i in range(n):
+            before = self._state()
             ms = self.app.frame(dt, intents if i == 0 and intents else ())
+            self.moments.append(self._moment(before, self._state()))
+            self.app.between_frames(ms)
             self.frame_ms.append(ms)
             self.frame_count += 1
             self.worst_ms = max(self.worst_ms, ms)
+
+    def _state(self) -> tuple[Any, int | None, int]:
+        app = self.app
+        session = app.sessions.current
+        return app.top, getattr(app.top, "index", None), session.answered if session else 0
+
+    def _moment(self, before: tuple[Any, int | None, int], after: tuple[Any, int | None, int]) -> str:
+        if after[0] is not before[0]:
+            name = after[0].describe().get("screen")
+            return "lesson_start" if name == "lesson" else "results" if name == "results" else "screen_change"
+        if after[1] != before[1]:
+            return "step_change"
+        if after[2] > before[2]:
+            return "feedback"
+        return "fade" if self.app.fading else "steady"
 
     def p99_ms(self) -> float:
         """p99 frame time over the most recent frames (up to 100,000)."""

@@ -16,9 +16,8 @@ from typing import Any, Iterable
 
 from sqlalchemy import Boolean, Connection, bindparam, case, func, insert, or_, select, update
 
-from kiosk.content.models import scored_answer
-
 from . import schema as s
+from .scoring import scored_answer
 from .store import parse_passport
 
 CHUNK = 250               # rows per executemany

@@ -9,7 +9,7 @@ Per session:
                                    correctResponsesPattern and its components; result success (when
                                    scored), response, score, duration (response time)
   lesson_complete  -> completed    the lesson; result score (its scored answers since lesson_start, by
-                                   the one rule, models.scored_answer) and duration since lesson_start
+                                   the one rule, scoring.scored_answer) and duration since lesson_start
                    -> passed / failed  (score >= PASS_MARK), when the lesson asked something
 The actor is an `account` on the hall's home page whose name is the passport code (or, for a walk-in,
 the session UUID): never a person's name. context.registration is the session UUID, the lesson is
@@ -38,9 +38,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import select
 
-from kiosk.content.models import scored_answer
-
 from . import schema as s
+from .scoring import scored_answer
 from .store import HALL_NAME, Store
 
 log = logging.getLogger(__name__)

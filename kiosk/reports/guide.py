@@ -11,49 +11,36 @@ from kiosk.ui.strings import Strings
 
 from .pdf import BLUE, RIGHT, SOFT, Doc
 
-DISCUSSION = {  # used when a lesson names no discussion questions of its own
-    "zh": ["这节课里，哪一条法律规定让你印象最深？为什么？",
-           "如果你的朋友遇到了课上讲的情况，你会怎么帮助他？",
-           "遇到困难时，你可以找哪些信任的大人？可以拨打哪些求助电话？"],
-    "en": ["Which rule of the law from this lesson will you remember most? Why?",
-           "If a friend met the situation from the lesson, how would you help?",
-           "Which trusted adults can you turn to, and which help lines can you call?"],
-}
-HEADINGS = {
-    "zh": {"goals": "学习目标", "law": "法律要点", "questions": "题目与答案", "discuss": "课后讨论",
-           "answer": "答案", "minutes": "分钟", "title": "教师手册"},
-    "en": {"goals": "Goals", "law": "Key legal points", "questions": "Questions and answers",
-           "discuss": "To discuss in class", "answer": "Answer", "minutes": "min", "title": "Teacher's guide"},
-}
+DISCUSSION = ("discuss_1", "discuss_2", "discuss_3")  # asked when a lesson names no discussion questions
 
 
 def guide_pdf(lessons: Iterable[Any], path: Path, lang: str = "zh") -> Path:
-    words, t = HEADINGS.get(lang, HEADINGS["zh"]), Strings(lang)
-    doc = Doc(title=words["title"], footer_text=f"{t('hall_name')} · {words['title']}")
+    words, t = Strings(lang, namespace="guide"), Strings(lang)
+    doc = Doc(title=words("title"), footer_text=f"{t('hall_name')} · {words('title')}")
     for lesson in lessons:
         doc.add_page()
         doc.h1(tr(lesson.title, lang))
         bands = " · ".join(t(f"band_{b}") for b in lesson.bands)
-        doc.para(f"{bands} · {t('zone_' + lesson.zone)} · {lesson.minutes} {words['minutes']}", 9.5, SOFT)
-        doc.h2(words["goals"])
+        doc.para(f"{bands} · {t('zone_' + lesson.zone)} · {t('minutes', n=lesson.minutes)}", 9.5, SOFT)
+        doc.h2(words("goals"))
         goals = [tr(g, lang) for g in lesson.goals] or [tr(lesson.summary, lang) or tr(lesson.title, lang)]
         for goal in goals:
             doc.para(f"• {goal}")
-        doc.h2(words["law"])
+        doc.h2(words("law"))
         for citation, says in legal_points(lesson, lang):
             doc.para(citation, 10, BLUE, bold=True)
             if says:
                 doc.para(says, 9.5)
-        doc.h2(words["questions"])
+        doc.h2(words("questions"))
         for number, (question, answer, why, law) in enumerate(questions(lesson, lang), 1):
             doc.para(f"{number}. {question}", 10, bold=True)
-            doc.para(f"{words['answer']}：{answer}", 9.5, RIGHT)
+            doc.para(t("answer_is", answer=answer), 9.5, RIGHT)
             if why:
                 doc.para(why, 9.5, SOFT)
             if law:
                 doc.para(law, 8.5, BLUE)
-        doc.h2(words["discuss"])
-        for i, question in enumerate([tr(d, lang) for d in lesson.discussion] or DISCUSSION.get(lang, DISCUSSION["zh"]), 1):
+        doc.h2(words("discuss"))
+        for i, question in enumerate([tr(d, lang) for d in lesson.discussion] or [words(k) for k in DISCUSSION], 1):
             doc.para(f"{i}. {question}")
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.output(str(path))

@@ -128,7 +128,7 @@ def visit_html(r: VisitReport, embed_font: bool = True) -> str:
     out.append("</section>")
 
     out.append(f'<section><h2>{w("participation")}</h2>')
-    out.append(table([w("station"), w("sessions"), w("cards"), w("minutes")],
+    out.append(table([w("station"), w("sessions"), w("cards"), w("time_spent")],
                      [(st.name, st.sessions, len(st.cards), fmt_duration(st.seconds, L)) for st in r.stations],
                      {1, 2, 3}))
     reasons = [(word(f"reason_{k}", L) if f"reason_{k}" in _REASONS else k, n) for k, n in r.end_reasons.most_common()]
@@ -139,7 +139,7 @@ def visit_html(r: VisitReport, embed_font: bool = True) -> str:
     out.append(f'<section><h2>{w("time_zone_station")}</h2>')
     out.append(bar_chart([(z.name, z.seconds, fmt_duration(z.seconds, L)) for z in r.zones], colour="#2e7d4f"))
     out.append(bar_chart([(st.name, st.seconds, fmt_duration(st.seconds, L)) for st in r.stations]))
-    out.append(table([w("zone"), w("sessions"), w("cards"), w("minutes")],
+    out.append(table([w("zone"), w("sessions"), w("cards"), w("time_spent")],
                      [(z.name, z.sessions, len(z.cards), fmt_duration(z.seconds, L)) for z in r.zones], {1, 2, 3}))
     out.append("</section>")
 
@@ -183,7 +183,7 @@ def visit_html(r: VisitReport, embed_font: bool = True) -> str:
 
     out.append(f'<section><h2>{w("passports")}</h2>')
     out.append(table([w("card_no"), w("code"), w("sessions"), w("zones_stamped"), w("lessons_done"), w("n_right"),
-                      w("minutes")],
+                      w("time_spent")],
                      [(c.number or "—", format_code(c.code), c.sessions if c.used else w("not_used"), stamps(c.zones),
                        len(c.lessons_done), f"{c.right}/{c.answered}", fmt_duration(c.seconds, L))
                       for c in r.cards], {0, 2, 4, 5, 6}))
@@ -240,7 +240,7 @@ def period_html(r: PeriodReport, embed_font: bool = True) -> str:
     out.append("</section>")
     out.append(f'<section><h2>{w("per_station")}</h2>')
     out.append(bar_chart([(st, n, str(n)) for st, n, _ in r.stations]))
-    out.append(table([w("station"), w("sessions"), w("minutes")],
+    out.append(table([w("station"), w("sessions"), w("time_spent")],
                      [(st, n, fmt_duration(secs, L)) for st, n, secs in r.stations], {1, 2}))
     out.append("</section>")
     out.append(f'<section><h2>{w("topics")}</h2>')

@@ -207,7 +207,7 @@ def visit_pdf(r: VisitReport, path: Path, tick: Callable[[], None] | None = None
                  (w("time_total"), fmt_duration(r.seconds, L))])
 
     doc.h2(w("participation"))
-    doc.table_rows([w("station"), w("sessions"), w("cards"), w("minutes")],
+    doc.table_rows([w("station"), w("sessions"), w("cards"), w("time_spent")],
                    [(st.name, st.sessions, len(st.cards), fmt_duration(st.seconds, L)) for st in r.stations],
                    _w(full, 4, 2, 2, 2), {1, 2, 3})
     if r.end_reasons:
@@ -268,7 +268,7 @@ def visit_pdf(r: VisitReport, path: Path, tick: Callable[[], None] | None = None
 
     doc.h2(w("passports"))
     doc.table_rows([w("card_no"), w("code"), w("sessions"), w("zones_stamped"), w("lessons_done"), w("n_right"),
-                    w("minutes")],
+                    w("time_spent")],
                    [(c.number or "—", format_code(c.code), c.sessions if c.used else w("not_used"),
                      "".join("●" if z in c.zones else "○" for z in ZONES), len(c.lessons_done),
                      f"{c.right}/{c.answered}", fmt_duration(c.seconds, L)) for c in r.cards],

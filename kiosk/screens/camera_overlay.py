@@ -6,8 +6,8 @@ import math
 
 import pygame
 
-from kiosk.engine.context import UI
 from kiosk.input.camera import CameraView
+from kiosk.ui.toolkit import UI
 
 Rect = tuple[int, int, int, int]
 

@@ -5,8 +5,8 @@ import math
 
 import pygame
 
-from kiosk.engine.context import UI
 from kiosk.ui import draw
+from kiosk.ui.toolkit import UI
 
 
 def background(surface: pygame.Surface, ui: UI, zone: str | None = None) -> None:

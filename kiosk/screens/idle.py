@@ -5,9 +5,9 @@ import math
 
 import pygame
 
-from kiosk.engine.context import UI
 from kiosk.input.intents import Intent
 from kiosk.ui import draw
+from kiosk.ui.toolkit import UI
 from kiosk.ui.widgets import Button, ButtonGroup
 
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 class LessonScreen(Screen):
-    def __init__(self, app: "App", lesson: Any, start: int = 0):
+    def __init__(self, app: "App", lesson: Any, start: int = 0, rehearsal: bool = False):
+        """rehearsal: drawn off screen ahead of time (kiosk/engine/rehearsal.py): silent, unrecorded."""
         super().__init__(app.ui)
         self.app = app
         self.lesson = lesson
@@ -26,7 +27,8 @@ class LessonScreen(Screen):
         self.index = start
         self.memory: dict[int, dict[str, Any]] = {}
         self.speaker = ButtonGroup([speaker_button(app.ui)], by_raise=False)
-        self.scene: StepScene = self._open(start)
+        self.rehearsal = rehearsal
+        self.scene: StepScene = self._open(start, announce=not rehearsal)
 
     @property
     def steps(self) -> list[Any]:
@@ -40,7 +42,8 @@ class LessonScreen(Screen):
                           narrator=self.app.narrator,
                           memory=self.memory.setdefault(index, {}), sound=self.app.sound)
         scene = scene_for(step.type)(ctx, step)
-        scene.on_enter()
+        if not self.rehearsal:
+            scene.on_enter()
         if announce:
             self.app.emit("step_shown", lesson=self.lesson.id, step=step.id, index=index, type=step.type)
         return scene

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from kiosk.engine.context import UI
 from kiosk.ui import draw
+from kiosk.ui.toolkit import UI
 
 
 @dataclass

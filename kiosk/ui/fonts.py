@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 import pygame
 
@@ -22,6 +23,13 @@ Rect = tuple[int, int, int, int]
 LINE_SCREENS = 6           # rendered lines kept: six full screens of 32-bit pixels (with four, revisited
                            # screens often rendered their text again: frame p99 of the soak rose by 13 ms)
 FITS_BUDGET = 2 * MB          # layouts: a few hundred bytes each, thousands of them
+
+
+class LaidOut(NamedTuple):
+    """One text box a frame laid out: fitted.overflow says it was cut off with '…'."""
+    text: str
+    role: str
+    fitted: FittedText
 
 
 def fitted_bytes(fitted: FittedText) -> int:
@@ -81,6 +89,13 @@ class Fonts:
             fitted = self._fits.put(key, fit_text(text, lambda s: self.font(s, bold), width, height, size,
                                                   smallest, max_lines=max_lines))
         return fitted
+
+    def layouts_of(self, draw: Callable[[], None]) -> list[LaidOut]:
+        """Every text box draw() lays out, measured afresh (the layout cache is emptied first):
+        how content lint and the screen tests find texts cut off on a frame."""
+        self._fits.clear()
+        draw()
+        return [LaidOut(key[0], key[1], fitted) for key, fitted in self._fits.items()]
 
     def draw(self, surface: pygame.Surface, text: str, rect: Rect, role: str, color: Color,
              align: str = "left", valign: str = "top", max_lines: int | None = None) -> FittedText:

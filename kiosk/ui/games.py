@@ -1,6 +1,6 @@
 """Shared parts of the game stations (scenes/sort, match, branching, hotspot, catch).
 
-The games' own words (zh and en, like strings.yaml), the feedback card that explains a move with
+The games' words (kiosk/ui/strings.yaml, namespace games), the feedback card that explains a move with
 its law, round-headed characters and falling things drawn in code (once per size, then
 blitted), point-in-area tests, and a dwell on a *position* for pictures whose hidden areas are
 not buttons. Nothing here allocates per frame: every picture is cached by its size.
@@ -15,68 +15,20 @@ import pygame
 from kiosk.bounded_cache import MB, memoize, surface_bytes
 
 from . import draw
+from .strings import Strings
 from .theme import Color
 from .widgets import Button, ButtonGroup
 
 if TYPE_CHECKING:
-    from kiosk.engine.context import UI
+    from .toolkit import UI
 
 Rect = tuple[int, int, int, int]
 
 # ----- words -----------------------------------------------------------------------------------
 
-WORDS: dict[str, dict[str, str]] = {
-    "start": {"zh": "开始", "en": "Start"},
-    "next_one": {"zh": "下一个", "en": "Next one"},
-    "again": {"zh": "再玩一次", "en": "Play again"},
-    "done_looking": {"zh": "我找完了", "en": "I'm done"},
-    "right": {"zh": "对啦！", "en": "Right!"},
-    "gentle": {"zh": "再想一想哦", "en": "Not quite"},
-    "goes_in": {"zh": "它应该放进「{bin}」", "en": "It goes in “{bin}”"},
-    "count": {"zh": "{n} / {total}", "en": "{n} / {total}"},
-    "hint_sort_swipe": {"zh": "挥一挥，或摸一摸筐", "en": "Swipe, or touch a box"},
-    "hint_sort_touch": {"zh": "摸一摸，把它放进筐里", "en": "Touch a box to put it in"},
-    "hint_next_one": {"zh": "摸一摸「下一个」", "en": "Touch “Next one”"},
-    "sort_open": {"zh": "把每一张卡片放进对的筐里。", "en": "Put each card in the right box."},
-    "sort_done_say": {"zh": "分完啦！看看你分对了几个。", "en": "All sorted! See how many you got right."},
-    "sort_done": {"zh": "分完啦！分对了 {score} 个，一共 {max} 个。", "en": "All sorted! {score} of {max} right."},
-    "hint_match": {"zh": "先摸左边，再摸右边", "en": "Touch the left, then its partner"},
-    "match_done": {"zh": "全部连好啦！一次就连对 {score} 对，一共 {max} 对。",
-                   "en": "All matched! {score} of {max} at the first try."},
-    "not_a_pair": {"zh": "「{a}」和「{b}」不是一对。", "en": "“{a}” and “{b}” don't go together."},
-    "not_a_pair_say": {"zh": "它们不是一对，再找一找。", "en": "They don't go together. Try again."},
-    "match_done_say": {"zh": "全部连好啦！", "en": "All matched!"},
-    "a_pair": {"zh": "「{a}」和「{b}」是一对。", "en": "“{a}” goes with “{b}”."},
-    "hint_choose": {"zh": "摸一摸，选一选怎么做", "en": "Touch what to do next"},
-    "ending_good": {"zh": "好结局！", "en": "A good ending!"},
-    "ending_learn": {"zh": "一起学一学", "en": "Let's learn from this"},
-    "hint_ending": {"zh": "摸「继续」，或者再玩一次", "en": "Touch “Next”, or play again"},
-    "hint_find": {"zh": "摸一摸画面里危险的地方", "en": "Touch the dangers in the picture"},
-    "hint_find_pan": {"zh": "摸一摸危险，手移到两边看一看", "en": "Touch the dangers; look left and right"},
-    "found_count": {"zh": "找到 {n} 个，一共 {total} 个", "en": "Found {n} of {total}"},
-    "misses_left": {"zh": "还能试 {n} 次", "en": "{n} tries left"},
-    "time_left": {"zh": "还剩 {n} 秒", "en": "{n} s left"},
-    "not_here": {"zh": "这里没有危险，再找找", "en": "Nothing here, keep looking"},
-    "find_done_say": {"zh": "时间到啦，看看你找到了几个。", "en": "Time's up! See how many you found."},
-    "find_all": {"zh": "全部都找到了，你的眼睛真亮！", "en": "You found them all. Sharp eyes!"},
-    "how_to_find": {"zh": "危险藏在哪里？", "en": "Where are the dangers?"},
-    "find_done": {"zh": "找到了 {score} 个，一共 {max} 个！", "en": "You found {score} of {max}!"},
-    "still_hidden": {"zh": "橙色圈里的，摸一摸看看为什么", "en": "Touch the orange ones to see why"},
-    "hint_catch_ready": {"zh": "摸一摸「开始」，或者举起手", "en": "Touch “Start”, or raise a hand"},
-    "hint_catch": {"zh": "左右移动，用篮子接住好东西", "en": "Move left and right to catch the good things"},
-    "catch_ready": {"zh": "准备好了吗？", "en": "Ready?"},
-    "catch_done_say": {"zh": "时间到！这些东西为什么不能要？听一听。", "en": "Time's up! Here is why to let these go."},
-    "catch_done": {"zh": "做对了 {score} 次，一共 {max} 次！", "en": "{score} of {max} right!"},
-    "caught_good": {"zh": "接住了", "en": "Caught"},
-    "let_pass": {"zh": "放过它", "en": "Let it go"},
-    "catch_these": {"zh": "接住", "en": "Catch"},
-    "skip_these": {"zh": "放过", "en": "Let go"},
-}
-
-
 def word(lang: str, key: str, **values: object) -> str:
-    texts = WORDS[key]
-    return (texts.get(lang) or texts["zh"]).format(**values)
+    """A game station's word: strings.yaml's `games` namespace, shared words ("right") from `ui`."""
+    return Strings(lang, namespace="games")(key, **values)
 
 
 def line(ui: "UI", role: str, smallest: bool = True) -> int:

@@ -1,5 +1,7 @@
-"""The UI's own words in zh (default) and en, from strings.yaml beside this file; a step type's
-own words (registered with it, see kiosk.registry) are read the same way."""
+"""Every word the kiosk and its reports say, in zh (default) and en, from strings.yaml beside this
+file, by namespace: `ui` (the screens' words, and the words every part shares), `games`, `reports`,
+`guide`. A namespace falls back to `ui` for a shared word, so "right" is one text everywhere. A step
+type's own words (registered with it, see kiosk.registry) are read the same way."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,20 +10,31 @@ from pathlib import Path
 import yaml
 
 CATALOGUE = Path(__file__).with_name("strings.yaml")
+SHARED = "ui"
+Words = dict[str, dict[str, str]]
 
 
 @lru_cache(maxsize=1)
-def catalogue() -> dict[str, dict[str, str]]:
+def catalogue() -> dict[str, Words]:
+    """namespace -> key -> language -> text."""
     with CATALOGUE.open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
-    return {str(k): {lang: str(v) for lang, v in texts.items()} for k, texts in raw.items()}
+    return {str(ns): {str(k): {lang: str(v) for lang, v in texts.items()} for k, texts in words.items()}
+            for ns, words in raw.items()}
 
 
 class Strings:
-    def __init__(self, lang: str = "zh", words: dict[str, dict[str, str]] | None = None):
+    """The words of one language: Strings("en")("next"), Strings("en", namespace="reports")("school")."""
+
+    def __init__(self, lang: str = "zh", words: Words | None = None, namespace: str = SHARED):
         self.lang = lang
         self.words = words
+        self.namespace = namespace
 
     def __call__(self, key: str, **values: object) -> str:
-        texts = (self.words if self.words is not None else catalogue())[key]
+        if self.words is not None:
+            texts = self.words[key]
+        else:
+            every = catalogue()
+            texts = every[self.namespace].get(key) or every[SHARED][key]
         return (texts.get(self.lang) or texts["zh"]).format(**values)

@@ -13,7 +13,7 @@ from .fonts import Fonts
 from .theme import Color, Theme
 
 if TYPE_CHECKING:
-    from kiosk.engine.context import UI
+    from .toolkit import UI
 
 Rect = tuple[int, int, int, int]
 

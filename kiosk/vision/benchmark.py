@@ -22,8 +22,7 @@ from typing import Any, Iterable, Iterator
 import cv2
 import numpy as np
 
-from kiosk.input.dwell import DwellTracker
-
+from .dwell import DwellTracker
 from .faces import blur_faces
 from .pipeline import Pipeline
 from .scoring import merge, score

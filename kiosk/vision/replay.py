@@ -13,8 +13,7 @@ from typing import Any, Iterator, Sequence
 
 import cv2
 
-from kiosk.input.dwell import DwellTracker
-
+from .dwell import DwellTracker
 from .faces import blur_faces, detect_faces, merge_boxes
 from .pipeline import Pipeline
 from .settings import VisionSettings

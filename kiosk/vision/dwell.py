@@ -1,7 +1,8 @@
 """Hover-and-dwell: holding a pointer on a target for the dwell time selects it.
 
 Used by the engine for the camera pointer (targets are the screen's buttons) and by the vision
-replay tool (targets from a JSON file), so both behave the same.
+replay tool (targets from a JSON file), so both behave the same. Pure geometry and time, so it
+lives in vision, the lowest layer both of them may import.
 """
 from __future__ import annotations
 
