@@ -5,15 +5,18 @@ import argparse
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
-from kiosk.content.library import Library, load_library
+from kiosk.content.library import Library
+from kiosk.engine.options import AppOptions
+from kiosk.lessons import load_content
 
 if TYPE_CHECKING:
     import pygame
 
     from kiosk.engine.app import App
     from kiosk.engine.gestures import Gestures
+    from kiosk.ui.toolkit import UI
 
 
 def headless() -> None:
@@ -28,16 +31,6 @@ def has_display() -> bool:
     if os.name == "nt" or os.uname().sysname == "Darwin":
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def load_content(content_root: Path, log: logging.Logger | None = None) -> Library:
-    """Every good lesson; every broken one reported in the log and skipped."""
-    from kiosk.ui.fonts import missing_glyphs
-
-    library = load_library(content_root, missing_glyphs=missing_glyphs)
-    for error in library.errors:
-        (log or logging.getLogger("kiosk.content")).warning("content: %s", error)
-    return library
 
 
 def make_gestures(spec: str, size: tuple[int, int], data_dir: Path, profile: Any = None) -> "Gestures | None":
@@ -95,8 +88,10 @@ def engine_options(parser: argparse.ArgumentParser, camera: str) -> None:
                         help="no speech and no sound effects (captions need narration on)")
     parser.add_argument("--broadcast", action="append", metavar="OUT.mp4|rtmp://...|window|vcam",
                         help="record or stream the program feed (faces blurred); repeatable")
-    parser.add_argument("--class-title", default="法治第一课 成长守护者", help="the broadcast's lower third")
-    parser.add_argument("--host-name", default="法官妈妈", help="the host's name on the broadcast")
+    parser.add_argument("--class-title", help="the broadcast's lower third (default: the catalogue's, in the kiosk's "
+                                              "language)")
+    parser.add_argument("--host-name", help="the host's name on the broadcast (default: Judge Mom, in the kiosk's "
+                                            "language)")
     parser.add_argument("--content-updates", metavar="DIR",
                         help="the hall's shared content folder: validated updates replace the lessons")
     parser.add_argument("--no-records", dest="records", action="store_false",
@@ -105,35 +100,63 @@ def engine_options(parser: argparse.ArgumentParser, camera: str) -> None:
                         help=f"camera for gestures: a device index, a video file, or none (default: {camera})")
 
 
+def build_app(library: Library, ui: "UI", options: AppOptions = AppOptions(), **kwargs: Any) -> "App":
+    """The one place the engine meets the hall: its screens and flows by name (with the staff PIN
+    and the store's answers for the staff menu), how lessons load again, the narration a lesson
+    needs and the off-screen rehearsal. Every App is built here (commands, tests, tools); kwargs
+    are the collaborators a caller brings (surface, recorder, narrator, gestures, effects, feed_state)."""
+    from kiosk.engine.app import App
+    from kiosk.rehearsal import rehearsals
+    from kiosk.screens.flows import hall_screens
+    from kiosk.staff_desk import StoreDesk
+    from kiosk.staff_pin import PinGate
+
+    desks = PinGate(options.data_dir), StoreDesk(options.data_dir)
+    return App(library, ui, screens=hall_screens(*desks), content_loader=load_content, options=options,
+               narration=narration_items, rehearsal=rehearsals, **kwargs)
+
+
+def narration_items(lessons: Iterable[Any], lang: str) -> list[Any]:
+    """What these lessons will narrate, for the narrator to synthesise ahead of the child."""
+    from kiosk.narration_prebuild import lesson_items
+
+    return lesson_items(lessons, lang)
+
+
 def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.Surface | None" = None,
-             **kwargs: Any) -> "App":
-    """An App on the content and language the command line named."""
+             host_mode: bool = False, **kwargs: Any) -> "App":
+    """An App on the content and language the command line named (and the station profile it
+    names); kwargs are collaborators handed to build_app."""
     import pygame
 
-    from kiosk.engine.app import App
     from kiosk.ui.toolkit import UI
 
     if not pygame.font.get_init():
         pygame.font.init()
+    options: dict[str, Any] = {"data_dir": Path(args.data), "host_mode": host_mode}  # AppOptions' fields
     if getattr(args, "content_updates", None):
         from kiosk.content_sync import ContentSync
 
         sync = ContentSync(Path(args.content_updates), Path(args.data) / "content-live", Path(args.content))
         sync.check()  # a valid update waiting at start-up is played at once
         sync.ready.clear()
-        kwargs.setdefault("content_sync", sync.start())
+        options["content_sync"] = sync.start()
         args.content = str(sync.live)
     library = load_content(Path(args.content))
     profile = apply_station(args, library)
     if profile is not None:
-        kwargs.setdefault("station", profile.id)
-        kwargs.setdefault("lesson_filter", list(profile.lessons))
+        options.update(station=profile.id, lesson_filter=list(profile.lessons))
     if getattr(args, "idle_timeout", None) is not None:
-        kwargs.setdefault("idle_timeout", args.idle_timeout)
+        options["idle_timeout"] = args.idle_timeout
     ui = UI(size, args.lang, Path(args.content))
     gestures = make_gestures(getattr(args, "camera", None) or "none", size, Path(args.data), profile)
     if getattr(args, "broadcast", None):
-        kwargs.setdefault("program", {"title": args.class_title, "host": args.host_name})
+        from kiosk.broadcast import OverlayState
+        from kiosk.ui.strings import Strings
+
+        title = args.class_title or Strings(ui.lang, namespace="broadcast")("class_title")
+        options["program"] = {"title": title, "host": args.host_name or ui.t("persona_judge_mom")}
+        kwargs.setdefault("feed_state", OverlayState)
     voice: dict[str, Any] = {}
     if getattr(args, "narration", False):
         voice = make_voice(args, library)
@@ -141,7 +164,7 @@ def make_app(args: argparse.Namespace, size: tuple[int, int], surface: "pygame.S
         kwargs.setdefault("recorder", make_recorder(args))
         if profile is not None:
             _register_station(args, profile)
-    app = App(library, ui, surface=surface, gestures=gestures, data_dir=Path(args.data), **voice, **kwargs)
+    app = build_app(library, ui, AppOptions(**options), surface=surface, gestures=gestures, **voice, **kwargs)
     if getattr(args, "broadcast", None):
         from kiosk.broadcast import Broadcaster
 
@@ -157,11 +180,11 @@ def apply_station(args: argparse.Namespace, library: Library) -> Any:
     """Fill the engine options the command line left unset from the station profile (with this
     machine's local overrides), restrict the library to its lessons; the profile, or None."""
     from kiosk import local_settings
-    from kiosk.content.station import load_stations, with_overrides
+    from kiosk.content.kiosk_profile import load_profiles, with_overrides
 
     profile = None
     if getattr(args, "station", None):
-        stations, errors = load_stations(Path(args.content), set(library.lessons))
+        stations, errors = load_profiles(Path(args.content), set(library.lessons))
         for error in errors:
             logging.getLogger("kiosk.content").warning("content: %s", error)
         if args.station not in stations:
@@ -170,7 +193,7 @@ def apply_station(args: argparse.Namespace, library: Library) -> Any:
         profile, problem = with_overrides(stations[args.station], local_settings.load(Path(args.data)).get("station"))
         if problem:
             logging.getLogger("kiosk.station").warning(problem)
-        library.lessons = {lid: library.lessons[lid] for lid in profile.lessons}
+        library.keep_only(profile.lessons)
         args.lang = args.lang or profile.language
     args.profile = profile
     if hasattr(args, "camera_default"):
@@ -214,7 +237,6 @@ def make_voice(args: argparse.Namespace, library: Library) -> dict[str, Any]:
     """Narrator and sound effects; the cache warms in the background, nothing here waits long."""
     from kiosk.voice.effects import Effects
     from kiosk.voice.narrator import Narrator
-    from kiosk.voice.prebuild import lesson_items
 
     from kiosk import local_settings
 
@@ -224,5 +246,5 @@ def make_voice(args: argparse.Namespace, library: Library) -> dict[str, Any]:
     effects = Effects(volume=float(sound.get("volume", 0.7)), muted=bool(sound.get("muted", False)))
     narrator = Narrator(Path(args.data), lang=args.lang, content_root=Path(args.content), effects=effects,
                         personas={**(profile.voices if profile else {}), **station.get("voices", {})})
-    narrator.prefetch(lesson_items(library.lessons.values(), args.lang), load=False)
+    narrator.prefetch(narration_items(library.lessons.values(), args.lang), load=False)
     return {"narrator": narrator, "effects": effects}

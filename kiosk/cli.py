@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)
     parser = build_parser()
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] or ["run"])
-    from kiosk import logs, memory
+    from kiosk import allocator, logs
 
-    memory.pin_mmap_threshold()
+    allocator.pin_mmap_threshold()
     logs.setup(Path(args.data), args.verbose, to_file=args.command in LONG_RUNNING)
     if args.lang is None and not getattr(args, "station", None):
         args.lang = "zh"  # with --station the profile's language applies (kiosk.boot.apply_station)

@@ -27,12 +27,11 @@ def snapshot(folder: Path) -> Snapshot:
 
 def problems_in(folder: Path) -> list[str]:
     """Every error `validate` would report for this content folder."""
-    from kiosk.content.library import load_library
-    from kiosk.content.station import load_stations
-    from kiosk.ui.fonts import missing_glyphs
+    from kiosk.content.kiosk_profile import load_profiles
+    from kiosk.lessons import load_content
 
-    library = load_library(folder, missing_glyphs=missing_glyphs)
-    _, station_errors = load_stations(folder, set(library.lessons))
+    library = load_content(folder, log_errors=False)
+    _, station_errors = load_profiles(folder, set(library.lessons))
     return [str(e) for e in [*library.errors, *station_errors] if e.severity == "error"]
 
 

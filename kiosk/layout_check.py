@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pygame
 
+from kiosk.boot import build_app
 from kiosk.content import lint
 from kiosk.content.errors import ContentError, display_path
 from kiosk.content.library import Library
-from kiosk.engine.app import App
+from kiosk.engine.options import AppOptions
 from kiosk.input.intents import Intent, Kind
 from kiosk.ui.toolkit import UI
 
@@ -24,7 +25,7 @@ def layout_problems(root: Path, library: Library, sizes: tuple[tuple[int, int], 
     pygame.display.init()
     for size in sizes:
         pygame.display.set_mode(size)
-        app = App(library, UI(size, "zh", root), idle_timeout=1e9)
+        app = build_app(library, UI(size, "zh", root), AppOptions(idle_timeout=1e9))
         for lesson_id, lesson in list(library.lessons.items()):
             path = library.sources[lesson_id]
             positions = None

@@ -11,8 +11,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, get_args
 
+from kiosk.content.schema import StepModels
 from kiosk.ui.strings import Strings
 
 if TYPE_CHECKING:
@@ -73,8 +75,11 @@ def step_types() -> dict[str, StepType]:
     return dict(sorted(_types.items()))
 
 
-def step_models() -> dict[str, type["StepBase"]]:
-    return {name: t.model for name, t in step_types().items()}
+@lru_cache(maxsize=1)
+def step_models() -> StepModels:
+    """Every step type's model and the lesson model made of them, built once: what content loading
+    is handed (kiosk.lessons), as content sits below the step types and never asks for them."""
+    return StepModels({name: t.model for name, t in step_types().items()})
 
 
 def scene_for(type_name: str) -> Any:

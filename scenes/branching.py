@@ -21,6 +21,7 @@ from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import draw, games
 from kiosk.ui.games import word
+from kiosk.ui.laws import cite
 from kiosk.ui.widgets import Button, ButtonGroup
 
 LETTERS = "ABC"
@@ -360,7 +361,7 @@ class BranchingScene(StepScene):
         speaker = self.step.character(node.speaker) if node.speaker else None
         if speaker is not None:
             name_h = max(lay.px(70), games.line(ui, "body") + lay.px(6))
-            ui.fonts.draw(surface, ui.text(speaker.name) + "：", (x + pad, top, w - 2 * pad, name_h), "body",
+            ui.fonts.draw(surface, ui.t("speaker", name=ui.text(speaker.name)), (x + pad, top, w - 2 * pad, name_h), "body",
                           theme.court_blue_dark, valign="middle", max_lines=1)
             top += name_h
         box = (x + pad, top, w - 2 * pad, y + h - pad // 2 - top)
@@ -375,7 +376,7 @@ class BranchingScene(StepScene):
             body += "\n" + ui.text(node.help)
         basis = node.basis
         games.feedback_card(surface, ui, self.card, tone, word(ui.lang, f"ending_{node.ending}"), body,
-                            basis.citation() if basis else "",
+                            cite(basis, ui.lang) if basis else "",
                             ui.text(basis.says) if basis and basis.says else "")
 
     def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
@@ -394,5 +395,5 @@ class BranchingScene(StepScene):
                 "buttons": [b.id for b in self.group.buttons if b.enabled]}
         if node.ending:
             info["teaches"] = self.ui.text(node.lesson)
-            info["basis"] = node.basis.citation() if node.basis else None
+            info["basis"] = cite(node.basis, self.ui.lang) if node.basis else None
         return info

@@ -26,7 +26,8 @@ from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import games
 from kiosk.ui.games import ICONS, word
-from kiosk.ui.widgets import ButtonGroup
+from kiosk.ui.laws import cite
+from kiosk.ui.widgets import ButtonGroup, step_nav
 
 Icon = Literal["apple", "milk", "book", "ball", "helmet", "water", "cigarette", "beer", "knife", "lottery"]
 assert set(Icon.__args__) == set(ICONS)  # type: ignore[attr-defined]
@@ -91,10 +92,11 @@ class CatchStep(GameStep):
         yield from file_paths("things", self.things)
 
     def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
-        good = "、".join(tr(x.name, lang) for x in self.things if x.good)
-        bad = "、".join(tr(x.name, lang) for x in self.things if not x.good)
-        said = {"open": join_sentences([tr(self.prompt, lang), f"{word(lang, 'catch_these')}：{good}",
-                                        f"{word(lang, 'skip_these')}：{bad}"])}
+        good = word(lang, "list_sep").join(tr(x.name, lang) for x in self.things if x.good)
+        bad = word(lang, "list_sep").join(tr(x.name, lang) for x in self.things if not x.good)
+        said = {"open": join_sentences([tr(self.prompt, lang), word(lang, "labelled", label=word(lang, "catch_these"),
+                                                                    text=good),
+                                        word(lang, "labelled", label=word(lang, "skip_these"), text=bad)])}
         for x in self.things:
             if not x.good:
                 said[f"bad:{x.id}"] = join_sentences([tr(x.name, lang), word(lang, "let_pass") + "！"])
@@ -267,7 +269,7 @@ class CatchScene(StepScene):
     def _to_done(self, recorded: bool = False) -> None:
         self.phase = "done"
         self.hint = self.ui.t("hint_next")
-        self.nav = games.step_nav(self.ui, first=self.ctx.index == 0)
+        self.nav = step_nav(self.ui, first=self.ctx.index == 0)
         self.group = self.nav
         if recorded:
             return
@@ -318,15 +320,18 @@ class CatchScene(StepScene):
         rows = [(word(ui.lang, "catch_these"), [t for t in self.step.things if t.good], theme.right),
                 (word(ui.lang, "skip_these"), [t for t in self.step.things if not t.good], theme.gentle_ink)]
         row_h = (bottom - pad // 2 - top) // 2
-        label_w = lay.px(150)
-        name_h = max(lay.px(50), games.line(ui, "small") + lay.px(4))
+        # as wide as the longer label ("Let go" is wider than 放过), at most a third of the card
+        label_w = max(lay.px(150), *(ui.fonts.fit(label, "title", w // 3, row_h, 1).width for label, _, _ in rows))
+        one_line = max(lay.px(50), games.line(ui, "small") + lay.px(4))
+        name_lines = 2 if lay.portrait else 1  # portrait cells are narrow: "Lottery ticket" on two lines
+        name_h = one_line + games.line(ui, "small") * (name_lines - 1)
         for k, (label, things, colour) in enumerate(rows):
             ry = top + k * row_h
             ui.fonts.draw(surface, label, (x + pad, ry, label_w, row_h), "title", colour, valign="middle",
                           max_lines=1)
             n = max(1, len(things))
             cell = min((w - 3 * pad - label_w) // n, row_h)
-            size = min(self.thing_size, cell - name_h)
+            size = min(self.thing_size, cell - one_line)
             for i, thing in enumerate(things):
                 cx = x + 2 * pad + label_w + i * cell + cell // 2
                 image = self._picture(thing, size)
@@ -334,7 +339,7 @@ class CatchScene(StepScene):
                     surface.blit(image, (cx - size // 2, ry + (row_h - size - name_h) // 2))
                 ui.fonts.draw(surface, ui.text(thing.name), (cx - cell // 2, ry + (row_h + size - name_h) // 2,
                                                              cell, name_h), "small", theme.ink, align="center",
-                              valign="middle", max_lines=1)
+                              valign="middle", max_lines=name_lines)
 
     def _draw_field(self, surface: pygame.Surface) -> None:
         """The empty play field: sky, a few clouds, grass."""
@@ -376,7 +381,8 @@ class CatchScene(StepScene):
         surface.blit(_basket(self.basket_w, self.basket_h), (bx - self.basket_w // 2, fy + fh - self.basket_h))
         if self.toast and self.time - self.toast[1] < TOAST_S:
             thing = self.step.thing(self.toast[0])
-            text = f"{ui.text(thing.name)}：{word(ui.lang, 'caught_good' if self.toast[2] else 'let_pass')}"
+            text = word(ui.lang, "labelled", label=ui.text(thing.name),
+                        text=word(ui.lang, "caught_good" if self.toast[2] else "let_pass"))
             box = (fx + fw // 2 - fw // 3, fy + lay.px(60), fw * 2 // 3, max(lay.px(80), games.line(ui, "body") + lay.px(8)))
             pygame.draw.rect(surface, theme.right_soft if self.toast[2] else theme.gentle_soft, box,
                              border_radius=box[3] // 2)
@@ -399,16 +405,16 @@ class CatchScene(StepScene):
                 surface.blit(image, (x + pad, ry + (row - size) // 2))
             tx = x + 2 * pad + size
             tw = x + w - pad - tx
-            cite = thing.basis.citation() if thing.basis else ""
-            cite_h = ui.fonts.line_height("small") if cite else 0
-            if cite and not games._fits(ui, f"{ui.text(thing.name)}：{ui.text(thing.explanation)}", "small", tw,
-                                        row - cite_h - lay.px(12)):
-                cite, cite_h = "", 0  # short of room: the why first, its law is in the narration
+            cite_text = cite(thing.basis, ui.lang) if thing.basis else ""
+            why = word(ui.lang, "labelled", label=ui.text(thing.name), text=ui.text(thing.explanation))
+            cite_h = ui.fonts.line_height("small") if cite_text else 0
+            if cite_text and not games._fits(ui, why, "small", tw, row - cite_h - lay.px(12)):
+                cite_text, cite_h = "", 0  # short of room: the why first, its law is in the narration
             text_h = row - cite_h - lay.px(8)
-            ui.fonts.draw(surface, f"{ui.text(thing.name)}：{ui.text(thing.explanation)}",
+            ui.fonts.draw(surface, why,
                           (tx, ry + lay.px(4), tw, text_h - lay.px(4)), "small", theme.ink, valign="bottom")
-            if cite:
-                ui.fonts.draw(surface, cite, (tx, ry + text_h, tw, cite_h), "small", theme.ink_soft, max_lines=1)
+            if cite_text:
+                ui.fonts.draw(surface, cite_text, (tx, ry + text_h, tw, cite_h), "small", theme.ink_soft, max_lines=1)
 
     def groups(self) -> list[ButtonGroup]:
         return [self.group] if self.group.buttons else []

@@ -16,13 +16,15 @@ from pydantic import Field
 
 from kiosk.content.models import Basis, GameStep, Interaction, Item, Loc, StableId, Strict, field_texts
 from kiosk.content.text import LocalText, join_sentences, tr
+from kiosk.dwell import PositionDwell
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import games
 from kiosk.ui.games import word
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.laws import cite
+from kiosk.ui.widgets import Button, ButtonGroup, button_h
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
 EDGE = 0.14          # of the stage width at each side: the pointer there pans a panorama
@@ -144,7 +146,7 @@ class HotspotScene(StepScene):
         self.drag_x = 0
         self.dragged = 0.0
         self.cursor: tuple[int, int] | None = None  # keyboard crosshair
-        self.dwell = games.PositionDwell(1.2, self.ui.layout.px(50))
+        self.dwell = PositionDwell(1.2, self.ui.layout.px(50))
         self.view = 0.0                        # panorama: px of picture scrolled off the left
         self.layer = games.Layer(self.ui)
         self.bar_rect = (0, 0, 0, 0)
@@ -160,7 +162,7 @@ class HotspotScene(StepScene):
         x, y, w, _ = lay.content_area
         gap = lay.px(30)
         bottom = lay.controls_bottom
-        bh = games.button_h(ui)
+        bh = button_h(ui)
         if lay.portrait:
             self.stage = (x, y, w, (bottom - y) * 9 // 20)
             self.panel = (x, y + self.stage[3] + gap, w, bottom - y - self.stage[3] - gap)
@@ -172,12 +174,9 @@ class HotspotScene(StepScene):
         self.button_rect = (px_, py + ph - bh, pw, bh)
         inset = lay.px(6)  # the picture sits inside the stage's white frame
         sx, sy, sw, sh = self.stage[0] + inset, self.stage[1] + inset, self.stage[2] - 2 * inset, self.stage[3] - 2 * inset
-        if self.step.panorama:
-            image = ui.image(self.step.picture, (sh * 8, sh))
-        else:
-            image = ui.image(self.step.picture, (sw, sh))
-        self.image = games.opaque(image, ui.theme.card)
-        iw, ih = (image.get_width(), image.get_height()) if image is not None else (sw, sh)
+        # laid out by the picture's size before it is made (ui.image gives it a few frames later)
+        self.picture_box = (sh * 8, sh) if self.step.panorama else (sw, sh)
+        iw, ih = ui.picture_size(self.step.picture, self.picture_box) or (sw, sh)
         self.pic_size = (iw, ih)
         self.pic_origin = (sx + max(0, (sw - iw) // 2), sy + (sh - ih) // 2)
         self.max_view = max(0, iw - sw)
@@ -336,7 +335,7 @@ class HotspotScene(StepScene):
             view = min(self.max_view, max(0.0, self.view - depth * PAN_SPEED * sw * dt))
             if view != self.view:
                 self.view = view
-                self.dwell.held = 0.0  # the picture moved under the hand: hold still again
+                self.dwell.restart()  # the picture moved under the hand: hold still again
         spot = self.dwell.update(dt)
         if spot is not None:
             self._look(spot, "gesture")
@@ -395,11 +394,12 @@ class HotspotScene(StepScene):
         sx, sy, sw, sh = self.stage
         radius = lay.px(24)
         pygame.draw.rect(surface, theme.card, self.stage, border_radius=radius)
-        if self.image is not None:
+        image = ui.image(self.step.picture, self.picture_box, backdrop=theme.card)  # flat: blits fast
+        if image is not None:
             ox, oy = self.pic_origin
             view = int(self.view)
             area = pygame.Rect(view, 0, min(self.view_w, self.pic_size[0] - view), self.pic_size[1])
-            surface.blit(self.image, (ox, oy), area)
+            surface.blit(image, (ox, oy), area)
         clip = surface.get_clip()
         surface.set_clip(self.stage)
         for a in self.step.areas:
@@ -470,7 +470,8 @@ class HotspotScene(StepScene):
             basis = area.basis
             tone = "right" if area.id in self.found else "gentle"
             games.feedback_card(surface, ui, card, tone, ui.text(area.name), ui.text(area.explanation),
-                                basis.citation() if basis else "", ui.text(basis.says) if basis and basis.says else "")
+                                cite(basis, ui.lang) if basis else "",
+                                ui.text(basis.says) if basis and basis.says else "")
         elif self.phase == "done":
             games.feedback_card(surface, ui, card, None, word(ui.lang, "find_done", score=len(self.found),
                                                               max=len(self.step.areas)),
@@ -497,5 +498,5 @@ class HotspotScene(StepScene):
         area = next((a for a in self.step.areas if a.id == self.last), None)
         if area is not None:
             info["explanation"] = self.ui.text(area.explanation)
-            info["basis"] = area.basis.citation() if area.basis else None
+            info["basis"] = cite(area.basis, self.ui.lang) if area.basis else None
         return info

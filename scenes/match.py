@@ -20,7 +20,8 @@ from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import games
 from kiosk.ui.games import word
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.laws import cite
+from kiosk.ui.widgets import Button, ButtonGroup, step_nav
 
 WRONG_GLOW_S = 0.9
 WORDS = {"results": {"zh": "连对了 {right} 次，一共连了 {total} 次", "en": "{right} of {total} tries made a pair"}}
@@ -237,7 +238,7 @@ class MatchScene(StepScene):
         return sum(1 for p in self.matched if p not in missed)
 
     def _to_done(self, recorded: bool = False) -> None:
-        self.nav = games.step_nav(self.ui, first=self.ctx.index == 0)
+        self.nav = step_nav(self.ui, first=self.ctx.index == 0)
         self.hint = self.ui.t("hint_next")
         if not recorded:
             self.ctx.memory["done"] = True
@@ -317,7 +318,8 @@ class MatchScene(StepScene):
         if self.last["correct"]:
             basis = left.basis
             games.feedback_card(surface, ui, self.panel, "right", word(ui.lang, "right"), ui.text(left.explanation),
-                                basis.citation() if basis else "", ui.text(basis.says) if basis and basis.says else "")
+                                cite(basis, ui.lang) if basis else "",
+                                ui.text(basis.says) if basis and basis.says else "")
         else:
             right = self._pair(self.last["right"])
             body = join_sentences([word(ui.lang, "not_a_pair", a=ui.text(left.left), b=ui.text(right.right)),

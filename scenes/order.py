@@ -21,8 +21,9 @@ from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import draw, games
+from kiosk.ui.laws import cite
 from kiosk.ui.strings import Strings
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.widgets import Button, ButtonGroup, step_nav
 
 DRAG_PX = 30   # a press that moves further than this (at 1080p) drags the card
 SHIFT = {"left": -1, "up": -1, "right": 1, "down": 1}  # arrow keys and raised hands move a held card
@@ -303,7 +304,7 @@ class OrderScene(StepScene):
     def _to_feedback(self) -> None:
         self.held = None
         self._layout()
-        self.nav = games.step_nav(self.ui, first=self.ctx.index == 0)
+        self.nav = step_nav(self.ui, first=self.ctx.index == 0)
         self.hint = self.ui.t("hint_next")
 
     # ----- the simulated child ---------------------------------------------------------------------
@@ -385,7 +386,7 @@ class OrderScene(StepScene):
         headline = words("right" if self.checked else "gentle")  # each misplaced card says where it goes
         games.feedback_card(surface, ui, rect, "right" if self.checked else "gentle", headline,
                             ui.text(self.step.explanation),
-                            basis.citation() if basis else "", ui.text(basis.says) if basis and basis.says else "",
+                            cite(basis, ui.lang) if basis else "", ui.text(basis.says) if basis and basis.says else "",
                             head_lines=2 if lay.portrait else 1)
 
     def groups(self) -> list[ButtonGroup]:

@@ -14,6 +14,7 @@ from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import draw
+from kiosk.ui.laws import cite
 from kiosk.ui.strings import Strings
 from kiosk.ui.widgets import Button, ButtonGroup, step_nav
 
@@ -63,7 +64,7 @@ class QuizStep(StepBase):
             yield ("picture",), self.picture
 
     def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
-        choices = [t(f"answer_{cid}") if text is None else f"{LETTERS[i]}，{tr(text, lang)}"
+        choices = [t(f"answer_{cid}") if text is None else t("choice_said", letter=LETTERS[i], text=tr(text, lang))
                    for i, (cid, text) in enumerate(self.choices())]
         explanation = tr(self.explanation, lang)
         return {"open": join_sentences([tr(self.question, lang), *choices]),
@@ -216,9 +217,10 @@ class QuizScene(StepScene):
         pygame.draw.line(surface, theme.hover, (x, y), (x + w, y), lay.px(3))
         basis = self.step.basis
         says = ui.text(basis.says) if basis.says else ""
-        label = f"{ui.t('law_says')}：{says}" if says else ui.t("law_says")
+        label = ui.t("law_says_line", says=says) if says else ui.t("law_says")
         ui.fonts.draw(surface, label, (x, y + lay.px(12), w, h * 3 // 5), "small", theme.court_blue_dark)
-        ui.fonts.draw(surface, basis.citation(), (x, y + h * 3 // 5 + lay.px(8), w, h * 2 // 5 - lay.px(8)), "small",
+        ui.fonts.draw(surface, cite(basis, ui.lang), (x, y + h * 3 // 5 + lay.px(8), w, h * 2 // 5 - lay.px(8)),
+                      "small",
                       theme.ink_soft, max_lines=1)
 
     def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
@@ -243,5 +245,5 @@ class QuizScene(StepScene):
                 "options": [b.id for b in self.group.buttons], "chosen": self.chosen, "correct": self.correct}
         if self.chosen is not None:
             info["explanation"] = self.ui.text(self.step.explanation)
-            info["basis"] = self.step.basis.citation()
+            info["basis"] = cite(self.step.basis, self.ui.lang)
         return info

@@ -20,7 +20,8 @@ from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import draw, games
 from kiosk.ui.games import word
-from kiosk.ui.widgets import Button, ButtonGroup
+from kiosk.ui.laws import cite
+from kiosk.ui.widgets import Button, ButtonGroup, step_nav
 
 FLY_S = 0.25  # a landed card glides into its box
 BIN_COLOURS = {"blue": "court_blue", "green": "right", "gold": "gold", "orange": "gentle"}
@@ -285,7 +286,7 @@ class SortScene(StepScene):
     def _to_done(self, recorded: bool = False) -> None:
         self.phase = "done"
         self.hint = self.ui.t("hint_next")
-        self.nav = games.step_nav(self.ui, first=self.ctx.index == 0)
+        self.nav = step_nav(self.ui, first=self.ctx.index == 0)
         for b in self.group.buttons:
             b.enabled, b.mark = False, None
         if not recorded:
@@ -415,7 +416,7 @@ class SortScene(StepScene):
         headline = f"{word(ui.lang, tone)} {word(ui.lang, 'goes_in', bin=right)}"
         basis = item.basis
         games.feedback_card(surface, ui, card, tone, headline, ui.text(item.explanation),
-                            basis.citation() if basis else "", ui.text(basis.says) if basis and basis.says else "",
+                            cite(basis, ui.lang) if basis else "", ui.text(basis.says) if basis and basis.says else "",
                             head_lines=2 if lay.portrait else 1)
 
     def _draw_done(self, surface: pygame.Surface) -> None:
@@ -465,7 +466,7 @@ class SortScene(StepScene):
         if self.phase == "feedback":
             item = self.item
             info["explanation"] = self.ui.text(item.explanation)
-            info["basis"] = item.basis.citation() if item.basis else None
+            info["basis"] = cite(item.basis, self.ui.lang) if item.basis else None
             info["right_bin"] = item.bin
         info["buttons"] = [b.id for g in self.groups() for b in g.buttons if b.enabled]
         return info

@@ -25,7 +25,7 @@ def pin_the_machine() -> None:
 pin_the_machine()
 
 from pathlib import Path  # noqa: E402
-from typing import Any, Callable, Iterator, TypeVar  # noqa: E402
+from typing import Any, Callable, Iterator  # noqa: E402
 
 import pygame  # noqa: E402
 import pytest  # noqa: E402
@@ -36,35 +36,15 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("kiosk", derandomize=True, database=None, deadline=None)
 settings.load_profile("kiosk")
 
-from kiosk.boot import load_content  # noqa: E402
+from kiosk.boot import build_app  # noqa: E402
 from kiosk.engine.app import App  # noqa: E402
+from kiosk.engine.options import AppOptions  # noqa: E402
 from kiosk.engine.pilot import Pilot  # noqa: E402
+from kiosk.lessons import load_content  # noqa: E402
 from kiosk.ui.toolkit import UI  # noqa: E402
 
 from .store_backends import BACKENDS, store_url_for  # noqa: E402
-from .vision_clips import MEDIA, MEDIA_ABSENT  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "content"
-DEMO = ROOT / "content"
-
-_media_present = pytest.mark.skipif(not MEDIA.is_dir(), reason=MEDIA_ABSENT)
-Test = TypeVar("Test", bound=Callable[..., Any])
-
-
-def free_port() -> int:
-    """A port nobody listens on now, for a server started as a separate process (which cannot report
-    the port it was given by the kernel)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def needs_media(test: Test) -> Test:
-    """A test on the real camera clips: skipped, saying why, where they are absent; slow (real video)."""
-    return pytest.mark.slow(_media_present(test))
+from .support.paths import FIXTURES  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -76,10 +56,10 @@ def _pygame() -> None:
 @pytest.fixture
 def make_app() -> Callable[..., App]:
     def make(size: tuple[int, int] = (1920, 1080), content: Path = FIXTURES, lang: str = "zh",
-             idle_timeout: float = 60.0, **kwargs: Any) -> App:
+             options: AppOptions = AppOptions(), **kwargs: Any) -> App:
         pygame.display.set_mode(size)
         library = load_content(content)
-        return App(library, UI(size, lang, content), idle_timeout=idle_timeout, **kwargs)
+        return build_app(library, UI(size, lang, content), options, **kwargs)
 
     return make
 

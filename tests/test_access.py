@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Callable
 
 from kiosk.engine.app import App
+from kiosk.engine.options import AppOptions
 from kiosk.engine.pilot import Pilot
 from kiosk.ui.theme import DEFAULT, HIGH_CONTRAST
 
-from .test_lesson_flow import start_tiny
+from .support.lesson import start_tiny
 
 
 def test_switches_restyle_the_running_kiosk(pilot: Pilot) -> None:
@@ -28,7 +29,7 @@ def test_switches_restyle_the_running_kiosk(pilot: Pilot) -> None:
 
 
 def test_settings_reset_when_the_child_walks_away(make_app: Callable[..., App]) -> None:
-    pilot = Pilot(make_app(idle_timeout=20))
+    pilot = Pilot(make_app(options=AppOptions(idle_timeout=20)))
     pilot.tap("access")
     pilot.tap("high_contrast")
     pilot.tap("done")

@@ -8,12 +8,13 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from kiosk import session_benchmark, sim
+from kiosk import sim
+from kiosk.bench import sessions
 from kiosk.bounded_cache import live_caches
 from kiosk.commands.bench import verdict
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
-from tests.test_lesson_flow import start_tiny
+from tests.support.lesson import start_tiny
 
 
 def test_each_frame_is_tagged_with_what_the_child_saw(pilot: Pilot) -> None:
@@ -105,7 +106,7 @@ def test_bench_fails_loudly_over_the_whole_session_budget(capsys: pytest.Capture
 
 
 def test_the_table_has_a_row_per_moment() -> None:
-    rows = session_benchmark.table(_figures(p99=9.0, worst=20.0))
+    rows = sessions.table(_figures(p99=9.0, worst=20.0))
     assert rows[1].split()[:3] == ["1920x1080", "all", "1000"]
     assert rows[2].split()[:2] == ["1920x1080", "step_change"]
 

@@ -22,7 +22,8 @@ from kiosk.schedule.models import BookingChange, BookingIn
 from kiosk.schedule.retention import DailyPurge
 from kiosk.schedule.rules import RateLimited
 
-from .test_web_support import FIRST_OPEN, Clock, Hall, booking_body, csrf_of, hall, make_content, slot_id  # noqa: F401
+from .support.wait import wait_for
+from .support.web import FIRST_OPEN, Clock, Hall, booking_body, csrf_of, hall, make_content, slot_id  # noqa: F401
 
 
 @pytest.fixture
@@ -183,14 +184,11 @@ def test_serve_s_daily_purge_runs_at_once_and_again_each_period(svc: BookingServ
     clock.now += 29 * 86400                                   # not yet 30 days after the slot
     purge = DailyPurge(svc.store, svc.calendar_file, clock, every_s=0.05).start()
     try:
-        deadline = time.monotonic() + 20
-        while purge.runs < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert purge.runs >= 2 and svc.get(first.id) is not None and cards.is_file()
+        wait_for(lambda: purge.runs >= 2, 20, what="two daily purges")
+        assert svc.get(first.id) is not None and cards.is_file()
         clock.now += 2 * 86400
-        while (svc.get(first.id) is not None or cards.exists()) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert svc.get(first.id) is None and not cards.exists()
+        wait_for(lambda: svc.get(first.id) is None and not cards.exists(), 20,
+                 what="the booking and its passports purged 30 days after the slot")
     finally:
         purge.stop()
 

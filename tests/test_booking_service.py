@@ -18,7 +18,7 @@ from kiosk.records.store import Store, local_epoch
 from kiosk.schedule import BookingError, BookingService, current_visit, today_schedule
 from kiosk.schedule.models import BookingChange, BookingIn
 
-from .test_web_support import FIRST_OPEN, MONDAY, Clock, booking_body, make_content, slot_id
+from .support.web import FIRST_OPEN, MONDAY, Clock, booking_body, make_content, slot_id
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from kiosk.broadcast.compositor import Compositor, pixels
 from kiosk.broadcast.overlay import geometry
 from kiosk.engine.app import App
 
-from .test_broadcast_support import audio_rms, decode, needs_ffmpeg, probe, tone, video_stream, wait_for
+from .support.broadcast import audio_rms, decode, needs_ffmpeg, probe, tone, video_stream
+from .support.wait import wait_for
 
 STATE = OverlayState(title="法治第一课 成长守护者", host="王法官", lesson="认识法律",
                      qr_text="https://example.org/law-hall", poll={"left": 12, "right": 7})
@@ -152,7 +153,7 @@ def test_virtual_camera_when_installed_off_when_not(make_app: Callable[..., App]
     monkeypatch.setitem(sys.modules, "pyvirtualcam", fake)
     app = make_app((1280, 720))
     b = Broadcaster(["vcam"], (640, 360), 30, kiosk_size=(1280, 720), realtime=False, process=False)
-    assert wait_for(lambda: b.stats["sinks"][0]["state"] == "running")
+    wait_for(lambda: b.stats["sinks"][0]["state"] == "running", what="the sink to run")
     for k in range(5):
         app.frame(1 / 30)
         b.offer(app.surface, k / 30, None)
@@ -160,7 +161,7 @@ def test_virtual_camera_when_installed_off_when_not(make_app: Callable[..., App]
     assert len(sent) == 5 and sent[0].shape == (360, 640, 3) and sent[0].dtype == np.uint8
     monkeypatch.setitem(sys.modules, "pyvirtualcam", None)          # not installed: import fails
     b = Broadcaster(["vcam"], (640, 360), 30, process=False)
-    assert wait_for(lambda: b.stats["sinks"][0]["state"] == "off")
+    wait_for(lambda: b.stats["sinks"][0]["state"] == "off", what="the sink to be off")
     assert "not installed" in b.stop()["sinks"][0]["last_error"]
 
 
@@ -171,7 +172,7 @@ def test_narrator_hook_tells_the_broadcast_when_a_clip_starts(tmp_path: Path) ->
     from kiosk.voice.narrator import Narrator
     from kiosk.voice.synth import get_worker
 
-    from .test_voice_narrator import tone_wav
+    from .support.sound import tone_wav
 
     worker = get_worker("espeak")
     worker.wait_ready(15)
@@ -182,7 +183,7 @@ def test_narrator_hook_tells_the_broadcast_when_a_clip_starts(tmp_path: Path) ->
     narrator.listeners.append(lambda samples, rate, start: heard.append((samples, rate, start)))
     try:
         narrator.narrate("一段录音", recorded=tone_wav(tmp_path / "rec.wav", 0.4))
-        assert wait_for(lambda: any(h[0] is not None for h in heard))
+        wait_for(lambda: any(h[0] is not None for h in heard), what="the broadcast to hear the narration")
         samples, rate, start = next(h for h in heard if h[0] is not None)
         fmt = audio.mixer_format()
         assert rate == fmt[0] and start == 50.0

@@ -15,7 +15,7 @@ import pygame
 from kiosk.broadcast import Broadcaster, OverlayState
 from kiosk.engine.app import App
 
-from .test_broadcast_support import decode, needs_ffmpeg
+from .support.broadcast import decode, needs_ffmpeg
 
 STATE = OverlayState(title="法治第一课 成长守护者", host="王法官", lesson="认识法律", poll={"left": 3, "right": 5})
 

@@ -25,8 +25,9 @@ from kiosk.vision.pipeline import Pipeline
 from kiosk.vision.settings import VisionSettings
 from kiosk.vision.sources import open_source
 
-from .conftest import needs_media
-from .test_broadcast_support import decode, needs_ffmpeg, wait_for
+from .support.broadcast import decode, needs_ffmpeg
+from .support.media import needs_media
+from .support.wait import wait_for
 from .vision_clips import MEDIA, draw_face, room
 
 GIF = MEDIA / "face_head_pose_male.gif"
@@ -70,7 +71,8 @@ def record_camera(app: App, clip: Path, out: Path, frames: int, fps: float = 15.
         camera.want_pip(b.pip_width)              # as the broadcaster asks on its first PiP frame
         seen = -1
         for k in range(frames):
-            assert wait_for(lambda: camera.view.preview_id != seen and camera.view.pip is not None, 5.0)
+            wait_for(lambda: camera.view.preview_id != seen and camera.view.pip is not None, 5.0,
+                     what="a new preview with its picture-in-picture")
             view = camera.view
             seen = view.preview_id
             pips.append(view.pip)
@@ -130,14 +132,14 @@ def test_camera_publishes_pip_only_when_asked_and_blurred(tmp_path: Path) -> Non
     camera = CameraInput(lambda: open_source(str(clip)), Pipeline, VisionSettings(), blur_faces,
                          realtime=True, retry_s=0.05).start()
     try:
-        assert wait_for(lambda: camera.view.preview is not None)
+        wait_for(lambda: camera.view.preview is not None, what="the camera's preview")
         assert camera.view.pip is None                               # nobody asked: nothing extra
         camera.want_pip(480)
-        assert wait_for(lambda: camera.view.pip is not None)
+        wait_for(lambda: camera.view.pip is not None, what="the picture-in-picture")
         pip = camera.view.pip
         assert pip.shape == (360, 480, 3) and pip.dtype == np.uint8
         camera.want_pip(None)
-        assert wait_for(lambda: camera.view.pip is None)
+        wait_for(lambda: camera.view.pip is None, what="the picture-in-picture to go")
     finally:
         camera.stop()
     # looked for once the camera thread has stopped: OpenCV's cascades (one per process) are not
@@ -206,7 +208,7 @@ def test_only_the_program_feed_is_written(make_app: Callable[..., App], tmp_path
     try:
         b = Broadcaster([str(out)], (1280, 720), 15, camera=camera, kiosk_size=SIZE, realtime=False,
                         process=process)
-        assert wait_for(lambda: camera.view.preview is not None)
+        wait_for(lambda: camera.view.preview is not None, what="the camera's preview")
         for k in range(20):
             app.frame(1 / 15)
             b.offer(app.surface, k / 15, STATE)

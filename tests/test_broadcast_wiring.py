@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from .conftest import FIXTURES, ROOT
+from .support.paths import FIXTURES, ROOT
 
 pytestmark = [pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed"), pytest.mark.slow]
 

@@ -1,7 +1,6 @@
 """The camera is an input that may fail: the kiosk keeps running on touch and recovers by itself."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -11,6 +10,7 @@ import pygame
 import pytest
 
 from kiosk.engine.app import App
+from kiosk.engine.options import AppOptions
 from kiosk.engine.gestures import Gestures
 from kiosk.engine.pilot import Pilot
 from kiosk.input.camera import CameraInput
@@ -19,7 +19,8 @@ from kiosk.vision.pipeline import Pipeline
 from kiosk.vision.settings import VisionSettings
 from kiosk.vision.sources import open_source
 
-from .test_lesson_flow import start_tiny
+from .support.lesson import start_tiny
+from .support.wait import wait_for
 
 
 def write_clip(path: Path, frames: int = 40, size: tuple[int, int] = (320, 240)) -> None:
@@ -30,16 +31,6 @@ def write_clip(path: Path, frames: int = 40, size: tuple[int, int] = (320, 240))
         frame = np.full((size[1], size[0], 3), 120, np.uint8)
         writer.write(np.clip(frame + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8))
     writer.release()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    """Poll a condition the camera thread will make true; fail after timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 @pytest.fixture
@@ -53,7 +44,7 @@ def camera_on(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_missing_camera_then_plugged_in(make_app: Callable[..., App], camera_on) -> None:  # type: ignore[no-untyped-def]
     clip, camera = camera_on
-    assert wait_for(lambda: camera.view.status == "retrying")
+    wait_for(lambda: camera.view.status == "retrying", what="the camera to retry")
     app = make_app(gestures=Gestures(camera, (1920, 1080)))
     pilot = Pilot(app)
     start_tiny(pilot)                                   # touch still plays everything
@@ -62,7 +53,8 @@ def test_missing_camera_then_plugged_in(make_app: Callable[..., App], camera_on)
     centre = (corner[0] + corner[2] // 2, corner[1] + corner[3] // 2)
     off_sign = app.surface.get_at(centre)
     write_clip(clip)                                    # the camera comes back
-    assert wait_for(lambda: camera.view.status == "ok" and camera.view.preview is not None)
+    wait_for(lambda: camera.view.status == "ok" and camera.view.preview is not None,
+             what="the camera back with a preview")
     pilot.frames(2)
     assert app.surface.get_at(centre) != off_sign       # the corner now shows the picture
     assert camera.view.preview.shape[1] == 320
@@ -76,7 +68,7 @@ def test_preview_is_mirrored(camera_on) -> None:  # type: ignore[no-untyped-def]
         frame[:, :40] = (0, 0, 255)                     # red band on the camera's left
         writer.write(frame)
     writer.release()
-    assert wait_for(lambda: camera.view.preview is not None)
+    wait_for(lambda: camera.view.preview is not None, what="the camera's preview")
     preview = camera.view.preview                        # RGB, mirrored: the band is on the right
     assert preview[120, -10, 0] > 150 and preview[120, 10, 0] < 100
 
@@ -91,14 +83,14 @@ def test_calibration_draws_what_the_camera_sees(make_app: Callable[..., App], tm
     camera = CameraInput(lambda: open_source(str(clip)), Pipeline, VisionSettings(), blur_faces,
                          realtime=True, retry_s=60.0).start()     # played at its pace: the view stays live
     try:
-        app = make_app(gestures=Gestures(camera, (1920, 1080)), data_dir=tmp_path)
+        app = make_app(gestures=Gestures(camera, (1920, 1080)), options=AppOptions(data_dir=tmp_path))
         pilot = Pilot(app)
         pilot.send(Intent(Kind.STAFF, value="calibrate"))
         assert pilot.screen["screen"] == "calibrate"
         seen: list[dict] = []
-        assert wait_for(lambda: bool(camera.view.seen and camera.view.seen["hands"] and camera.view.seen["faces"]
-                                     and camera.view.seen["player"]) and not seen.append(dict(camera.view.seen)),
-                        timeout=60.0)
+        wait_for(lambda: bool(camera.view.seen and camera.view.seen["hands"] and camera.view.seen["faces"]
+                              and camera.view.seen["player"]) and not seen.append(dict(camera.view.seen)),
+                 timeout=60.0, what="a player with hands and a face seen")
         px, py, pw, ph = seen[0]["player"]
         fx, fy, fw, fh = seen[0]["faces"][0]
         assert px <= fx + fw / 2 <= px + pw and py <= fy + fh / 2 <= py + ph   # the face is the player's
@@ -111,6 +103,6 @@ def test_calibration_draws_what_the_camera_sees(make_app: Callable[..., App], tm
             del shown
             return bool(hits) and bool(app.gestures.view.seen["hands"])
 
-        assert wait_for(hand_box_drawn, timeout=30.0)
+        wait_for(hand_box_drawn, timeout=30.0, what="a hand's box drawn on the calibration screen")
     finally:
         camera.stop()

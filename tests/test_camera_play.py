@@ -1,7 +1,6 @@
 """End to end: a synthetic child in front of the camera plays the kiosk with no touch at all."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -16,18 +15,18 @@ from kiosk.vision.pipeline import Pipeline
 from kiosk.vision.settings import VisionSettings
 from kiosk.vision.sources import open_source
 
+from .support.wait import wait_for
 from .vision_clips import clip_raise
 
 
-def run_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+def run_until(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
     """Render frames while the camera thread works through the clip, until condition holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def rendered() -> bool:
         pilot.frames(1)
-        if condition():
-            return True
-        time.sleep(0.005)  # let the camera thread have the interpreter between frames
-    return condition()
+        return condition()
+
+    # the pause between frames lets the camera thread have the interpreter
+    wait_for(rendered, timeout, what=what, every=0.005)
 
 
 @pytest.mark.slow
@@ -38,11 +37,11 @@ def test_a_child_arrives_raises_a_hand_and_walks_away(make_app: Callable[..., Ap
     app = make_app(gestures=Gestures(camera.start(), (1920, 1080)))
     pilot = Pilot(app)
     try:
-        assert run_until(pilot, lambda: pilot.screen.get("prompt") == "举起手，开始吧！")   # arrived at ~1 s
-        assert run_until(pilot, lambda: pilot.screen["screen"] == "menu")              # raised a hand at ~3 s
+        run_until(pilot, lambda: pilot.screen.get("prompt") == "举起手，开始吧！", "the raise-a-hand prompt")  # ~1 s
+        run_until(pilot, lambda: pilot.screen["screen"] == "menu", "the menu after a raised hand")       # ~3 s
         starts = [e for e in app.recorder.events if e["kind"] == "start"]
         assert [e["input"] for e in starts] == ["gesture"]
-        assert run_until(pilot, lambda: pilot.screen["screen"] == "attract")           # left at ~12 s
+        run_until(pilot, lambda: pilot.screen["screen"] == "attract", "the attract screen once the child left")  # ~12 s
         assert app.sessions.finished[-1].end_reason == "walked_away"
     finally:
         camera.stop()

@@ -8,40 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content.library import load_library
+from kiosk.content.errors import UnknownLesson
 from kiosk.content.loader import load_lesson
+from kiosk.lessons import load_content
 from kiosk.registry import step_models
 
-from .conftest import ROOT
-
-GOOD = """\
-id: good
-title: {zh: 好课, en: A good lesson}
-bands: [9-11]
-zone: learning
-topic: test
-minutes: 5
-steps:
-  - id: hello
-    type: story
-    text: 你好！
-  - id: q1
-    type: quiz
-    question: 十八周岁是成年人吗？
-    options:
-      - {id: a, text: 是}
-      - {id: b, text: 不是}
-    answer: a
-    explanation: 十八周岁以上是成年人。
-    basis: {law: 民法典, article: 第十七条}
-"""
+from .support.content import GOOD
+from .support.paths import ROOT
 
 
 def load_text(tmp_path: Path, text: str | bytes, name: str = "lesson.yaml") -> tuple[object, list[str]]:
     (tmp_path / "lessons").mkdir(exist_ok=True)
     path = tmp_path / "lessons" / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    lesson, errors = load_lesson(path, tmp_path)
+    lesson, errors = load_lesson(path, tmp_path, step_models())
     return lesson, [f"{e.line}:{e.col}: {e.message}" for e in errors]
 
 
@@ -92,7 +72,7 @@ def test_good_lesson_loads_with_derived_and_explicit_ids(tmp_path: Path) -> None
 def test_error_is_reported_at_its_place(tmp_path: Path, broken: str, expected: list[str]) -> None:
     lesson, errors = load_text(tmp_path, broken)
     assert lesson is None
-    types = ", ".join(step_models())
+    types = ", ".join(step_models().by_type)
     assert errors == [e.replace("{root}", str(tmp_path)).replace("{types}", types) for e in expected]
 
 
@@ -136,7 +116,7 @@ def test_missing_glyph_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "lessons" / "glyph.yaml"
     path.parent.mkdir()
     path.write_text(GOOD.replace("你好！", "你好𠮷！"), encoding="utf-8")
-    lesson, errors = load_lesson(path, tmp_path, missing_glyphs)
+    lesson, errors = load_lesson(path, tmp_path, step_models(), missing_glyphs)
     assert lesson is None
     assert [f"{e.line}:{e.col}" for e in errors] == ["10:11"]
     assert "U+20BB7" in errors[0].message
@@ -146,9 +126,18 @@ def test_duplicate_lesson_ids_across_files(tmp_path: Path) -> None:
     (tmp_path / "lessons").mkdir()
     (tmp_path / "lessons" / "a.yaml").write_text(GOOD, encoding="utf-8")
     (tmp_path / "lessons" / "b.yaml").write_text(GOOD, encoding="utf-8")
-    library = load_library(tmp_path)
+    library = load_content(tmp_path)
     assert list(library.lessons) == ["good"]
     assert len(library.errors) == 1 and "lesson id 'good' is already used by" in library.errors[0].message
+
+
+def test_a_lesson_is_found_by_id_or_the_error_names_the_ids_there_are(tmp_path: Path) -> None:
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "a.yaml").write_text(GOOD, encoding="utf-8")
+    library = load_content(tmp_path)
+    assert library.lesson("good") is library.lessons["good"]
+    with pytest.raises(UnknownLesson, match=r"^no lesson 'nope' \(lessons: good\)$"):
+        library.lesson("nope")
 
 
 @pytest.mark.slow

@@ -21,17 +21,17 @@ from kiosk.heartbeat import Heartbeat
 from kiosk.records import RecordWriter, Store
 
 from kiosk.engine.app import App
+from kiosk.engine.options import AppOptions
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Kind
 from kiosk.ui.fonts import Fonts
 from kiosk.ui.theme import Layout
 
-from .conftest import FIXTURES, ROOT
 from .full_disk import fill, small_disk
-from .test_lesson_flow import start_tiny
-from .test_records_journal import stored_ns
-from .test_records_support import ev
-from .test_supervisor import wait_for as wait_until
+from .support.lesson import start_tiny
+from .support.paths import FIXTURES, ROOT
+from .support.records import ev, stored_ns
+from .support.wait import wait_for
 
 
 def test_missing_font_falls_back_and_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -54,7 +54,7 @@ def test_missing_picture_draws_without_it(make_app: Callable[..., App], tmp_path
 
 
 def test_the_clock_jumping_back_and_forward(make_app: Callable[..., App]) -> None:
-    pilot = Pilot(make_app(idle_timeout=60))
+    pilot = Pilot(make_app(options=AppOptions(idle_timeout=60)))
     start_tiny(pilot)
     before = pilot.app.now
     pilot.frames(1, dt=-3600.0)       # the system clock stepped back an hour: the kiosk's clock stands still
@@ -96,7 +96,7 @@ def test_hall_updates_are_validated_before_they_replace_the_lessons(make_app: Ca
     good = (FIXTURES / "lessons" / "tiny.yaml").read_text(encoding="utf-8")
     (hall / "lessons" / "tiny.yaml").write_text(good, encoding="utf-8")
     sync = ContentSync(hall, tmp_path / "var" / "content-live", FIXTURES)
-    app = make_app(content=sync.live, content_sync=sync)
+    app = make_app(content=sync.live, options=AppOptions(content_sync=sync))
     pilot = Pilot(app)
     (hall / "lessons" / "new.yaml").write_text(good.replace("id: tiny", "id: new").replace("answer: b", "answer: z"),
                                                encoding="utf-8")
@@ -185,7 +185,7 @@ def test_a_store_on_a_full_disk_leaves_its_events_in_the_journal_for_the_next_st
     sid = str(uuid.uuid4())
     for i in range(50):
         writer.emit(ev(sid, "s", time.time(), "answer", n=i))
-    assert wait_until(lambda: writer.stats.last_error is not None)
+    wait_for(lambda: writer.stats.last_error is not None, timeout=30, what="the writer to see the store fail")
     began = time.monotonic()
     assert not writer.close(timeout=0.5)           # close keeps to its timeout, whatever the back-off
     assert time.monotonic() - began < 1.5
@@ -193,7 +193,8 @@ def test_a_store_on_a_full_disk_leaves_its_events_in_the_journal_for_the_next_st
     assert sum("50 events not written: 50 kept in the journal" in r.getMessage() for r in caplog.records) == 1
     filler.unlink()
     again = RecordWriter(url, interval=0.02, journal=journal)   # the next start, with room on the disk
-    assert again.flush(10) and wait_until(lambda: again.stats.recovered == 50)
+    assert again.flush(10)
+    wait_for(lambda: again.stats.recovered == 50, timeout=30, what="the 50 journalled events stored")
     assert again.close()
     assert sorted(stored_ns(url)) == list(range(50)) and not list(journal.glob("*.jsonl"))
 
@@ -230,10 +231,11 @@ def test_a_full_disk_does_not_silence_the_heartbeat(disk: Path) -> None:
     path = disk / "heartbeat"
     beat = Heartbeat(path).start()
     try:
-        assert wait_until(lambda: heartbeat.read(path) is not None)
+        wait_for(lambda: heartbeat.read(path) is not None, timeout=30, what="the first heartbeat")
         fill(disk)
         beat.last_frame = time.time() + 100  # a frame drawn after the disk filled
-        assert wait_until(lambda: heartbeat.read(path) == (round(beat.last_frame, 3), os.getpid()))
+        wait_for(lambda: heartbeat.read(path) == (round(beat.last_frame, 3), os.getpid()), timeout=30,
+                 what="a heartbeat naming the last frame and this process")
     finally:
         beat.stop()
 

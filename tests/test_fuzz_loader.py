@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.content.loader import load_lesson
+from kiosk.registry import step_models
 
-from .test_content_errors import GOOD
+from .support.content import GOOD
 
 pytestmark = pytest.mark.slow  # property-based fuzzing: hundreds of examples per test
 
@@ -26,7 +27,7 @@ def check(tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "lessons" / "fuzz.yaml"
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(raw)
-    lesson, errors = load_lesson(path, tmp_path)
+    lesson, errors = load_lesson(path, tmp_path, step_models())
     assert (lesson is None) == any(e.severity == "error" for e in errors)
     for error in errors:
         assert error.line >= 1 and error.col >= 1 and error.message

@@ -8,7 +8,7 @@ from typing import Callable
 from kiosk.engine.app import App
 from kiosk.input.intents import Intent, Kind
 
-from .test_game_common import events, load_step, open_step, scene, where
+from .support.games import events, load_step, open_step, scene, where
 
 LESSON, STEP = "games-safe-scenes", "scam-story"
 

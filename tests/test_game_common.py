@@ -1,4 +1,4 @@
-"""What the game stations share: helpers for the per-type tests, and the checks every game screen
+"""What the game stations share: the checks every game screen
 must pass at every supported size (no text cut off, big separate targets on screen). The games are
 every registered step type that asks something, but the quiz (tested on its own)."""
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 from itertools import combinations
@@ -16,59 +15,18 @@ from typing import Any, Callable
 import pygame
 import pytest
 
-from kiosk.content.loader import load_lesson
+from kiosk.dwell import PositionDwell
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_types
 from kiosk.ui import games
 
-from .conftest import DEMO, ROOT
+from .support.games import centre, open_step, scene, tap_at
+from .support.paths import DEMO, ROOT
 
 SIZES = [(1920, 1080), (1280, 720), (1080, 1920)]
 GAME_TYPES = tuple(name for name, kind in step_types().items() if kind.model.interaction and name != "quiz")
-LESSON_HEAD = """\
-id: game-test
-title: 游戏测试
-bands: [9-11]
-zone: game
-topic: test
-minutes: 5
-steps:
-  - type: story
-    text: 你好！
-"""
-
-
-# ----- helpers for the per-type tests ------------------------------------------------------------
-
-def open_step(make_app: Callable[..., App], lesson_id: str, step_id: str,
-              size: tuple[int, int] = (1920, 1080)) -> Pilot:
-    """A demo lesson opened at one of its steps, transitions settled."""
-    app = make_app(size, content=DEMO)
-    lesson = app.library.lessons[lesson_id]
-    index = next(i for i, s in enumerate(lesson.steps) if s.id == step_id)
-    app.start_session()
-    app.play(lesson_id, start=index)
-    pilot = Pilot(app)
-    pilot.wait(0.3, frames=2)
-    return pilot
-
-
-def scene(pilot: Pilot) -> Any:
-    return pilot.app.top.scene  # type: ignore[attr-defined]
-
-
-def events(app: App, kind: str) -> list[dict[str, Any]]:
-    return [e for e in app.recorder.events if e["kind"] == kind]  # type: ignore[attr-defined]
-
-
-def centre(rect: tuple[int, int, int, int]) -> tuple[int, int]:
-    return rect[0] + rect[2] // 2, rect[1] + rect[3] // 2
-
-
-def tap_at(pilot: Pilot, pos: tuple[int, int], source: str = "touch") -> None:
-    pilot.send(Intent(Kind.PRESS, pos, source=source), Intent(Kind.SELECT, pos, source=source))
 
 
 def overflowing(pilot: Pilot) -> list[tuple[str, str]]:
@@ -89,29 +47,6 @@ def targets_ok(pilot: Pilot) -> list[str]:
     return out
 
 
-def load_step(tmp_path: Path, step_yaml: str) -> tuple[Any, list[str], str]:
-    """A lesson made of a story and this step (YAML indented as a list item under steps), loaded;
-    its errors as 'line:col: message', and the whole text (to find where things are)."""
-    (tmp_path / "lessons").mkdir(exist_ok=True)
-    if not (tmp_path / "images").exists():
-        shutil.copytree(DEMO / "images", tmp_path / "images")
-    text = LESSON_HEAD + step_yaml
-    path = tmp_path / "lessons" / "game.yaml"
-    path.write_text(text, encoding="utf-8")
-    lesson, errors = load_lesson(path, tmp_path)
-    return lesson, [f"{e.line}:{e.col}: {e.message}" for e in errors], text
-
-
-def where(text: str, needle: str, nth: int = 1) -> str:
-    """'line:col' (1-based) of the nth occurrence of needle in text."""
-    at = -1
-    for _ in range(nth):
-        at = text.index(needle, at + 1)
-    line = text.count("\n", 0, at) + 1
-    col = at - (text.rfind("\n", 0, at) + 1) + 1
-    return f"{line}:{col}"
-
-
 # ----- shared checks -----------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -130,7 +65,7 @@ def test_the_five_types_are_registered_and_listed(tmp_path: Path) -> None:
 def test_polygon_and_position_dwell() -> None:
     square = [(0, 0), (1, 0), (1, 1), (0, 1)]
     assert games.inside_polygon((0.5, 0.5), square) and not games.inside_polygon((1.5, 0.5), square)
-    dwell = games.PositionDwell(1.0, radius=10)
+    dwell = PositionDwell(1.0, radius=10)
     dwell.move((100, 100))
     assert dwell.update(0.6) is None
     dwell.move((105, 104))              # a little jitter keeps the count going
@@ -138,6 +73,8 @@ def test_polygon_and_position_dwell() -> None:
     assert dwell.update(2.0) is None    # fired once; the hand must move away first
     dwell.move((300, 300))
     assert dwell.update(0.5) is None and 0.4 < dwell.progress < 0.6
+    dwell.restart()                     # the picture panned under the hand: hold still again
+    assert dwell.progress == 0.0 and dwell.update(0.9) is None and dwell.update(0.2) == (300, 300)
 
 
 def walk_through(pilot: Pilot, look: Callable[[str], None], skill: float = 0.6) -> None:
@@ -223,10 +160,10 @@ def play_every_phase(pilot: Pilot, step_type: str, look: Callable[[str], None]) 
 
 
 def _first_demo_steps() -> dict[str, tuple[str, str]]:
-    from kiosk.content.library import load_library
+    from kiosk.lessons import load_content
 
     found: dict[str, tuple[str, str]] = {}
-    for lesson in load_library(DEMO).lessons.values():
+    for lesson in load_content(DEMO).lessons.values():
         for step in lesson.steps:
             found.setdefault(step.type, (lesson.id, str(step.id)))
     return found
@@ -316,9 +253,9 @@ def generic_walk(pilot: Pilot, look: Callable[[str], None]) -> None:
 
 
 def demo_game_steps() -> list[Any]:
-    from kiosk.content.library import load_library
+    from kiosk.lessons import load_content
 
-    library = load_library(DEMO)
+    library = load_content(DEMO)
     return [pytest.param(lesson.id, step.id, id=f"{lesson.id}:{step.id}") for lesson in library.lessons.values()
             for step in lesson.steps if step.type in GAME_TYPES]
 

@@ -11,7 +11,7 @@ from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
-from .test_game_common import events, load_step, open_step, scene, tap_at, where
+from .support.games import events, load_step, open_step, scene, tap_at, where
 
 LESSON, STEP = "games-safe-scenes", "find-street"
 

@@ -9,7 +9,7 @@ from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
-from .test_game_common import centre, events, load_step, open_step, scene, tap_at, where
+from .support.games import centre, events, load_step, open_step, scene, tap_at, where
 
 LESSON, STEP = "games-law-play", "sort-behaviour"
 # the demo's cards in order and their right boxes

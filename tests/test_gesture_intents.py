@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from kiosk.engine.pilot import Pilot
-from kiosk.vision.dwell import DwellTracker
+from kiosk.dwell import DwellTracker
 from kiosk.input.intents import Intent, Kind
 
-from .test_lesson_flow import start_tiny
+from .support.lesson import start_tiny
 
 
 def gesture(kind: Kind, value: str | None = None) -> Intent:

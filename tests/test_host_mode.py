@@ -6,6 +6,7 @@ from typing import Callable
 import pygame
 
 from kiosk.engine.app import App
+from kiosk.engine.options import AppOptions
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 from kiosk.input.pygame_events import EventTranslator
@@ -17,7 +18,7 @@ def host(pilot: Pilot, action: str) -> None:
 
 def presenting(make_app: Callable[..., App]) -> tuple[Pilot, list[str]]:
     notes: list[str] = []
-    app = make_app(host_mode=True, presenter_out=notes.append)
+    app = make_app(options=AppOptions(host_mode=True, presenter_out=notes.append))
     app.start_session(lesson_id="tiny")
     return Pilot(app), notes
 

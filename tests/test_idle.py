@@ -4,13 +4,14 @@ from __future__ import annotations
 from typing import Callable
 
 from kiosk.engine.app import App
+from kiosk.engine.options import AppOptions
 from kiosk.engine.pilot import Pilot
 
-from .test_lesson_flow import start_tiny
+from .support.lesson import start_tiny
 
 
 def test_countdown_then_reset(make_app: Callable[..., App]) -> None:
-    pilot = Pilot(make_app(idle_timeout=30))
+    pilot = Pilot(make_app(options=AppOptions(idle_timeout=30)))
     start_tiny(pilot)
     pilot.tap("next")
     pilot.tap("b")
@@ -27,7 +28,7 @@ def test_countdown_then_reset(make_app: Callable[..., App]) -> None:
 
 
 def test_still_here_keeps_the_childs_place(make_app: Callable[..., App]) -> None:
-    pilot = Pilot(make_app(idle_timeout=30))
+    pilot = Pilot(make_app(options=AppOptions(idle_timeout=30)))
     start_tiny(pilot)
     pilot.wait(25.0, frames=10)
     assert pilot.screen["idle_warning"] is True
@@ -39,7 +40,7 @@ def test_still_here_keeps_the_childs_place(make_app: Callable[..., App]) -> None
 
 
 def test_attract_screen_never_times_out(make_app: Callable[..., App]) -> None:
-    pilot = Pilot(make_app(idle_timeout=30))
+    pilot = Pilot(make_app(options=AppOptions(idle_timeout=30)))
     pilot.wait(300.0, frames=20)
     assert pilot.screen == {"screen": "attract", "prompt": "摸一摸屏幕，开始吧！", "featured": ["tiny"],
                             "idle_warning": False}

@@ -7,14 +7,7 @@ from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
-
-def start_tiny(pilot: Pilot) -> None:
-    assert pilot.screen["screen"] == "attract"
-    pilot.tap("start")
-    assert pilot.screen["screen"] == "menu" and pilot.screen["band"] is None
-    pilot.tap("band:6-8")
-    assert pilot.screen["buttons"] == ["lesson:tiny"]
-    pilot.tap("lesson:tiny")
+from .support.lesson import start_tiny
 
 
 def test_whole_lesson_by_touch(pilot: Pilot) -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from kiosk import layout_check
 from kiosk.content import lint
-from kiosk.content.library import load_library
+from kiosk.lessons import load_content
 from kiosk.reports.guide import guide_pdf
 
-from .conftest import DEMO, FIXTURES
-from .test_content_errors import GOOD
+from .support.content import GOOD
+from .support.paths import DEMO, FIXTURES
 
 
 def folder_with(tmp_path: Path, text: str) -> Path:
@@ -23,7 +23,7 @@ def test_unused_pictures_are_reported(tmp_path: Path) -> None:
     root = folder_with(tmp_path, GOOD)
     (root / "images").mkdir()
     (root / "images" / "lonely.svg").write_text("<svg/>", encoding="utf-8")
-    warnings = lint.unused_assets(root, load_library(root))
+    warnings = lint.unused_assets(root, load_content(root))
     assert [(Path(w.path).name, w.severity, w.message) for w in warnings] == [
         ("lonely.svg", "warning", "'images/lonely.svg' is shipped but no lesson uses it")]
 
@@ -31,22 +31,22 @@ def test_unused_pictures_are_reported(tmp_path: Path) -> None:
 def test_long_sentences_warn_only_for_the_youngest(tmp_path: Path) -> None:
     long_text = "小朋友，如果有人在网上问你家住在哪里、在哪个学校读书、爸爸妈妈叫什么名字，你要记得不告诉他。"
     root = folder_with(tmp_path, GOOD.replace("text: 你好！", f"text: {long_text}").replace("[9-11]", "[6-8]"))
-    warnings = lint.long_sentences(load_library(root))
+    warnings = lint.long_sentences(load_content(root))
     assert [(w.line, w.col, w.severity) for w in warnings] == [(10, 11, "warning")]
     (tmp_path / "b").mkdir()
-    older = load_library(folder_with(tmp_path / "b", GOOD.replace("text: 你好！", f"text: {long_text}")))
+    older = load_content(folder_with(tmp_path / "b", GOOD.replace("text: 你好！", f"text: {long_text}")))
     assert lint.long_sentences(older) == []
 
 
 def test_hard_words_warn_per_text_for_the_youngest_only(tmp_path: Path) -> None:
     hard = "买贵的东西，要监护人同意或者事后认可。"
     root = folder_with(tmp_path, GOOD.replace("text: 你好！", f"text: {hard}").replace("[9-11]", "[6-8]"))
-    warnings = lint.hard_words(load_library(root))
+    warnings = lint.hard_words(load_content(root))
     assert [(w.line, w.col, w.severity) for w in warnings] == [(10, 11, "warning")]
     assert "'事后认可' (say: " in warnings[0].message and "'监护人' (say: " in warnings[0].message
     assert "'认可'" not in warnings[0].message  # inside 事后认可: named once
     (tmp_path / "b").mkdir()
-    older = load_library(folder_with(tmp_path / "b", GOOD.replace("text: 你好！", f"text: {hard}")))
+    older = load_content(folder_with(tmp_path / "b", GOOD.replace("text: 你好！", f"text: {hard}")))
     assert lint.hard_words(older) == []
 
 
@@ -57,19 +57,19 @@ def test_the_word_list_names_single_characters_and_every_listed_word_has_plainer
 
 
 def test_the_shipped_lessons_for_ages_6_8_use_no_listed_word() -> None:
-    assert [str(w) for w in lint.hard_words(load_library(DEMO))] == []
+    assert [str(w) for w in lint.hard_words(load_content(DEMO))] == []
 
 
 def test_text_that_cannot_fit_is_an_error_at_its_step(tmp_path: Path) -> None:
     endless = "很长的答案" * 40
     root = folder_with(tmp_path, GOOD.replace("{id: a, text: 是}", f"{{id: a, text: {endless}}}"))
-    errors = layout_check.layout_problems(root, load_library(root))
+    errors = layout_check.layout_problems(root, load_content(root))
     assert errors and {(e.line, e.col, e.severity) for e in errors} == {(11, 5, "error")}
     assert "does not fit its box" in errors[0].message
 
 
 def test_teachers_guide_has_the_law_the_questions_and_answers(tmp_path: Path) -> None:
-    library = load_library(FIXTURES)
+    library = load_content(FIXTURES)
     pdf = guide_pdf(library.lessons.values(), tmp_path / "guide.pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for expected in ("小小测试课", "学习目标", "《民法典》第十七条", "十八周岁以上是成年人。", "多少周岁是成年人？",

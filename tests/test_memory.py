@@ -1,5 +1,5 @@
 """Memory for a kiosk that runs all day: camera-sized arrays made and freed on a thread go back to
-the system once glibc's mmap threshold is pinned (kiosk/memory.py), and stay resident without it;
+the system once glibc's mmap threshold is pinned (kiosk/allocator.py), and stay resident without it;
 every cache stays within its byte budget (kiosk/bounded_cache.py), evicting the least recently used,
 and a budget still holds all a steady screen draws."""
 from __future__ import annotations
@@ -7,28 +7,28 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from kiosk import sim
+from kiosk.bench.memory import CEILING_MB, failures
 from kiosk.bounded_cache import BoundedCache, live_caches, memoize
 from kiosk.engine.app import App
-from kiosk.memory_benchmark import CEILING_MB, failures
 from kiosk.ui.fonts import LINE_SCREENS
 
-from .conftest import DEMO, ROOT
+from .support.paths import DEMO, ROOT
+from .support.wait import wait_for
 
 FRAMES_ON_A_THREAD = r"""
 import sys, threading
 sys.path.insert(0, {root!r})
 import numpy as np
-from kiosk import memory
+from kiosk import allocator
 from kiosk.commands.simulate import rss_mb
 if sys.argv[1] == "pin":
-    assert memory.pin_mmap_threshold()
+    assert allocator.pin_mmap_threshold()
 big = np.ones(4 << 20, np.uint8)
 del big                     # glibc would now raise its mmap threshold to 4 MB
 base = rss_mb()
@@ -131,15 +131,14 @@ def test_narration_in_memory_stays_in_its_budget_and_a_prefetch_loads_only_what_
         pytest.skip("no espeak-ng or no audio device")
     texts = [f"第{n}句，你好。" for n in range(12)]     # ~1.5 s each: ~260 kB decoded
     items = [(text, "narrator") for text in texts]
-    deadline = time.monotonic() + 120
     narrator.prefetch(items, load=False)
-    while len(list(narrator.cache.dir.glob("*.wav"))) < len(texts) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: len(list(narrator.cache.dir.glob("*.wav"))) >= len(texts), 120, what="twelve narrations on disk",
+             every=0.05)
     narrator.prefetch(items, load=True)             # all on disk now: twelve loads queued at once
     clips = narrator._memory
     # the loader decodes until the lesson's share is full, keeps what fits, and skips the rest
-    while (narrator._tasks or narrator.loads != len(clips) + 1) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: not narrator._tasks and narrator.loads == len(clips) + 1, 60, what="the loader to finish",
+             every=0.05)
     narrator.close()
     assert 0 < clips.nbytes <= clips.budget * PREFETCH_SHARE
     assert narrator.loads == len(clips) + 1 < len(texts)

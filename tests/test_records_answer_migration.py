@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, insert, select
 
-from kiosk.records import schema as s
+from kiosk.records import schema as s, upgrade
 from kiosk.records import xapi
 from kiosk.records.store import Store
 from kiosk.reports import write_visit_report
 from kiosk.reports.data import Catalogue
 
-from .conftest import DEMO
+from .support.paths import DEMO
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store_v3_game_visit.json"
 OLD_KINDS = {"sort", "pair", "catch", "area_found", "choice", "ending"}
@@ -31,7 +31,7 @@ def old_store(url: str) -> dict[str, Any]:
     engine = create_engine(url)
     with engine.begin() as conn:
         s.schema_version.create(conn)
-        for number, name, step in s.MIGRATIONS[:dump["schema_version"]]:
+        for number, name, step in upgrade.MIGRATIONS[:dump["schema_version"]]:
             step(conn)
             conn.execute(s.schema_version.insert().values(version=number, name=name, applied_at=0.0))
         for table in ("visits", "sessions", "events"):
@@ -57,7 +57,7 @@ def test_the_old_games_kinds_become_answers_keeping_their_data(migrated: tuple[S
     with store.read() as conn:
         kinds = Counter(dict(conn.execute(select(s.events.c.kind, func.count()).group_by(s.events.c.kind)).all()))
         rows = {r.id: r for r in conn.execute(select(s.events).where(s.events.c.kind == "answer")).all()}
-    assert store.version == s.SCHEMA_VERSION
+    assert store.version == upgrade.SCHEMA_VERSION
     assert not OLD_KINDS & set(kinds)
     missed = sum(len((e["data"] or {}).get("missed") or []) for e in dump["events"] if e["kind"] == "game_result")
     assert kinds["answer"] == before["answer"] + sum(before[k] for k in OLD_KINDS) + missed
@@ -108,7 +108,7 @@ def test_sessions_reports_and_xapi_count_every_game_answer(migrated: tuple[Store
 def test_the_store_counts_answers_by_the_one_rule(store_url: str) -> None:
     """Sessions' counts from the events as the writer stores them: a recorded-only answer (a story's
     choice, correct None) is kept as an answer but counts nowhere."""
-    from .test_records_support import ev, ingest
+    from .support.records import ev, ingest
 
     store = Store(store_url)
     sid = "3f1d0c2e-0000-4000-8000-000000000001"

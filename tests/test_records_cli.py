@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.records.store import Store
 
-from .test_records_support import make_visit, records_cli, session, ingest, write_content
+from .support.records import make_visit, records_cli, session, ingest, write_content
 
 pytestmark = pytest.mark.slow  # every test runs a records command in its own process
 
@@ -41,7 +41,7 @@ def test_visit_add_list_show_and_stats(tmp_path: Path) -> None:
     shown = ok(records_cli("visit", "show", str(visit_id), data=data))
     assert "game-1, learning-1" in shown and "四年级(2)班" in shown
     stats = json.loads(ok(records_cli("stats", "--json", data=data)))
-    from kiosk.records.schema import SCHEMA_VERSION
+    from kiosk.records.upgrade import SCHEMA_VERSION
 
     assert (stats["visits"], stats["sessions"], stats["events"], stats["schema_version"]) == (1, 0, 0, SCHEMA_VERSION)
     assert (data / "kiosk.db").is_file()

@@ -4,87 +4,14 @@ PostgreSQL server."""
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import sqlite3
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from .test_records_support import ROOT
-
-CHILD = r"""
-import sys, time, uuid
-sys.path.insert(0, {root!r})
-from pathlib import Path
-from kiosk.records import RecordWriter
-url, station, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-writer = RecordWriter(url, interval=0.2, journal=Path(sys.argv[4]) if len(sys.argv) > 4 else None)
-n = 0
-sid = None
-print("ready", flush=True)
-if mode == "forever":          # emit ~20,000 events/s and report progress until killed
-    while True:
-        for _ in range(200):
-            if n % 25 == 0:
-                sid = str(uuid.uuid4())
-            writer.emit({{"t": n / 1000, "at": time.time(), "kind": "answer" if n % 25 else "session_start",
-                         "session": sid, "station": station, "lesson": "l", "step": "q", "option": "a",
-                         "correct": n % 2 == 0, "input": "touch", "response_ms": 900, "n": n}})
-            n += 1
-        print(n, time.monotonic(), flush=True)
-        time.sleep(0.01)
-else:                          # emit a fixed number as fast as possible, once told to go
-    total = int(mode)
-    sys.stdin.readline()
-    for n in range(total):
-        if n % 20 == 0:
-            sid = str(uuid.uuid4())
-        writer.emit({{"t": n / 1000, "at": time.time(), "kind": "answer" if n % 20 else "session_start",
-                     "session": sid, "station": station, "correct": True, "n": n}})
-    ok = writer.flush(60)
-    closed = writer.close()
-    s = writer.stats
-    print("done", ok, closed, s.written, s.dropped, s.rejected, s.last_error, flush=True)
-"""
-
-
-class Child:
-    """A writer process; its stdout lines arrive through a queue, so every read has a timeout."""
-
-    def __init__(self, url: str, station: str, mode: str, journal: Path | None = None):
-        extra = [str(journal)] if journal else []
-        self.proc = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT)), url, station, mode, *extra],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.strip())
-        self.lines.put(None)
-
-    def line(self, timeout: float = 60) -> str:
-        got = self.lines.get(timeout=timeout)
-        if got is None:
-            raise AssertionError(f"the child ended: {self.proc.stderr.read() if self.proc.stderr else ''}")
-        return got
-
-    def send(self, text: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(text)
-        self.proc.stdin.flush()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=30)
-
+from .support.records import Child
 
 def _emitted_by(progress: list[tuple[int, float]], moment: float) -> int:
     return max((n for n, at in progress if at <= moment), default=0)

@@ -12,24 +12,14 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from sqlalchemy import select
 
 from kiosk.engine.app import App
+from kiosk.engine.options import AppOptions
 from kiosk.records import RecordWriter, Store
 from kiosk.records import journal as journals
 from kiosk.records import journal_marks
-from kiosk.records import schema as s
 
-from .test_records_durability import Child
-from .test_records_support import ev
-
-
-def stored_ns(url: str) -> list[int]:
-    store = Store(url)
-    with store.read() as conn:
-        data = [d for (d,) in conn.execute(select(s.events.c.data).order_by(s.events.c.id))]
-    store.close()
-    return [d["n"] for d in data if d and "n" in d]
+from .support.records import Child, ev, stored_ns
 
 
 def test_with_a_journal_a_sigkill_loses_nothing_and_stores_nothing_twice(store_url: str, tmp_path: Path) -> None:
@@ -114,7 +104,7 @@ def test_staff_diagnostics_say_whether_the_store_takes_writes_and_what_was_recov
     writer = RecordWriter(f"sqlite:///{tmp_path / 'kiosk.db'}", interval=0.02, journal=folder)
     writer.emit(ev(sid, "learning-1", time.time(), "session_end", n=2))
     assert writer.flush(10)
-    app = make_app(recorder=writer, data_dir=tmp_path)
+    app = make_app(recorder=writer, options=AppOptions(data_dir=tmp_path))
     assert "记录（正常）：已写 1，排队 0，丢弃 0，崩溃后补存 2" in app.diagnostics()
     writer.close()
     blocked = tmp_path / "not-a-folder"
@@ -122,7 +112,7 @@ def test_staff_diagnostics_say_whether_the_store_takes_writes_and_what_was_recov
     down = RecordWriter(f"sqlite:///{blocked / 'kiosk.db'}", interval=0.02, retry_max_s=0.05)
     down.emit(ev(sid, "learning-1", time.time(), "tick"))
     assert not down.flush(0.3)
-    app = make_app(recorder=down, data_dir=tmp_path)
+    app = make_app(recorder=down, options=AppOptions(data_dir=tmp_path))
     assert any(line.startswith("记录（暂时写不进）：已写 0，排队 1") for line in app.diagnostics())
     down.close(timeout=0.1)
 

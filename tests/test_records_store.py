@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, inspect, select, update
 
 from kiosk.records import RecordWriter, Store, parse_passport, passport_payload
-from kiosk.records import schema as s
+from kiosk.records import schema as s, upgrade
 from kiosk.records.store import local_epoch
 
-from .test_records_support import ev, ingest, make_visit, session
+from .support.records import ev, ingest, make_visit, session
+from .support.wait import wait_for
 
 
 def url(tmp_path: Path, name: str = "kiosk.db") -> str:
@@ -32,11 +33,11 @@ def rows(store: Store, query: object) -> list:
 
 def test_a_new_store_is_at_the_latest_version_and_migrating_again_changes_nothing(store_url: str) -> None:
     store = Store(store_url)
-    assert store.version == s.SCHEMA_VERSION
+    assert store.version == upgrade.SCHEMA_VERSION
     store.close()
     again = Store(store_url)
     versions = rows(again, select(s.schema_version.c.version))
-    assert [v for (v,) in versions] == [m[0] for m in s.MIGRATIONS]
+    assert [v for (v,) in versions] == [m[0] for m in upgrade.MIGRATIONS]
     again.close()
 
 
@@ -54,7 +55,7 @@ def test_a_store_from_a_newer_kiosk_is_refused_not_damaged(store_url: str) -> No
     with store.write() as conn:
         conn.execute(s.schema_version.insert().values(version=99, name="future", applied_at=0))
     store.close()
-    with pytest.raises(s.StoreTooNew):
+    with pytest.raises(upgrade.StoreTooNew):
         Store(store_url)
 
 
@@ -255,9 +256,7 @@ def test_a_read_only_store_never_fails_emit(tmp_path: Path) -> None:
     ro = f"sqlite:///file:{tmp_path / 'kiosk.db'}?mode=ro&uri=true"
     writer = RecordWriter(ro, interval=0.02, retry_max_s=0.05)
     writer.emit(ev(str(uuid.uuid4()), "s", time.time(), "session_start"))
-    deadline = time.monotonic() + 10
-    while writer.stats.last_error is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_for(lambda: writer.stats.last_error is not None, what="the read-only store's error")
     assert "readonly" in (writer.stats.last_error or "").replace(" ", "").lower()
     assert writer.stats.queued == 1 and writer.stats.written == 0
     assert not writer.close(timeout=0.2)

@@ -15,7 +15,7 @@ from kiosk.input.intents import Kind
 from kiosk.ui.fonts import FONT_DIR, Fonts, missing_glyphs
 from kiosk.ui.theme import Layout
 
-from .conftest import DEMO
+from .support.paths import DEMO
 
 Rect = tuple[int, int, int, int]
 Size = tuple[int, int]

@@ -16,7 +16,7 @@ from kiosk.reports import write_passports, write_period_report, write_visit_repo
 from kiosk.reports.data import Catalogue, period_report, visit_report
 from kiosk.reports.pdf import CARD_COLS, CARD_H, CARD_ROWS, CARD_W
 
-from .test_records_support import VISIT_DAY, ingest, make_visit, session, write_content
+from .support.records import VISIT_DAY, ingest, make_visit, session, write_content
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
                                    reason="poppler-utils (pdftotext, pdftoppm) not installed: apt-get install "

@@ -13,7 +13,7 @@ from kiosk.schedule.calendar import CalendarFile, HallCalendar, parse_slot_id
 from kiosk.schedule.models import BookingIn, band_for_grade, clean_phone
 from kiosk.schedule.rules import BookingError, Load, check_capacity, check_class_size, check_when, slot_of
 
-from .test_web_support import FIRST_OPEN, MONDAY, Clock, booking_body, slot_id
+from .support.web import FIRST_OPEN, MONDAY, Clock, booking_body, slot_id
 
 
 def at(day: Date, hhmm: str = "10:00") -> float:

@@ -22,8 +22,9 @@ from kiosk import heartbeat
 from kiosk.records import Store
 from kiosk.records import schema as s
 
-from .conftest import FIXTURES, ROOT, free_port
-from .test_supervisor import wait_for
+from .support.net import free_port
+from .support.paths import FIXTURES, ROOT
+from .support.wait import wait_for
 
 pytestmark = pytest.mark.slow
 STOP_S = 30.0   # from the signal to the exit, on a busy 2-core machine (typically 2-5 s)
@@ -120,7 +121,8 @@ def test_supervise_stops_its_kiosk_and_does_not_restart_it(tmp_path: Path) -> No
     cmd = Command(["supervise", "--data", str(tmp_path), "--", "run", "--headless", "--camera", "none",
                    "--no-narration", "--content", str(FIXTURES)])
     try:
-        assert wait_for(lambda: (heartbeat.read(tmp_path / "heartbeat") or (0, 0))[1] != 0, 120)
+        wait_for(lambda: (heartbeat.read(tmp_path / "heartbeat") or (0, 0))[1] != 0, 120,
+                 what="the supervised kiosk's heartbeat")
         kiosk = heartbeat.read(tmp_path / "heartbeat")[1]
         code, took = cmd.stop(signal.SIGTERM)       # only the supervisor: it passes the signal on
     finally:
@@ -145,8 +147,8 @@ def test_serve_stops_on_a_signal(tmp_path: Path, signum: int) -> None:
     port = free_port()
     cmd = Command(["serve", "--port", str(port), "--data", str(tmp_path), "--content", str(FIXTURES)])
     try:
-        assert wait_for(lambda: listening(port) or cmd.proc.poll() is not None, 120) and cmd.proc.poll() is None, \
-            cmd.stderr[-2000:]
+        wait_for(lambda: listening(port) or cmd.proc.poll() is not None, 120, what=f"the server on port {port}")
+        assert cmd.proc.poll() is None, cmd.stderr[-2000:]
         code, took = cmd.stop(signum)
     finally:
         cmd.kill()

@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.records import Store
 
-from .conftest import ROOT
+from .support.paths import ROOT
 
 pytestmark = pytest.mark.slow  # a soak: many sessions through main.py in a process
 

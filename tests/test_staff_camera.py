@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk.engine.app import App
+from kiosk.engine.options import AppOptions
 from kiosk.engine.gestures import Gestures
 from kiosk.engine.pilot import Pilot
 from kiosk.input.camera import CameraInput
@@ -25,7 +26,7 @@ def absent_camera(folder: Path) -> CameraInput:
 def test_calibration_changes_are_applied_and_saved(make_app: Callable[..., App], tmp_path: Path) -> None:
     camera = absent_camera(tmp_path)
     try:
-        pilot = Pilot(make_app(gestures=Gestures(camera, (1920, 1080)), data_dir=tmp_path))
+        pilot = Pilot(make_app(gestures=Gestures(camera, (1920, 1080)), options=AppOptions(data_dir=tmp_path)))
         pilot.send(Intent(Kind.STAFF, value="calibrate"))
         assert pilot.screen["screen"] == "calibrate"
         pilot.tap("sensitivity:+")
@@ -47,12 +48,12 @@ def test_calibration_changes_are_applied_and_saved(make_app: Callable[..., App],
 
 
 def test_calibration_needs_a_camera(make_app: Callable[..., App], tmp_path: Path) -> None:
-    without = Pilot(make_app(data_dir=tmp_path))
+    without = Pilot(make_app(options=AppOptions(data_dir=tmp_path)))
     without.send(Intent(Kind.STAFF, value="calibrate"))
     assert without.screen["screen"] == "attract"
     camera = absent_camera(tmp_path)
     try:                                              # the same chord where there is a camera
-        with_camera = Pilot(make_app(gestures=Gestures(camera, (1920, 1080)), data_dir=tmp_path))
+        with_camera = Pilot(make_app(gestures=Gestures(camera, (1920, 1080)), options=AppOptions(data_dir=tmp_path)))
         with_camera.send(Intent(Kind.STAFF, value="calibrate"))
         assert with_camera.screen["screen"] == "calibrate"
     finally:

@@ -11,11 +11,12 @@ from typing import Callable
 import pytest
 
 from kiosk.engine.app import App
+from kiosk.engine.options import AppOptions
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind, press, select
 from kiosk.staff_pin import LOCK_AFTER, set_pin
 
-from .conftest import ROOT
+from .support.paths import ROOT
 
 
 def long_press_title(pilot: Pilot, seconds: float) -> None:
@@ -32,7 +33,7 @@ def type_pin(pilot: Pilot, pin: str) -> None:
 
 def test_long_press_then_pin_opens_the_menu(make_app: Callable[..., App], tmp_path: Path) -> None:
     set_pin(tmp_path, "482913")
-    pilot = Pilot(make_app(data_dir=tmp_path))
+    pilot = Pilot(make_app(options=AppOptions(data_dir=tmp_path)))
     long_press_title(pilot, 1.0)                     # a short press is a child starting
     assert pilot.screen["screen"] == "menu"
     pilot.key(Kind.BACK)
@@ -54,13 +55,14 @@ def test_long_press_then_pin_opens_the_menu(make_app: Callable[..., App], tmp_pa
 
 def test_wrong_pins_lock_the_pad(make_app: Callable[..., App], tmp_path: Path) -> None:
     set_pin(tmp_path, "482913")
-    pilot = Pilot(make_app(data_dir=tmp_path))
+    pilot = Pilot(make_app(options=AppOptions(data_dir=tmp_path)))
     for _ in range(LOCK_AFTER):
         pilot.send(Intent(Kind.STAFF, value="menu"))
         type_pin(pilot, "000000")
     assert pilot.screen["screen"] == "attract"
     pilot.send(Intent(Kind.STAFF, value="menu"))       # locked: the pad does not even open
-    assert pilot.screen["screen"] == "attract" and pilot.app.pin_gate.locked()
+    assert pilot.screen["screen"] == "attract" and pilot.app.notice is not None
+    assert pilot.app.notice[0] == pilot.app.ui.t("staff_pin_locked")
 
 
 def test_no_pin_no_menu(pilot: Pilot) -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.boot import apply_station
-from kiosk.content.library import load_library
-from kiosk.content.station import load_stations
+from kiosk.boot import apply_station, make_app
+from kiosk.content.kiosk_profile import load_profiles
+from kiosk.lessons import load_content
 
-from .conftest import DEMO, FIXTURES
+from .support.paths import DEMO, FIXTURES
 
 PROFILE = """\
 id: hall-a
@@ -25,13 +25,13 @@ idle_timeout: 30
 def stations_in(tmp_path: Path, text: str) -> tuple[dict, list[str]]:
     (tmp_path / "stations").mkdir(exist_ok=True)
     (tmp_path / "stations" / "a.yaml").write_text(text, encoding="utf-8")
-    stations, errors = load_stations(tmp_path, {"tiny"})
+    stations, errors = load_profiles(tmp_path, {"tiny"})
     return stations, [f"{e.line}:{e.col}: {e.message}" for e in errors]
 
 
 def test_the_demo_stations_cover_the_four_zones() -> None:
-    library = load_library(DEMO)
-    stations, errors = load_stations(DEMO, set(library.lessons))
+    library = load_content(DEMO)
+    stations, errors = load_profiles(DEMO, set(library.lessons))
     assert errors == []
     assert {s.zone for s in stations.values()} == {"learning", "game", "immersive", "classroom"}
 
@@ -67,7 +67,7 @@ def with_fixture_lessons(tmp_path: Path) -> None:
 def test_a_profile_fills_what_the_command_line_left_unset(tmp_path: Path) -> None:
     with_fixture_lessons(tmp_path)
     stations_in(tmp_path, PROFILE.replace(", nope", "").replace("zone: learning", "zone: learning\nlanguage: en"))
-    library = load_library(tmp_path)
+    library = load_content(tmp_path)
     args = engine_args(tmp_path, idle_timeout=90.0)
     profile = apply_station(args, library)
     assert profile.id == "hall-a"
@@ -82,11 +82,11 @@ def test_local_overrides_win_and_bad_ones_are_ignored(tmp_path: Path) -> None:
     local = tmp_path / "var" / "station-local.json"
     local.write_text(json.dumps({"station": {"idle_timeout": 45, "narration": False}}), encoding="utf-8")
     args = engine_args(tmp_path)
-    apply_station(args, load_library(tmp_path))
+    apply_station(args, load_content(tmp_path))
     assert (args.idle_timeout, args.narration) == (45, False)
     local.write_text(json.dumps({"station": {"idle_timeout": "soon"}}), encoding="utf-8")
     args = engine_args(tmp_path)
-    apply_station(args, load_library(tmp_path))
+    apply_station(args, load_content(tmp_path))
     assert args.idle_timeout == 30
 
 
@@ -94,4 +94,18 @@ def test_unknown_station_is_one_clear_line(tmp_path: Path) -> None:
     with_fixture_lessons(tmp_path)
     stations_in(tmp_path, PROFILE.replace(", nope", ""))
     with pytest.raises(SystemExit, match="no such station profile \\(stations: hall-a\\)"):
-        apply_station(engine_args(tmp_path, station="hall-b"), load_library(tmp_path))
+        apply_station(engine_args(tmp_path, station="hall-b"), load_content(tmp_path))
+
+
+def test_the_profile_reaches_the_app_as_its_options(tmp_path: Path) -> None:
+    with_fixture_lessons(tmp_path)
+    stations_in(tmp_path, PROFILE.replace(", nope", ""))
+    other = (tmp_path / "lessons" / "tiny.yaml").read_text(encoding="utf-8").replace("id: tiny", "id: other", 1)
+    (tmp_path / "lessons" / "other.yaml").write_text(other, encoding="utf-8")  # not this station's
+    app = make_app(engine_args(tmp_path, camera="none", narration=False, records=False), (640, 360))
+    try:
+        assert (app.options.station, app.sessions.station, app.idle_timeout) == ("hall-a", "hall-a", 30)
+        assert app.options.lesson_filter == ["tiny"] and app.data_dir == tmp_path / "var"
+        assert app.reload_content() == (1, 0) and list(app.library.lessons) == ["tiny"]  # kept on reload
+    finally:
+        app.shutdown()

@@ -6,12 +6,12 @@ import ast
 
 import pytest
 
-from kiosk.content.library import load_library
 from kiosk.content.models import Item
+from kiosk.lessons import load_content
 from kiosk.registry import REQUIRED_WORDS, step_types
 from kiosk.ui.fonts import missing_glyphs
 
-from .conftest import DEMO, ROOT
+from .support.paths import DEMO, ROOT
 
 INTERACTIONS = {"choice", "true-false", "matching", "sequencing", "performance", "other"}
 
@@ -43,7 +43,7 @@ def test_every_type_brings_its_words_and_interaction(name: str) -> None:
 
 def test_every_demo_step_lists_items_with_unique_ids_and_known_answers() -> None:
     seen_types = set()
-    for lesson in load_library(DEMO).lessons.values():
+    for lesson in load_content(DEMO).lessons.values():
         for step in lesson.steps:
             items = step.answer_items()
             seen_types.add(step.type)

@@ -19,7 +19,7 @@ def placeholders(text: str) -> set[str]:
 
 
 def test_catalogue_has_every_namespace() -> None:
-    assert set(RAW) == {"ui", "games", "reports", "guide"}
+    assert set(RAW) == {"ui", "games", "reports", "guide", "web", "broadcast", "laws"}
     assert {"hall_name", "next", "back", "results_story"} <= set(RAW["ui"])
     assert all(len(words) >= 5 for words in RAW.values())
 

@@ -12,18 +12,10 @@ import pytest
 
 from kiosk import heartbeat
 
-from .conftest import FIXTURES, ROOT
+from .support.paths import FIXTURES, ROOT
+from .support.wait import wait_for
 
 pytestmark = pytest.mark.slow  # every test starts and kills kiosk processes
-
-
-def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_kill_9_brings_the_kiosk_back(tmp_path: Path) -> None:
@@ -35,11 +27,11 @@ def test_kill_9_brings_the_kiosk_back(tmp_path: Path) -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     beat = tmp_path / "heartbeat"
     try:
-        assert wait_for(lambda: heartbeat.read(beat) is not None)
+        wait_for(lambda: heartbeat.read(beat) is not None, timeout=30, what="the kiosk's first heartbeat")
         first_pid = heartbeat.read(beat)[1]
         os.kill(first_pid, signal.SIGKILL)
-        assert wait_for(lambda: (b := heartbeat.read(beat)) is not None and b[1] != first_pid
-                        and time.time() - b[0] < 3)
+        wait_for(lambda: (b := heartbeat.read(beat)) is not None and b[1] != first_pid
+                 and time.time() - b[0] < 3, timeout=30, what="a fresh heartbeat from a new kiosk process")
         assert supervisor.poll() is None  # the supervisor itself keeps going
         log = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
         assert "exited with -9" in log
@@ -76,7 +68,7 @@ def test_the_systemd_watchdog_kills_a_kiosk_whose_beat_is_stale_and_nothing_else
 
 def test_a_clean_stop_leaves_no_pid_in_the_heartbeat(tmp_path: Path) -> None:
     beat = heartbeat.Heartbeat(tmp_path / "heartbeat").start()
-    assert wait_for(lambda: heartbeat.read(tmp_path / "heartbeat") is not None)
+    wait_for(lambda: heartbeat.read(tmp_path / "heartbeat") is not None, timeout=30, what="the kiosk's first heartbeat")
     assert heartbeat.read(tmp_path / "heartbeat")[1] == os.getpid()
     beat.stop()
     assert heartbeat.read(tmp_path / "heartbeat")[1] == 0
@@ -88,7 +80,8 @@ def test_sigterm_stops_the_kiosk_cleanly_and_a_supervisor_would_restart_it(tmp_p
                               "--content", str(FIXTURES), "--data", str(tmp_path)],
                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        assert wait_for(lambda: (b := heartbeat.read(tmp_path / "heartbeat")) is not None and b[1] == kiosk.pid)
+        wait_for(lambda: (b := heartbeat.read(tmp_path / "heartbeat")) is not None and b[1] == kiosk.pid, timeout=30,
+                 what="a heartbeat from the kiosk started here")
         kiosk.terminate()
         assert kiosk.wait(timeout=30) == 128 + signal.SIGTERM  # not 0: "quit from the staff menu" is 0
     finally:

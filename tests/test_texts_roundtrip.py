@@ -13,10 +13,10 @@ import polib
 import pytest
 
 from kiosk.cli import build_parser
-from kiosk.content.library import load_library
 from kiosk.content.text import tr
 from kiosk.content.translation import lesson_texts
 from kiosk.content.yaml_source import decode, parse
+from kiosk.lessons import load_content
 from kiosk.ui.strings import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,7 +79,7 @@ def test_an_edited_csv_is_imported(copy: Path) -> None:
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows(table)
     assert texts(copy, "import", str(out)) == 0
-    intro = load_library(copy / "content").lessons[LESSON].steps[0]  # type: ignore[attr-defined]
+    intro = load_content(copy / "content").lessons[LESSON].steps[0]  # type: ignore[attr-defined]
     assert intro.title == {"zh": "同学们好！", "en": "Hello, everyone!"}
 
 
@@ -110,7 +110,7 @@ def test_an_edited_po_changes_only_the_edited_texts(copy: Path, capsys: pytest.C
     assert removed == ["  right: {zh: 答对了！, en: That's right!}"]
     assert added == ["  right: {zh: 答对了！, en: Correct!}"]
 
-    library = load_library(copy / "content")
+    library = load_content(copy / "content")
     assert library.error_count == 0
     lesson = library.lessons[LESSON]
     steps = {s.id: s for s in lesson.steps}  # type: ignore[attr-defined]
@@ -164,7 +164,7 @@ def test_status_counts_missing_english_per_lesson(copy: Path, capsys: pytest.Cap
         return int(found[1]), int(found[2])
 
     lacking, total = missing_in(LESSON)
-    ours = [t for t in lesson_texts(load_library(copy / "content")) if t.key.startswith(f"lesson:{LESSON}/")]
+    ours = [t for t in lesson_texts(load_content(copy / "content")) if t.key.startswith(f"lesson:{LESSON}/")]
     assert (lacking, total) == (sum("en" not in t.texts for t in ours), len(ours))
     assert lacking >= 2
     out = copy / "en.po"
@@ -175,7 +175,7 @@ def test_status_counts_missing_english_per_lesson(copy: Path, capsys: pytest.Cap
 
 
 def test_every_chinese_text_in_the_lessons_is_exported_except_law_names(copy: Path) -> None:
-    library = load_library(copy / "content")
+    library = load_content(copy / "content")
     exported = {(t.file, t.loc) for t in lesson_texts(library)}
     left_out = set()
     for path in library.sources.values():

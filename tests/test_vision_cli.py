@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from .conftest import ROOT
+from .support.paths import ROOT
 from .vision_clips import TARGETS, clip_dwell, clip_raise
 
 pytestmark = pytest.mark.slow  # every test runs main.py in a process

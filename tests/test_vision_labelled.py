@@ -26,7 +26,7 @@ import pytest
 
 from kiosk.vision.labelled import GRID_2X2, load_set, score_set
 
-from .conftest import ROOT
+from .support.paths import ROOT
 
 SET = ROOT / "tests" / "fixtures" / "vision" / "real"
 BOTTOM = {tg["id"] for tg in GRID_2X2 if tg["rect"][1] >= 0.5}

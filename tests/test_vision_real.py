@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.vision.benchmark import GRID, WALK_EMPTY, file_frames, run_frames
+from kiosk.bench.vision import GRID, WALK_EMPTY
+from kiosk.vision.replay import file_frames, run_frames
 from kiosk.vision.sources import open_source
 from tests.vision_clips import MEDIA
 
-from .conftest import needs_media
+from .support.media import needs_media
 
 
 @needs_media

@@ -10,7 +10,6 @@ import shutil
 import time
 import wave
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pygame
@@ -20,6 +19,9 @@ from kiosk.voice import audio
 from kiosk.voice.effects import EFFECTS, Effects, effect_wav_bytes, synth_effect
 from kiosk.voice.narrator import Narrator
 from kiosk.voice.synth import SynthWorker, get_worker
+
+from .support.sound import tone_wav
+from .support.wait import wait_for
 
 TEXT = "小朋友你好！我是法官妈妈。今天我们一起学法律。"
 
@@ -39,16 +41,6 @@ def narrator(tmp_path: Path, worker: SynthWorker) -> Narrator:
     n.close()
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    """Poll a condition (the narrator's state is read by the render loop the same way)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return condition()
-
-
 class FakeClock:
     def __init__(self) -> None:
         self.t = 1000.0
@@ -57,20 +49,11 @@ class FakeClock:
         return self.t
 
 
-def tone_wav(path: Path, seconds: float, rate: int = 22050) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    x = (np.sin(np.arange(int(seconds * rate)) * 2 * np.pi * 440 / rate) * 6000).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1), w.setsampwidth(2), w.setframerate(rate)
-        w.writeframes(x.tobytes())
-    return path
-
-
 def test_narrate_captions_at_once_then_plays(narrator: Narrator) -> None:
     narrator.narrate(TEXT, "judge_mom")
     assert narrator.caption() == "小朋友你好！"                   # before any audio exists
     assert narrator.speaking and narrator.pending
-    assert wait_for(lambda: narrator.playing)
+    wait_for(lambda: narrator.playing, what="the narration to play")
     state = narrator.caption_state()
     assert (state.source, state.count, state.text) == ("audio", 3, "小朋友你好！")
     assert narrator.history[-1] == TEXT
@@ -83,7 +66,7 @@ def test_captions_follow_the_audio_then_clear(tmp_path: Path, worker: SynthWorke
     n = Narrator(tmp_path, worker=worker, clock=clock, linger_s=1.0)
     try:
         n.narrate(TEXT, "judge_mom")
-        assert wait_for(lambda: n.playing)
+        wait_for(lambda: n.playing, what="the narration to play")
         cur = n._current
         duration = cur.audio_timeline.duration
         seen = [n.caption(clock.t + duration * f) for f in (0.0, 0.5, 0.99)]
@@ -100,13 +83,13 @@ def test_a_cache_hit_plays_without_synthesising(tmp_path: Path, worker: SynthWor
     audio.init_mixer()
     first = Narrator(tmp_path, worker=worker)
     first.narrate("这句话只合成一次。", "judge_sister")
-    assert wait_for(lambda: first.playing)
+    wait_for(lambda: first.playing, what="the first narration to play")
     first.close()
     count = worker.synth_count
     again = Narrator(tmp_path, worker=worker)                      # a new start of the kiosk
     try:
         again.narrate("这句话只合成一次。", "judge_sister")
-        assert wait_for(lambda: again.playing)
+        wait_for(lambda: again.playing, what="the narration to play again")
         assert worker.synth_count == count and again.loads == 1    # read from disk, not synthesised
         again.narrate("这句话只合成一次。", "judge_sister")             # now decoded in memory:
         assert again.playing and again.loads == 1                  # playing before narrate() returned
@@ -118,7 +101,7 @@ def test_prefetch_warms_the_current_lesson(narrator: Narrator, worker: SynthWork
     items = [(f"预取的第{i}句话。", "narrator") for i in range(5)]
     before = worker.synth_count
     assert narrator.prefetch(items) == 5
-    assert wait_for(lambda: narrator.loads == 5)
+    wait_for(lambda: narrator.loads == 5, what="five clips loaded")
     assert worker.synth_count - before == 5
     for text, persona in items:
         narrator.narrate(text, persona)
@@ -141,20 +124,20 @@ def test_a_new_narration_supersedes_the_old(narrator: Narrator) -> None:
     narrator.narrate(old, "narrator")
     narrator.narrate("新的一句话。", "judge_mom")
     assert narrator.caption() == "新的一句话。"
-    assert wait_for(lambda: narrator.playing)
+    wait_for(lambda: narrator.playing, what="the narration to play")
     # The old text is either dropped unstarted or still being synthesised. The worker does one job at a
     # time and the loader takes tasks in order, so once a text queued now has been synthesised and
     # loaded, the old one's result has been handled too.
     loads = narrator.loads
     assert narrator.prefetch([("在旧的一句话之后排队。", "narrator")]) == 1
-    assert wait_for(lambda: narrator.loads == loads + 1, timeout=30)
+    wait_for(lambda: narrator.loads == loads + 1, timeout=30, what="one more clip loaded")
     assert list(narrator.history) == ["新的一句话。"]
     assert narrator._current.text == "新的一句话。"
 
 
 def test_replay_starts_again(narrator: Narrator) -> None:
     narrator.narrate(TEXT, "judge_mom")
-    assert wait_for(lambda: narrator.playing)
+    wait_for(lambda: narrator.playing, what="the narration to play")
     narrator.replay()
     assert narrator.playing and list(narrator.history) == [TEXT, TEXT]
 
@@ -163,7 +146,7 @@ def test_recorded_file_wins_over_synthesis(narrator: Narrator, worker: SynthWork
     tone_wav(narrator.content_root / "audio" / "judge.wav", 1.5)
     count = worker.synth_count
     narrator.narrate("法官妈妈自己录的话。", "judge_mom", recorded="audio/judge.wav")
-    assert wait_for(lambda: narrator.playing)
+    wait_for(lambda: narrator.playing, what="the narration to play")
     assert worker.synth_count == count
     assert narrator._current.audio_timeline.duration == pytest.approx(1.5, abs=0.01)
 
@@ -173,10 +156,10 @@ def test_a_missing_recording_falls_back_to_synthesis(narrator: Narrator, worker:
     caplog.set_level(logging.WARNING, "kiosk.voice")
     count = worker.synth_count
     narrator.recorded_or_synth("audio/missing.wav", "录音找不到的时候就合成。", "judge_mom")
-    assert wait_for(lambda: narrator.playing)
+    wait_for(lambda: narrator.playing, what="the narration to play")
     assert worker.synth_count == count + 1
     narrator.recorded_or_synth("audio/missing.wav", "录音找不到的时候就合成。", "judge_mom")
-    assert wait_for(lambda: narrator.playing)
+    wait_for(lambda: narrator.playing, what="the narration to play")
     assert len([r for r in caplog.records if "missing.wav" in r.getMessage()]) == 1
 
 
@@ -211,7 +194,7 @@ def test_no_engine_means_captions_only_and_no_exception(tmp_path: Path, caplog: 
         n.narrate(TEXT, "someone_unknown", recorded="nowhere.wav")
         n.replay()
         assert n.caption() == "小朋友你好！" and n.speaking
-        assert wait_for(lambda: not n.pending)          # the missing recording found out, off-thread
+        wait_for(lambda: not n.pending, what="the missing recording found out (off-thread)")
         clock.t += 2.0
         assert n.caption() == "我是法官妈妈。"
         n.prefetch([(TEXT, "judge_mom")])
@@ -226,12 +209,12 @@ def test_no_engine_means_captions_only_and_no_exception(tmp_path: Path, caplog: 
 
 def test_slower_speech_and_mute(narrator: Narrator, worker: SynthWorker) -> None:
     narrator.narrate(TEXT, "judge_mom")
-    assert wait_for(lambda: narrator.playing)
+    wait_for(lambda: narrator.playing, what="the narration to play")
     normal = narrator._current.audio_timeline.duration
     narrator.slower = True                                          # the accessibility menu's switch
     count = worker.synth_count
     narrator.narrate(TEXT, "judge_mom")
-    assert wait_for(lambda: narrator.playing)
+    wait_for(lambda: narrator.playing, what="the narration to play")
     assert worker.synth_count == count + 1                          # its own cache entry
     assert narrator._current.audio_timeline.duration == pytest.approx(normal / 0.8, rel=0.1)
     narrator.muted = True
@@ -338,7 +321,7 @@ def test_effects_volume_mute_and_ducking(narrator: Narrator) -> None:
     fx.ducking = lambda: narrator.playing
     assert fx.play("select") and fx.level() == pytest.approx(0.8)
     narrator.narrate(TEXT, "judge_mom")
-    assert wait_for(lambda: narrator.playing)
+    wait_for(lambda: narrator.playing, what="the narration to play")
     assert fx.level() == pytest.approx(0.8 * fx.duck_to)               # ducked while the judge speaks
     assert fx.play("right")
     narrator.stop()

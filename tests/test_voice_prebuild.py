@@ -10,15 +10,14 @@ import pygame
 from kiosk.engine.context import SilentNarrator
 import pytest
 
-from kiosk.boot import load_content
-from kiosk.engine.app import App
+from kiosk.boot import build_app, load_content
 from kiosk.engine.pilot import Pilot
 from kiosk.ui.toolkit import UI
-from kiosk.voice.benchmark import run_benchmark
-from kiosk.voice.prebuild import Item, content_items, prebuild
+from kiosk.bench.voice import run_benchmark
+from kiosk.narration_prebuild import Item, content_items, prebuild
 from kiosk.voice.synth import SynthWorker, check_wav, get_worker
 
-from .test_lesson_flow import start_tiny
+from .support.lesson import start_tiny
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
@@ -46,7 +45,7 @@ def test_prebuilt_texts_are_exactly_what_the_scenes_narrate() -> None:
     items, library = content_items(FIXTURES, lang="zh")
     recording = Recording()
     pygame.display.set_mode((1920, 1080))
-    app = App(load_content(FIXTURES), UI((1920, 1080), "zh", FIXTURES), narrator=recording)
+    app = build_app(load_content(FIXTURES), UI((1920, 1080), "zh", FIXTURES), narrator=recording)
     pilot = Pilot(app)
     start_tiny(pilot)
     pilot.tap("next")

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from .test_web_support import FIRST_OPEN, MONDAY, Client, Hall, booking_body, hall, slot_id, start_hall  # noqa: F401
+from .support.web import FIRST_OPEN, MONDAY, Client, Hall, booking_body, hall, slot_id, start_hall  # noqa: F401
 
 PHONE = "13912345678"
 
@@ -234,7 +234,7 @@ def test_zone_seats_lessons_by_grade_and_the_public_calendar(tmp_path: Path) -> 
 
 
 def test_the_benchmark_measures_bookings_on_loopback(tmp_path: Path) -> None:
-    from kiosk.schedule.benchmark import run_benchmark
+    from kiosk.bench.booking import run_benchmark
 
     figures = run_benchmark(tmp_path, requests=60, clients=3, max_seconds=20)
     assert figures["booking_requests"] == 60 and figures["booking_errors"] == 0

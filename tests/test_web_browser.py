@@ -10,7 +10,7 @@ from typing import Iterator
 
 import pytest
 
-from .test_web_support import FIRST_OPEN, PASSWORD, Hall, start_hall
+from .support.web import FIRST_OPEN, PASSWORD, Hall, start_hall
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

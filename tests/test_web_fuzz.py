@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from .test_web_support import Client, Hall, booking_body, csrf_of, hall, slot_id, start_hall  # noqa: F401
+from .support.web import Client, Hall, booking_body, csrf_of, hall, slot_id, start_hall  # noqa: F401
 
 SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
 

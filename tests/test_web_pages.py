@@ -17,7 +17,7 @@ from sqlalchemy import select
 from kiosk.records import schema as s
 from kiosk.records.store import Store
 
-from .test_web_support import (FIRST_OPEN, PASSWORD, ROOT, Client, Hall, booking_body, csrf_of, hall,  # noqa: F401
+from .support.web import (FIRST_OPEN, PASSWORD, ROOT, Client, Hall, booking_body, csrf_of, hall,  # noqa: F401
                                slot_id)
 
 PHONE = "13912345678"

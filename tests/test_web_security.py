@@ -13,7 +13,6 @@ import stat
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,8 +23,9 @@ from kiosk.records.store import Store
 from kiosk.schedule.auth import StaffError
 from kiosk.schedule.throttle import PAIR_FREE, LoginThrottle
 
-from .conftest import free_port
-from .test_web_support import (FIRST_OPEN, PASSWORD, ROOT, Client, Hall, booking_body, csrf_of,  # noqa: F401
+from .support.net import free_port
+from .support.wait import wait_for
+from .support.web import (FIRST_OPEN, PASSWORD, ROOT, Client, Hall, booking_body, csrf_of,  # noqa: F401
                                hall, slot_id)
 
 
@@ -287,13 +287,14 @@ def test_what_serve_creates_is_for_its_own_user_only(tmp_path: Path) -> None:
                             cwd=ROOT, env={**os.environ, "KIOSK_RECORDS_URL": ""}, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, preexec_fn=lambda: os.umask(0o022))
     try:
-        deadline, answered = time.monotonic() + 60, False
-        while not answered and proc.poll() is None and time.monotonic() < deadline:
+        def answers() -> bool:
             try:
-                answered = Client(f"http://127.0.0.1:{port}").get("/").status == 200
+                return Client(f"http://127.0.0.1:{port}").get("/").status == 200
             except OSError:
-                time.sleep(0.1)
-        assert answered, "serve never answered"
+                return False
+
+        wait_for(lambda: proc.poll() is not None or answers(), 60, what="serve to answer", every=0.1)
+        assert proc.poll() is None, "serve ended before it answered"
         made = {p.relative_to(data).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [data, *data.rglob("*")]}
     finally:
         proc.terminate()

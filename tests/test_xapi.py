@@ -15,11 +15,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from kiosk.content.library import load_library
+from kiosk.lessons import load_content
 from kiosk.records import xapi
 from kiosk.records.store import Store
 
-from .test_records_support import make_visit, write_content
+from .support.records import make_visit, write_content
 
 ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -31,7 +31,7 @@ def statements(store_url: str, tmp_path: Path) -> tuple[list[dict[str, Any]], An
     store = Store(store_url)
     hv = make_visit(store)
     settings = xapi.XapiSettings(home_page="https://hall.example.cn")
-    items = list(xapi.statements(store, settings, load_library(content).lessons, visit_id=hv.visit_id))
+    items = list(xapi.statements(store, settings, load_content(content).lessons, visit_id=hv.visit_id))
     return items, hv, settings
 
 
@@ -224,13 +224,13 @@ def check_interaction(definition: dict[str, Any], response: str | None) -> None:
 
 
 def test_every_step_types_answers_are_valid_interactions(store_url: str) -> None:
-    from kiosk.records.benchmark import session_events
+    from kiosk.bench.visits import session_events
     from kiosk.registry import step_types
 
-    from .conftest import DEMO
-    from .test_records_support import ingest
+    from .support.paths import DEMO
+    from .support.records import ingest
 
-    lessons = load_library(DEMO).lessons
+    lessons = load_content(DEMO).lessons
     store = Store(store_url)
     rng = random.Random(5)
     events = [e for i, lesson in enumerate(lessons.values()) for e in

@@ -422,12 +422,12 @@ MEDIA_ABSENT = (f"real clips not present at {MEDIA} (../shared/media beside the 
 
 def run_clip(clip: Clip, settings=None, states: list | None = None) -> list[dict]:
     """The replay loop over a synthetic clip in memory: event dicts in time order."""
-    from kiosk.vision.benchmark import run_frames
+    from kiosk.vision.replay import run_frames
 
     return run_frames(clip.frames(), settings, clip.targets, states=states)
 
 
-# --- a group: a class answering a live poll by raising hands (kiosk/vision/hand_count.py) ------
+# --- a group: a class answering a live poll by raising hands (kiosk/vision/poll_count.py) ------
 #
 # Children seen from the front of a room (faces 20-50 px wide at 640x480), each arm following
 # its own schedule of poses. Frames are raw camera frames (NOT mirrored): a child's right arm is

@@ -83,8 +83,8 @@ def timed(frames: Frames, step: Callable[[np.ndarray, float], dict[str, bool]]) 
 # --- side "ours": the project's environment --------------------------------------------------
 
 def run_ours(source: str) -> dict[str, Any]:
-    """Pipeline.process per frame as kiosk/vision/benchmark.py feeds it, plus detect_faces alone."""
-    from kiosk.vision.benchmark import file_frames
+    """Pipeline.process per frame as kiosk/vision/replay.py feeds it, plus detect_faces alone."""
+    from kiosk.vision.replay import file_frames
     from kiosk.vision.faces import detect_faces
     from kiosk.vision.pipeline import Pipeline
     from kiosk.vision.settings import VisionSettings

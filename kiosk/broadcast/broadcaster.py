@@ -19,7 +19,7 @@ back-off. Nothing of that competes with the kiosk's loop for the GIL, and it run
 (ffmpeg under it too): woken by a frame, it never preempts the loop (optionally also `nice`). If
 the worker itself dies, the kiosk keeps running and the
 worker is started again with back-off. `process=False`: the same studio on a thread of this
-process (other platforms; measured worse for the loop's p99, see benchmark.py).
+process (other platforms; measured worse for the loop's p99, see kiosk/bench/broadcast.py).
 
 Timeline: output frame k is media time k / fps. `now` (seconds on any steady clock:
 time.monotonic in the live kiosk, App.now in simulate) decides which frame slot an offer fills; a

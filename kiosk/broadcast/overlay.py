@@ -15,17 +15,12 @@ from typing import Any
 import pygame
 
 from kiosk.ui.fonts import Fonts, missing_glyphs
+from kiosk.ui.strings import Strings
 from kiosk.ui.theme import DEFAULT, Layout, Theme
 
 log = logging.getLogger(__name__)
 Rect = tuple[int, int, int, int]
 
-WORDS = {  # the feed's own few words (the kiosk's strings.yaml belongs to the kiosk screens)
-    "zh": {"left": "左", "right": "右", "poll": "现场投票", "poll_closed": "投票结果", "votes": "{n}票",
-           "scan": "扫码了解更多", "camera_off": "摄像头未开启", "host": "主讲：{name}", "live": "直播"},
-    "en": {"left": "Left", "right": "Right", "poll": "Live poll", "poll_closed": "Poll result", "votes": "{n}",
-           "scan": "Scan to learn more", "camera_off": "Camera off", "host": "With {name}", "live": "LIVE"},
-}
 LAYOUTS = ("squeeze", "full")
 
 
@@ -139,7 +134,7 @@ class Overlay:
         self.theme = theme
         self.lay = Layout(*size)
         self.fonts = Fonts(self.lay)
-        self.words = WORDS.get(lang, WORDS["zh"])
+        self.words = Strings(lang, namespace="broadcast")  # the feed's own words in the catalogue
         self._key: tuple[Any, ...] | None = None
         self.under: pygame.Surface | None = None          # full frame, beneath the kiosk (squeeze)
         self.over: list[tuple[pygame.Surface, tuple[int, int]]] = []   # pieces over everything
@@ -151,7 +146,7 @@ class Overlay:
         """Open the fonts on the calling thread (boot), so the compose thread only renders text."""
         for role in ("title", "body", "small", "caption"):
             size, _, bold = self.fonts.role_sizes(role)
-            self.fonts.font(size, bold).render("法治", True, (0, 0, 0))
+            self.fonts.font(size, bold).render(self.words("live"), True, (0, 0, 0))
 
     def update(self, state: OverlayState, key: tuple[Any, ...], kiosk_size: tuple[int, int]) -> bool:
         """Re-draw the pieces if state or the kiosk's size changed. True when re-drawn."""
@@ -210,7 +205,7 @@ class Overlay:
         """The box the camera picture goes in, with its 'camera off' words when there is none."""
         t = self.theme
         pygame.draw.rect(surface, (12, 30, 60), rect)
-        self.fonts.draw(surface, self.words["camera_off"], rect, "small", t.on_dark, align="center",
+        self.fonts.draw(surface, self.words("camera_off"), rect, "small", t.on_dark, align="center",
                         valign="middle", max_lines=1)
         b = self.lay.px(4)
         pygame.draw.rect(surface, t.gold, (rect[0] - b, rect[1] - b, rect[2] + 2 * b, rect[3] + 2 * b), width=b)
@@ -227,7 +222,7 @@ class Overlay:
         pygame.draw.rect(surface, t.gold, (x + m, y + lay.px(28), lay.px(10), h - lay.px(52)))
         tx = x + m + lay.px(30)
         title = state.title or ""
-        second = " · ".join(s for s in (self.words["host"].format(name=state.host) if state.host else "",
+        second = " · ".join(s for s in (self.words("host", name=state.host) if state.host else "",
                                          state.lesson) if s)
         if title:
             self.fonts.draw(surface, title, (tx, y + lay.px(20), text_w, int(h * 0.52)), "title", t.on_dark,
@@ -237,7 +232,7 @@ class Overlay:
                             valign="middle", max_lines=1)
         if state.qr_text:
             qx = x + w - m - (h - 2 * lay.px(16))
-            self.fonts.draw(surface, self.words["scan"], (qx - lay.px(260), y + h - lay.px(70), lay.px(250),
+            self.fonts.draw(surface, self.words("scan"), (qx - lay.px(260), y + h - lay.px(70), lay.px(250),
                                                           lay.px(50)), "small", t.on_dark, align="right",
                             valign="middle", max_lines=1)
 
@@ -248,7 +243,7 @@ class Overlay:
         pygame.draw.rect(surface, (*t.card, 245), (0, 0, w, h), border_radius=lay.px(16))
         pad = lay.px(16)
         head = self.fonts.line_height("small") + pad
-        heading = state.poll_question or self.words["poll" if state.poll_open else "poll_closed"]
+        heading = state.poll_question or self.words("poll" if state.poll_open else "poll_result")
         self.fonts.draw(surface, heading, (pad, pad // 2, w - 2 * pad, head), "small", t.court_blue_dark,
                         valign="middle", max_lines=1)
         counts = dict(state.poll or {})
@@ -259,7 +254,7 @@ class Overlay:
         count_w = lay.px(110)
         for i, (label, n) in enumerate(counts.items()):
             ry = head + i * row_h
-            shown = self.words.get(label, label) if label in ("left", "right") else label
+            shown = self.words(f"side_{label}") if label in ("left", "right") else label
             self.fonts.draw(surface, shown, (pad, ry, w - 2 * pad - count_w, row_h // 2), "small", t.ink,
                             valign="bottom", max_lines=1)
             bar_y = ry + row_h // 2 + lay.px(4)
@@ -270,6 +265,6 @@ class Overlay:
             if bar_w > 0:
                 colour = t.gold if (not state.poll_open and label in leaders and len(leaders) == 1) else t.court_blue
                 pygame.draw.rect(surface, colour, (pad, bar_y, bar_w, bar_h), border_radius=lay.px(6))
-            self.fonts.draw(surface, self.words["votes"].format(n=n), (w - pad - count_w, bar_y - lay.px(10),
+            self.fonts.draw(surface, self.words("votes", n=n), (w - pad - count_w, bar_y - lay.px(10),
                                                                         count_w, bar_h + lay.px(20)),
                             "small", t.ink, align="right", valign="middle", max_lines=1)

@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from kiosk.ui.strings import Strings
+
 from .audio import RATE, NarrationTrack, samples_for_frame
 
 log = logging.getLogger(__name__)
@@ -529,7 +531,7 @@ class WindowSink(_Process):
                  title: str | None = None, **kwargs: Any):
         super().__init__(target, size, fps, **kwargs)
         self.clean = clean
-        self.title = title or ("法治课堂 节目输出 (clean feed)" if clean else "法治课堂 节目输出 (program feed)")
+        self.title = title or Strings(namespace="broadcast")("window_clean" if clean else "window_program")
 
     def _open(self) -> None:
         w, h = self.size

@@ -28,11 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=cfg.get("log_level", logging.INFO), stream=sys.stderr,
                         format="%(asctime)s broadcast-worker %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("kiosk.broadcast.worker")
-    from kiosk.memory import pin_mmap_threshold
+    from kiosk.allocator import pin_mmap_threshold
 
     from .sinks import background
 
-    pin_mmap_threshold()                     # program frames are made and freed all day (see kiosk/memory.py)
+    pin_mmap_threshold()                     # program frames are made and freed all day (see kiosk/allocator.py)
     background(int(cfg.get("nice") or 0))    # the kiosk's own loop comes first when the CPUs are busy
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import numpy as np

@@ -22,29 +22,27 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 
 def validate(args: argparse.Namespace) -> int:
-    from kiosk.content.library import load_library
-    from kiosk.ui.fonts import missing_glyphs
-
     from kiosk import layout_check
     from kiosk.boot import headless
     from kiosk.content import lint
-    from kiosk.content.station import load_stations, station_files
+    from kiosk.content.kiosk_profile import load_profiles, profile_files
+    from kiosk.lessons import load_content
 
     headless()
     root = Path(args.content)
     paths = [Path(p) for p in args.paths] or [root]
-    library = load_library(root, paths, missing_glyphs=missing_glyphs)
+    library = load_content(root, paths, log_errors=False)  # printed below, with the rest
     errors = list(library.errors)
     files = library.files
     if any(p.resolve() == root.resolve() for p in paths):  # the whole content folder: stations too
-        everything = library if paths == [root] else load_library(root, missing_glyphs=missing_glyphs)
-        _, station_errors = load_stations(root, set(everything.lessons))
-        stations_text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in station_files(root))
+        everything = library if paths == [root] else load_content(root, log_errors=False)
+        _, station_errors = load_profiles(root, set(everything.lessons))
+        stations_text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in profile_files(root))
         errors += station_errors + lint.unused_assets(root, everything, stations_text)
         errors += lint.long_sentences(library) + lint.hard_words(library)
         if not args.no_layout:
             errors += layout_check.layout_problems(root, library)
-        files += len(station_files(root))
+        files += len(profile_files(root))
     for error in errors:
         print(error)
     hard = sum(1 for e in errors if e.severity == "error")
@@ -53,8 +51,8 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def lessons(args: argparse.Namespace) -> int:
-    from kiosk.boot import load_content
     from kiosk.content.text import tr
+    from kiosk.lessons import load_content
 
     library = load_content(Path(args.content))
     rows = [{"id": lesson.id, "title": tr(lesson.title, args.lang), "bands": lesson.bands, "zone": lesson.zone,
@@ -73,10 +71,11 @@ def lessons(args: argparse.Namespace) -> int:
 
 def schema(args: argparse.Namespace) -> int:
     from kiosk.content.editor_schemas import schema_files
+    from kiosk.registry import step_models
 
     folder = Path(args.content) / "schema"
     stale = 0
-    for name, text in schema_files().items():
+    for name, text in schema_files(step_models()).items():
         target = folder / name
         if args.check:
             fresh = target.exists() and target.read_text(encoding="utf-8") == text

@@ -14,17 +14,15 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 
 def guide(args: argparse.Namespace) -> int:
-    from kiosk.boot import load_content
+    from kiosk.content.errors import UnknownLesson
+    from kiosk.lessons import load_content
     from kiosk.reports.guide import guide_pdf
 
     library = load_content(Path(args.content))
-    if args.all:
-        lessons = list(library.lessons.values())
-    elif args.lesson in library.lessons:
-        lessons = [library.lessons[args.lesson]]
-    else:
-        known = ", ".join(sorted(library.lessons)) or "none"
-        print(f"no lesson '{args.lesson}' (lessons: {known}); or use --all")
+    try:
+        lessons = list(library.lessons.values()) if args.all else [library.lesson(args.lesson)]
+    except UnknownLesson as exc:
+        print(f"{exc}; or use --all")
         return 2
     path = guide_pdf(lessons, Path(args.out), args.lang)
     print(f"wrote {path} ({len(lessons)} lesson(s))")

@@ -9,9 +9,8 @@ import argparse
 import json
 import shutil
 import sys
-import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -78,8 +77,9 @@ def speak_to_file(args: argparse.Namespace, overrides: dict | None) -> int:
 
 
 def prebuild_command(args: argparse.Namespace, overrides: dict | None) -> int:
+    from kiosk.progress import progress_bar
     from kiosk.voice.personas import SLOWER
-    from kiosk.voice.prebuild import content_items, prebuild
+    from kiosk.narration_prebuild import content_items, prebuild
 
     paths = [Path(p) for p in args.prebuild] or None
     items, library = content_items(Path(args.content), paths, args.lang)
@@ -88,10 +88,10 @@ def prebuild_command(args: argparse.Namespace, overrides: dict | None) -> int:
     if not items:
         print(f"no narration found in {', '.join(map(str, paths or [args.content]))}", file=sys.stderr)
         return 1
-    bar = ProgressBar(sys.stderr)
     factors = (1.0, SLOWER) if args.slower else (1.0,)
-    result = prebuild(items, args.data, bar, personas=overrides, lang=args.lang, speech_factors=factors)
-    bar.close()
+    with progress_bar("narration") as bar:
+        result = prebuild(items, args.data, lambda done, total, job: bar.show(done, total, _gist(job)),
+                          personas=overrides, lang=args.lang, speech_factors=factors)
     if args.json:
         print(json.dumps(result.as_dict()))
     else:
@@ -105,33 +105,8 @@ def prebuild_command(args: argparse.Namespace, overrides: dict | None) -> int:
     return 1 if result.failed else 0
 
 
-class ProgressBar:
-    """`[#####.....] 12/40 小朋友你好…` on one terminal line; plain lines every 10% when not a tty."""
-
-    def __init__(self, stream: TextIO, width: int = 30):
-        self.stream = stream
-        self.width = width
-        self.tty = stream.isatty()
-        self.last_tenth = -1
-        self.started = time.perf_counter()
-        self.drawn = False
-
-    def __call__(self, done: int, total: int, job: Any) -> None:
-        frac = done / total if total else 1.0
-        label = (job.text[:16].replace("\n", " ") + ("…" if len(job.text) > 16 else "")) if job is not None else ""
-        if self.tty:
-            filled = int(frac * self.width)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} "
-                              f"{time.perf_counter() - self.started:5.1f}s {label}\033[K")
-            self.stream.flush()
-            self.drawn = True
-        else:
-            tenth = int(frac * 10)
-            if tenth != self.last_tenth:
-                self.last_tenth = tenth
-                self.stream.write(f"narration {done}/{total} ({frac:.0%})\n")
-
-    def close(self) -> None:
-        if self.tty and self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
+def _gist(job: Any) -> str:
+    """The start of the text being spoken, on one line: the bar shows what it is working on."""
+    if job is None:
+        return ""
+    return job.text[:16].replace("\n", " ") + ("…" if len(job.text) > 16 else "")

@@ -209,7 +209,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export_xapi(args: argparse.Namespace) -> int:
-    from kiosk.content.library import load_library
+    from kiosk.lessons import load_content
     from kiosk.records import xapi
     from kiosk.records.store import local_epoch
 
@@ -219,7 +219,8 @@ def cmd_export_xapi(args: argparse.Namespace) -> int:
     settings = xapi.XapiSettings.load(args.data)
     if args.lrs:
         settings.endpoint = args.lrs
-    lessons = load_library(Path(args.content)).lessons if Path(args.content).exists() else {}
+    content = Path(args.content)
+    lessons = load_content(content, check_glyphs=False, log_errors=False).lessons if content.exists() else {}
     with open_store(args) as store:
         if args.visit is not None:
             if store.visit(args.visit) is None:
@@ -267,16 +268,15 @@ def cmd_export_xapi(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from kiosk.reports.common import Progress
+    from kiosk.progress import progress_bar
     from kiosk.schedule.retention import drop_visit_files
 
     if args.older_than < 1:
         return _fail("--older-than needs at least 1 day")
     before = time.time() - args.older_than * 86400
     with open_store(args) as store:
-        bar = Progress(max(1, store.stats()["events"]), "purge")
-        counts = store.purge(before, progress=bar.advance)
-        bar.finish()
+        with progress_bar("purge", max(1, store.stats()["events"])) as bar:
+            counts = store.purge(before, progress=bar.advance)
         counts["files"] = drop_visit_files(store, Path(args.data))
     print("purged " + ", ".join(f"{n} {name}" for name, n in counts.items()) +
           f" (older than {args.older_than} days)")

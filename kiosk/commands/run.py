@@ -55,14 +55,14 @@ def run_window(args: argparse.Namespace) -> int:
         screen = pygame.display.set_mode(parse_size(args.size))
     else:
         screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-    pygame.display.set_caption("少年法治体验馆")
     size = screen.get_size()
     app = make_app(args, size, surface=screen, host_mode=args.host_mode)
+    pygame.display.set_caption(app.ui.t("hall_name"))
     translator = EventTranslator(size, host_mode=args.host_mode)
     if args.host_mode:
         start_presenting(app, args.lesson)
     if args.calibrate:
-        app.open_staff("calibrate")
+        app.open("staff", "calibrate")
     clock = pygame.time.Clock()
     frames = 0
     beat = Heartbeat(Path(args.data) / "heartbeat").start()
@@ -101,11 +101,16 @@ def run_window(args: argparse.Namespace) -> int:
 
 def start_presenting(app: "object", lesson_id: str | None) -> None:
     """Open the lesson to present: the one named, or the first of the classroom zone."""
-    lessons = app.library.lessons  # type: ignore[attr-defined]
+    from kiosk.content.errors import UnknownLesson
+
+    library = app.library  # type: ignore[attr-defined]
     if lesson_id is None:
+        lessons = library.lessons
         lesson_id = next((k for k, v in lessons.items() if v.zone == "classroom"), next(iter(lessons), None))
-    if lesson_id not in lessons:
-        raise SystemExit(f"--lesson {lesson_id}: no such lesson (lessons: {', '.join(sorted(lessons)) or 'none'})")
+    try:
+        library.lesson(lesson_id)
+    except UnknownLesson as exc:
+        raise SystemExit(f"--lesson: {exc}") from None
     app.start_session(lesson_id=lesson_id)  # type: ignore[attr-defined]
 
 

@@ -30,6 +30,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def screenshot(args: argparse.Namespace) -> int:
     from kiosk.boot import offscreen_app
+    from kiosk.content.errors import UnknownLesson
 
     size = parse_size(args.size)
     app = offscreen_app(args, size)
@@ -42,10 +43,10 @@ def screenshot(args: argparse.Namespace) -> int:
         if args.band:
             app.top.on_intent(Intent(Kind.SELECT, app.top.group.by_id(f"band:{args.band}").rect[:2]))
     elif args.target != "attract":
-        lesson = app.library.lessons.get(args.target)
-        if lesson is None:
-            known = ", ".join(sorted(app.library.lessons)) or "none"
-            print(f"no lesson '{args.target}' (lessons: {known}; or 'attract', 'menu')")
+        try:
+            lesson = app.library.lesson(args.target)
+        except UnknownLesson as exc:
+            print(f"{exc}; or 'attract', 'menu'")
             return 2
         if not 1 <= args.step <= len(lesson.steps):
             print(f"lesson '{args.target}' has steps 1 to {len(lesson.steps)}; there is no step {args.step}")

@@ -57,13 +57,14 @@ def _import(args: argparse.Namespace) -> int:
     from kiosk.content import translation_import as back
     from kiosk.content.errors import display_path
     from kiosk.content.translation_files import read
+    from kiosk.registry import step_models
     from kiosk.ui.fonts import missing_glyphs
 
     headless()
     lang, rows = read(Path(args.file))
     changes = back.plan(_all_texts(args), rows, lang)
     rebuilt = back.rebuild(changes, lang)
-    back.validate(rebuilt, Path(args.content), _catalogue(args), missing_glyphs)
+    back.validate(rebuilt, Path(args.content), _catalogue(args), step_models(), missing_glyphs)
     back.write(rebuilt)
     for path, at in changes.items():
         print(f"{display_path(path)}: {len(at)} {lang} text(s)")
@@ -96,10 +97,11 @@ def _catalogue(args: argparse.Namespace) -> Path:
 
 
 def _all_texts(args: argparse.Namespace) -> list[Text]:
-    from kiosk.content.library import load_library
     from kiosk.content.translation import catalogue_texts, lesson_texts
+    from kiosk.lessons import load_content
 
-    return catalogue_texts(_catalogue(args)) + lesson_texts(load_library(Path(args.content)))
+    library = load_content(args.content, check_glyphs=False, log_errors=False)
+    return catalogue_texts(_catalogue(args)) + lesson_texts(library)
 
 
 def _guarded(action: Callable[[], int]) -> int:

@@ -29,6 +29,14 @@ class ContentLoadError(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+class UnknownLesson(LookupError):
+    """A lesson id the content does not have; says which ids it does have."""
+
+    def __init__(self, lesson_id: str | None, known: list[str]):
+        self.lesson_id, self.known = lesson_id, sorted(known)
+        super().__init__(f"no lesson '{lesson_id}' (lessons: {', '.join(self.known) or 'none'})")
+
+
 def display_path(path: Path) -> str:
     """Paths relative to the working directory read shorter in terminals and editors."""
     absolute = Path(os.path.abspath(path))

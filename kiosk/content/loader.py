@@ -7,22 +7,22 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from pydantic import ValidationError
 
-from kiosk.registry import step_models
-
 from .errors import ContentError, display_path
 from .models import LessonBase, Loc
-from .schema import lesson_model
+from .schema import StepModels
 from .yaml_source import Positions, YamlProblem, decode, parse
 
 GlyphCheck = Callable[[str], set[str]]
 
 
-def read_document(path: Path, model: Any, expected: str) -> tuple[Any, list[ContentError], "_Placer | None"]:
-    """A YAML file validated against a model: (object or None, problems, placer for more checks)."""
+def read_document(path: Path, model: Any, expected: str,
+                  steps: Mapping[str, Any] | None = None) -> tuple[Any, list[ContentError], "_Placer | None"]:
+    """A YAML file validated against a model: (object or None, problems, placer for more checks).
+    steps: the step models by type, for messages about a lesson's steps."""
     shown = display_path(path)
     try:
         data, positions = parse(decode(path.read_bytes()))
@@ -30,7 +30,7 @@ def read_document(path: Path, model: Any, expected: str) -> tuple[Any, list[Cont
         return None, [ContentError(shown, problem.line, problem.col, problem.message)], None
     except OSError as exc:
         return None, [ContentError(shown, 1, 1, f"cannot read file: {exc.strerror}")], None
-    place = _Placer(shown, data, positions, model)
+    place = _Placer(shown, data, positions, model, steps or {})
     if not isinstance(data, dict):
         return None, [place.at((), f"expected {expected}")], None
     try:
@@ -39,11 +39,11 @@ def read_document(path: Path, model: Any, expected: str) -> tuple[Any, list[Cont
         return None, [place.pydantic(err) for err in exc.errors()], place
 
 
-def load_lesson(path: Path, content_root: Path,
+def load_lesson(path: Path, content_root: Path, models: StepModels,
                 missing_glyphs: GlyphCheck | None = None) -> tuple[LessonBase | None, list[ContentError]]:
     """The lesson (None when it has errors) and every problem found in it."""
-    lesson, errors, place = read_document(path, lesson_model(),
-                                          "a lesson: a mapping with id, title, bands, zone, steps")
+    lesson, errors, place = read_document(path, models.lesson,
+                                          "a lesson: a mapping with id, title, bands, zone, steps", models.by_type)
     if place is None:
         return None, errors
     errors += _step_checks(place.data.get("steps"), place, content_root)
@@ -59,7 +59,7 @@ def _step_checks(raw_steps: Any, place: "_Placer", root: Path) -> list[ContentEr
     if not isinstance(raw_steps, list):
         return []
     errors: list[ContentError] = []
-    models = step_models()
+    models = place.steps
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_steps):
         model = models.get(raw.get("type")) if isinstance(raw, dict) else None
@@ -106,8 +106,8 @@ def _glyph_checks(lesson: LessonBase, place: "_Placer", missing_glyphs: GlyphChe
 class _Placer:
     """Turns a location inside the data into file:line:col and readable messages."""
 
-    def __init__(self, path: str, data: Any, positions: Positions, model: Any):
-        self.path, self.data, self.positions, self.model = path, data, positions, model
+    def __init__(self, path: str, data: Any, positions: Positions, model: Any, steps: Mapping[str, Any]):
+        self.path, self.data, self.positions, self.model, self.steps = path, data, positions, model, steps
 
     def at(self, loc: Loc, message: str, *, key: bool = False) -> ContentError:
         line, col = self.positions.of(loc, key=key)
@@ -118,7 +118,9 @@ class _Placer:
         kind, ctx = err["type"], err.get("ctx") or {}
         where = _describe(loc)
         if kind == "missing":
-            what = _describe(loc[:-1]) or self.model.__name__.lower().replace("profile", "")
+            # a model may carry the name its authors know it by (a kiosk profile is a "station")
+            named = self.model.model_config.get("title") or self.model.__name__
+            what = _describe(loc[:-1]) or named.lower().replace("profile", "")
             return self.at(loc[:-1], f"{what}: missing required field '{loc[-1]}'")
         if kind == "extra_forbidden":
             allowed = self._allowed_fields(loc[:-1])
@@ -126,11 +128,11 @@ class _Placer:
             hint = f" (did you mean '{guess[0]}'?)" if guess else ""
             return self.at(loc, f"unknown field '{loc[-1]}'{hint}; expected one of: {', '.join(allowed)}", key=True)
         if kind in ("union_tag_invalid", "union_tag_not_found"):
-            types = ", ".join(step_models())
+            types = ", ".join(self.steps)
             got = ctx.get("tag")
             if got is None:
                 return self.at(loc, f"{where}: missing 'type'; expected one of: {types}")
-            guess = difflib.get_close_matches(str(got), list(step_models()), n=1)
+            guess = difflib.get_close_matches(str(got), list(self.steps), n=1)
             hint = f" (did you mean '{guess[0]}'?)" if guess else ""
             return self.at(loc + ("type",), f"unknown step type '{got}'{hint}; expected one of: {types}")
         message = err["msg"].replace("Input should be", "expected").replace("Value error, ", "")
@@ -159,7 +161,7 @@ class _Placer:
     def _allowed_fields(self, loc: Loc) -> list[str]:
         if len(loc) == 2 and loc[0] == "steps":
             step = _value_at(self.data, loc)
-            model = step_models().get(step.get("type")) if isinstance(step, dict) else None
+            model = self.steps.get(step.get("type")) if isinstance(step, dict) else None
             return list(model.model_fields) if model else []
         model = _model_at(self.model, loc)
         return list(model.model_fields) if model else []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, ClassVar, Iterator, Literal, Sequence
+from typing import Annotated, Any, Callable, ClassVar, Iterator, Literal, Sequence, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -12,7 +12,7 @@ from .text import LocalText, stable_id, tr
 Band = Literal["6-8", "9-11", "12-15"]
 BANDS: tuple[str, ...] = ("6-8", "9-11", "12-15")
 Zone = Literal["learning", "game", "immersive", "classroom"]
-ZONES: tuple[str, ...] = ("learning", "game", "immersive", "classroom")
+ZONES: tuple[str, ...] = get_args(Zone)   # the hall's zones in order: bookings, reports and lessons name these
 Persona = Literal["judge_mom", "judge_sister", "narrator"]
 StableId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 Loc = tuple[str | int, ...]

@@ -18,6 +18,7 @@ from ruamel.yaml.error import YAMLError
 from .errors import display_path
 from .loader import GlyphCheck, load_lesson
 from .models import Loc
+from .schema import StepModels
 from .text import DEFAULT_LANG
 from .translation import Text, TranslationError, placeholders
 from .translation_files import Row
@@ -59,7 +60,7 @@ def rebuild(changes: dict[Path, dict[Loc, str]], lang: str) -> dict[Path, str]:
     return {path: _with_translations(path, at, lang) for path, at in changes.items()}
 
 
-def validate(rebuilt: dict[Path, str], content_root: Path, catalogue: Path,
+def validate(rebuilt: dict[Path, str], content_root: Path, catalogue: Path, models: StepModels,
              missing_glyphs: GlyphCheck | None = None) -> None:
     """Every rebuilt file checked as `validate` checks it (a lesson) or as the UI loads it (the
     catalogue), before anything is written."""
@@ -71,7 +72,7 @@ def validate(rebuilt: dict[Path, str], content_root: Path, catalogue: Path,
                 continue
             candidate = Path(tmp) / path.name
             candidate.write_text(text, encoding="utf-8")
-            _, errors = load_lesson(candidate, content_root, missing_glyphs)
+            _, errors = load_lesson(candidate, content_root, models, missing_glyphs)
             # reported against the file the candidate would replace
             problems += [str(e).replace(display_path(candidate), display_path(path), 1)
                          for e in errors if e.severity == "error"]

@@ -6,7 +6,7 @@ from typing import Callable
 
 from kiosk.input.camera import CameraInput, CameraView
 from kiosk.input.intents import Intent, Kind
-from kiosk.vision.dwell import DwellTracker
+from kiosk.dwell import DwellTracker
 
 Rect = tuple[int, int, int, int]
 

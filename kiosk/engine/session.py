@@ -62,6 +62,16 @@ class Sessions:
         self.emit(now, "session_start")
         return self.current
 
+    def begin_lesson(self, now: float, lesson_id: str) -> Session:
+        """The session a lesson plays in, its tally from zero: a new one when this one played another lesson."""
+        session = self.current or self.start(now)
+        if session.lesson_id and session.lesson_id != lesson_id:
+            session = self.start(now)
+        session.lesson_id = lesson_id
+        session.right = session.answered = 0
+        session.by_type = {}
+        return session
+
     def emit(self, now: float, kind: str, **data: Any) -> None:
         if self.current is None:
             return

@@ -127,7 +127,6 @@ class CameraInput:
 
     def _capture(self, source: Any) -> None:
         pipeline = self._make_pipeline(self.settings)
-        counter = None
         started, first_t = time.monotonic(), None
         frames, window_start = 0, time.monotonic()
         while not self._stop.is_set():
@@ -143,6 +142,9 @@ class CameraInput:
                 ahead = (t - first_t) - (time.monotonic() - started)
                 if ahead > 0:
                     self._stop.wait(ahead)
+            # The poll's count comes from the same pipeline's work on the frame (no second pass);
+            # turning it off forgets the count, so a new poll starts fresh.
+            pipeline.count_hands(self._counting.is_set())
             state, events = pipeline.process(frame, t)
             for event in events:
                 try:
@@ -154,15 +156,6 @@ class CameraInput:
             fps = frames / max(1e-6, now - window_start)
             if now - window_start > 2.0:
                 frames, window_start = 0, now
-            hands = None
-            if self._counting.is_set():
-                if counter is None:
-                    from kiosk.vision.hand_count import HandCounter
-
-                    counter = HandCounter(self.settings)
-                hands = counter.update(frame, t)
-            else:
-                counter = None  # a new poll starts from a fresh count
             preview = self._blur(_small(frame, pipeline), state.faces, certain=state.faces_certain)
             pip, want = None, self._pip
             if want is not None:
@@ -174,7 +167,7 @@ class CameraInput:
                     pip = _small(frame, pipeline, w)
                     pip = self._blur(pip, state.faces, certain=True) if want[1] else pip
             self._publish(status="ok", pointer=state.pointer, raising=dict(state.raising or {}),
-                          present=state.present, preview=preview, fps=fps, hands=hands, pip=pip,
+                          present=state.present, preview=preview, fps=fps, hands=pipeline.hand_count, pip=pip,
                           seen={"player": state.player, "faces": list(state.faces), "hands": list(state.hands)})
 
     def _publish(self, **fields: Any) -> None:

@@ -1,4 +1,4 @@
-"""The records' tables (SQLAlchemy Core) and the small numbered migrator that creates and upgrades them.
+"""The records' tables (SQLAlchemy Core); kiosk/records/upgrade.py creates and upgrades them.
 
 Tables:
   schema_version  one row per migration applied (version, name, applied_at)
@@ -27,27 +27,21 @@ Tables:
 No table holds a child's name. Times are epoch seconds (float, UTC); local dates and times of visits
 are kept as written for display.
 
-Adding a migration: append (number, name, function) to MIGRATIONS. The function gets a Connection
-inside the migration's transaction. Migration 1 creates the tables as they were first defined
-(`_v1`); when a later migration changes a table, keep `_v1` as it is and change `metadata` below
-together with the migration, so a new store and an upgraded one end up the same.
+Each tables_vN declares the tables as migration N first created them; when a later migration
+changes a table, keep its tables_vN as it is and change `metadata` below together with the
+migration, so a new store and an upgraded one end up the same.
 """
 from __future__ import annotations
 
-import time
-from typing import Callable
-
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, Connection, Double, ForeignKey, Index, Integer,
-                        MetaData, String, Table, false, inspect, select, text, true)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Double, ForeignKey, Index, Integer, MetaData, String,
+                        Table, false, true)
 from sqlalchemy.dialects.postgresql import JSONB
-
-SCHEMA_VERSION = 6
 
 JsonType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 EventId = BigInteger().with_variant(Integer, "sqlite")  # SQLite: INTEGER PRIMARY KEY is the rowid
 
 
-def _v1(md: MetaData) -> dict[str, Table]:
+def tables_v1(md: MetaData) -> dict[str, Table]:
     schema_version = Table(
         "schema_version", md,
         Column("version", Integer, primary_key=True, autoincrement=False),
@@ -122,7 +116,7 @@ def _v1(md: MetaData) -> dict[str, Table]:
             "sessions": sessions, "events": events}
 
 
-def _v2(md: MetaData) -> dict[str, Table]:
+def tables_v2(md: MetaData) -> dict[str, Table]:
     """Tables added by migration 2 (bookings, staff, stations); they refer to visits by id."""
     bookings = Table(
         "bookings", md,
@@ -188,7 +182,7 @@ def _v2(md: MetaData) -> dict[str, Table]:
             "stations": stations}
 
 
-def _v3(md: MetaData) -> dict[str, Table]:
+def tables_v3(md: MetaData) -> dict[str, Table]:
     journal_marks = Table(
         "journal_marks", md,
         Column("journal", String(100), primary_key=True),      # a writer's journal file (records/journal.py)
@@ -198,7 +192,7 @@ def _v3(md: MetaData) -> dict[str, Table]:
     return {"journal_marks": journal_marks}
 
 
-def _v4(md: MetaData) -> dict[str, Table]:
+def tables_v4(md: MetaData) -> dict[str, Table]:
     booking_sources = Table(
         "booking_sources", md,
         Column("id", EventId, primary_key=True, autoincrement=True),
@@ -210,7 +204,7 @@ def _v4(md: MetaData) -> dict[str, Table]:
     return {"booking_sources": booking_sources}
 
 
-def _v5(md: MetaData) -> dict[str, Table]:
+def tables_v5(md: MetaData) -> dict[str, Table]:
     login_throttle = Table(
         "login_throttle", md,
         Column("counter", String(200), primary_key=True),      # "addr:<address>" or "pair:<address> <name>"
@@ -223,11 +217,11 @@ def _v5(md: MetaData) -> dict[str, Table]:
 
 
 metadata = MetaData()
-_tables = _v1(metadata)
-_tables.update(_v2(metadata))
-_tables.update(_v3(metadata))
-_tables.update(_v4(metadata))
-_tables.update(_v5(metadata))
+_tables = tables_v1(metadata)
+_tables.update(tables_v2(metadata))
+_tables.update(tables_v3(metadata))
+_tables.update(tables_v4(metadata))
+_tables.update(tables_v5(metadata))
 _tables["bookings"].append_column(Column("reconfirm", JsonType, nullable=True))  # migration 4
 Index("ix_bookings_token_hash", _tables["bookings"].c.token_hash)
 schema_version: Table = _tables["schema_version"]
@@ -245,77 +239,3 @@ login_throttle: Table = _tables["login_throttle"]
 
 # the first-class columns of events; every other key of an emitted event goes to events.data
 EVENT_COLUMNS = ("lesson", "step", "option", "correct", "response_ms", "input")
-
-
-def _migration_1(conn: Connection) -> None:
-    md = MetaData()
-    tables = _v1(md)
-    md.create_all(conn, tables=[t for name, t in tables.items() if name != "schema_version"])
-
-
-def _migration_2(conn: Connection) -> None:
-    md = MetaData()
-    _v1(md)  # the tables the new ones refer to
-    tables = _v2(md)
-    md.create_all(conn, tables=list(tables.values()))
-
-
-def _migration_3(conn: Connection) -> None:
-    md = MetaData()
-    _v3(md)["journal_marks"].create(conn)
-
-
-def _migration_4(conn: Connection) -> None:
-    md = MetaData()
-    _v4(md)["booking_sources"].create(conn)
-    kind = JsonType.compile(dialect=conn.dialect)
-    conn.execute(text(f"ALTER TABLE bookings ADD COLUMN reconfirm {kind}"))
-    conn.execute(text("CREATE INDEX ix_bookings_token_hash ON bookings (token_hash)"))
-
-
-def _migration_5(conn: Connection) -> None:
-    md = MetaData()
-    _v5(md)["login_throttle"].create(conn)
-
-
-def _migration_6(conn: Connection) -> None:
-    from .legacy_answers import convert  # data only; it reads the tables defined here
-
-    convert(conn)
-
-
-MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
-    (1, "visits, passports, sessions, events", _migration_1),
-    (2, "bookings, staff users and sessions, stations", _migration_2),
-    (3, "journal marks: how far each writer's journal is stored", _migration_3),
-    (4, "booking limits: booking sources, reconfirmation of changed bookings", _migration_4),
-    (5, "login throttle: failed-login counters per address and per address and name", _migration_5),
-    (6, "every answer an answer event: the games' own kinds converted, sessions recounted", _migration_6),
-]
-
-
-class StoreTooNew(RuntimeError):
-    """The store was written by a newer version of the kiosk: refuse rather than damage it."""
-
-
-def current_version(conn: Connection) -> int:
-    if not inspect(conn).has_table("schema_version"):
-        return 0
-    return conn.execute(select(schema_version.c.version).order_by(schema_version.c.version.desc())
-                        .limit(1)).scalar() or 0
-
-
-def migrate(conn: Connection) -> int:
-    """Bring the store up to SCHEMA_VERSION inside the caller's transaction; returns the version."""
-    if conn.dialect.name == "postgresql":  # several kiosks starting at once: one migrates, the rest wait
-        conn.execute(text("SELECT pg_advisory_xact_lock(582017)"))
-    schema_version.create(conn, checkfirst=True)
-    version = current_version(conn)
-    if version > SCHEMA_VERSION:
-        raise StoreTooNew(f"the store is at schema version {version}; this kiosk knows up to {SCHEMA_VERSION}")
-    for number, name, step in MIGRATIONS:
-        if number > version:
-            step(conn)
-            conn.execute(schema_version.insert().values(version=number, name=name, applied_at=time.time()))
-            version = number
-    return version

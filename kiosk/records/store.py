@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 
-from . import schema as s
+from . import schema as s, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ class Store:
         self.dialect = self.engine.dialect.name
         if migrate:
             with self.write() as conn:
-                self.version = s.migrate(conn)
+                self.version = upgrade.migrate(conn)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -308,7 +308,7 @@ class Store:
             stations = {st: n for st, n in conn.execute(
                 select(s.sessions.c.station, func.count()).group_by(s.sessions.c.station).order_by(s.sessions.c.station))}
             out: dict[str, Any] = {
-                "url": safe_url(self.url), "schema_version": s.current_version(conn),
+                "url": safe_url(self.url), "schema_version": upgrade.current_version(conn),
                 "visits": count(s.visits), "passports": count(s.passports), "sessions": count(s.sessions),
                 "walk_in_sessions": conn.execute(select(func.count()).select_from(s.sessions)
                                                  .where(s.sessions.c.visit_id.is_(None))).scalar() or 0,

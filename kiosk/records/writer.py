@@ -22,7 +22,7 @@ journal file (synced to disk: the next start stores it, `stats.kept`) or counted
 dropped, counted and logged once too. So written + dropped + rejected + kept == emitted.
 
     writer = RecordWriter(store_url(data_dir))   # nothing connects yet: the thread does
-    app = App(library, ui, recorder=writer, station="learning-1")
+    app = build_app(library, ui, AppOptions(station="learning-1"), recorder=writer)   # kiosk.boot
     ...
     writer.close(timeout=5)                       # at shutdown (also registered with atexit)
 """

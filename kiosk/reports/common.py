@@ -1,10 +1,8 @@
-"""What the report formats share: their words, the fonts, a progress bar, CSV writing."""
+"""What the report formats share: their words, the fonts, CSV writing."""
 from __future__ import annotations
 
 import csv
 import io
-import sys
-import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -15,36 +13,9 @@ FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 FONT_REGULAR = FONT_DIR / "NotoSansSC-Regular.otf"
 FONT_BOLD = FONT_DIR / "NotoSansSC-Bold.otf"
 
-def word(key: str, lang: str) -> str:
+def word(key: str, lang: str, **values: object) -> str:
     """A report's word: strings.yaml's `reports` namespace, shared words from `ui`."""
-    return Strings(lang, namespace="reports")(key)
-
-
-class Progress:
-    """A simple progress bar on stderr (only when stderr is a terminal)."""
-
-    def __init__(self, total: int, label: str, stream: Any = None, enabled: bool | None = None):
-        self.total = max(1, total)
-        self.label = label
-        self.done = 0
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self._last = 0.0
-
-    def advance(self, n: int = 1) -> None:
-        self.done = min(self.total, self.done + n)
-        now = time.monotonic()
-        if self.enabled and (now - self._last > 0.1 or self.done >= self.total):
-            self._last = now
-            filled = int(30 * self.done / self.total)
-            self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
-            if self.done >= self.total:
-                self.stream.write("\n")
-            self.stream.flush()
-
-    def finish(self) -> None:
-        if self.done < self.total:
-            self.advance(self.total - self.done)
+    return Strings(lang, namespace="reports")(key, **values)
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -17,11 +17,14 @@ from typing import Any, Iterable
 
 from sqlalchemy import Integer, and_, case, cast, func, select
 
+from kiosk.content.models import ZONES
 from kiosk.content.text import tr
 from kiosk.records import schema as s
 from kiosk.records.store import HALL_NAME, Store, Visit, local_dt, local_epoch
+from kiosk.ui.laws import cite
 
-ZONES = ("learning", "game", "immersive", "classroom")
+from .common import word
+
 TOP_MISSED = 5
 
 
@@ -75,9 +78,9 @@ class Catalogue:
     def load(cls, content: Path | str | None, lang: str = "zh") -> "Catalogue":
         if content is None or not Path(content).exists():
             return cls({}, lang)
-        from kiosk.content.library import load_library
+        from kiosk.lessons import load_content
 
-        return cls(load_library(Path(content)).lessons, lang)
+        return cls(load_content(content, check_glyphs=False, log_errors=False).lessons, lang)
 
     def t(self, text: dict[str, str] | None) -> str:
         return tr(text, self.lang)
@@ -106,7 +109,8 @@ class Catalogue:
         basis = item.basis
         return QuestionInfo(lesson_id, step_id, item.id, self.t(item.prompt), item.interaction,
                             [(cid, self.t(text)) for cid, text in item.choices], item.correct,
-                            self.t(item.explanation) if item.explanation else "", basis.citation() if basis else "",
+                            self.t(item.explanation) if item.explanation else "",
+                            cite(basis, self.lang) if basis else "",
                             self.t(basis.says) if basis and basis.says else "")
 
     def item_order(self, lesson_id: str, step_id: str, item_id: str) -> int:
@@ -125,7 +129,7 @@ class Catalogue:
 
 def zone_name(zone: str | None, lang: str = "zh") -> str:
     if zone is None:
-        return "其他" if lang == "zh" else "Other"
+        return word("other_zone", lang)
     from kiosk.ui.strings import Strings
 
     try:
@@ -387,34 +391,18 @@ def pct(value: float | None) -> str:
 
 
 def summary_text(r: VisitReport) -> str:
-    v = r.visit
-    grade = f"（{v.grade}年级）" if v.grade else ""
-    used_stations = sum(1 for st in r.stations if st.sessions)
-    if r.lang != "zh":
-        text = (f"On {v.date}, {v.students} students of {v.school}, class {v.class_name}, visited the {r.hall}. "
-                f"{r.checked_in} checked in with a study passport; together they played {len(r.sessions)} sessions at "
-                f"{used_stations} stations, finished {r.completed} lessons and answered {r.answered} questions "
-                f"({pct(r.accuracy)} right).")
-        best = max((l for l in r.lessons if l.answered), key=lambda l: (l.accuracy, l.answered), default=None)
-        if best:
-            text += f" Best understood: {best.title} ({pct(best.accuracy)})."
-        if r.most_missed:
-            q = r.most_missed[0]
-            text += f" Worth taking up in class: “{q.info.text}” ({pct(q.accuracy)} right)."
-        return text
-    text = (f"{v.date}，{v.school}{v.class_name}{grade}{v.students}名同学来到{r.hall}研学。"
-            f"{r.checked_in}名同学用研学护照签到，在{used_stations}个展位共体验{len(r.sessions)}次，"
-            f"完成{r.completed}节课，回答问题{r.answered}次，正确率{pct(r.accuracy)}。")
+    v, L = r.visit, r.lang
+    text = word("summary_visit", L, date=v.date, school=v.school, class_name=v.class_name,
+                grade=word("summary_grade", L, grade=v.grade) if v.grade else "", students=v.students, hall=r.hall,
+                checked_in=r.checked_in, stations=sum(1 for st in r.stations if st.sessions),
+                sessions=len(r.sessions), completed=r.completed, answered=r.answered, accuracy=pct(r.accuracy))
     best = max((l for l in r.lessons if l.answered), key=lambda l: (l.accuracy, l.answered), default=None)
     if best:
-        text += f"掌握得最好的是“{best.title}”（正确率{pct(best.accuracy)}）。"
+        text += word("summary_best", L, title=best.title, accuracy=pct(best.accuracy))
     if r.most_missed:
         q = r.most_missed[0]
-        wrong = q.most_wrong
-        text += f"“{q.info.text}”一题答对率为{pct(q.accuracy)}"
-        if wrong:
-            text += f"，不少同学选了“{q.info.option_text(wrong[0])}”"
-        text += "，建议回到课堂再讲一讲。"
+        wrong = word("summary_wrong", L, choice=q.info.option_text(q.most_wrong[0])) if q.most_wrong else ""
+        text += word("summary_missed", L, question=q.info.text, accuracy=pct(q.accuracy), wrong=wrong)
     return text
 
 
@@ -494,18 +482,11 @@ class PeriodReport:
 
     def summary(self) -> str:
         ranked = self.ranked_topics()
-        if self.lang != "zh":
-            text = (f"From {self.start} to {self.end}: {len(self.visits)} visits from {self.schools} schools, "
-                    f"{self.students} students, {self.sessions} sessions ({self.walk_in_sessions} walk-in), "
-                    f"{self.answered} answers, {pct(self.accuracy)} right.")
-            if len(ranked) >= 2:
-                text += f" Best understood topic: {ranked[0].label}; least: {ranked[-1].label}."
-            return text
-        text = (f"{self.start} 至 {self.end}，共接待{self.schools}所学校的{len(self.visits)}批研学、{self.students}名学生，"
-                f"各展位共体验{self.sessions}次（其中散客{self.walk_in_sessions}次），回答问题{self.answered}次，"
-                f"正确率{pct(self.accuracy)}。")
+        text = word("summary_period", self.lang, start=self.start, end=self.end, schools=self.schools,
+                    visits=len(self.visits), students=self.students, sessions=self.sessions,
+                    walk_ins=self.walk_in_sessions, answered=self.answered, accuracy=pct(self.accuracy))
         if len(ranked) >= 2:
-            text += f"掌握最好的主题是“{ranked[0].label}”，最需要加强的是“{ranked[-1].label}”。"
+            text += word("summary_topics", self.lang, best=ranked[0].label, worst=ranked[-1].label)
         return text
 
 
@@ -599,9 +580,7 @@ def iter_dates(start: Date, end: Date) -> Iterable[Date]:
 
 def fmt_duration(seconds: float, lang: str = "zh") -> str:
     minutes = seconds / 60
-    if lang == "zh":
-        return f"{minutes:.0f}分钟" if minutes >= 10 else f"{minutes:.1f}分钟"
-    return f"{minutes:.0f} min" if minutes >= 10 else f"{minutes:.1f} min"
+    return word("duration", lang, minutes=f"{minutes:.0f}" if minutes >= 10 else f"{minutes:.1f}")
 
 
 def fmt_time(at: float | datetime) -> str:

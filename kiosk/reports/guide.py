@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from kiosk.content.text import tr
+from kiosk.ui.laws import cite
 from kiosk.ui.strings import Strings
 
 from .pdf import BLUE, RIGHT, SOFT, Doc
@@ -52,7 +53,7 @@ def legal_points(lesson: Any, lang: str) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for step in lesson.steps:
         for basis in _bases(step):
-            citation = basis.citation()
+            citation = cite(basis, lang)
             if citation not in seen or (not seen[citation] and basis.says):
                 seen[citation] = tr(basis.says, lang) if basis.says else ""
     return list(seen.items())
@@ -79,6 +80,6 @@ def questions(lesson: Any, lang: str) -> list[tuple[str, str, str, str]]:
             if not item.scored:
                 continue
             why = tr(item.explanation, lang) if item.explanation else ""
-            law = item.basis.citation() if item.basis else ""
+            law = cite(item.basis, lang) if item.basis else ""
             out.append((tr(item.prompt, lang), item.answer_text(lang), why, law))
     return out

@@ -110,10 +110,10 @@ def stamps(zones: set[str]) -> str:
 def visit_html(r: VisitReport, embed_font: bool = True) -> str:
     L = r.lang
     v = r.visit
-    w = lambda key: word(key, L)  # noqa: E731
+    w = lambda key, **values: word(key, L, **values)  # noqa: E731
     out: list[str] = []
     out.append(f"<header><h1>{escape(r.hall)} · {escape(w('visit_report'))}</h1>")
-    grade = (f" · {v.grade}年级" if L == "zh" else f" · grade {v.grade}") if v.grade else ""
+    grade = f" · {w('grade_n', n=v.grade)}" if v.grade else ""
     when = f"{v.date} {v.start_time}–{v.end_time}" if v.start_time else f"{v.date} ({w('all_day')})"
     out.append(f'<p class="sub">{escape(v.school)} · {escape(v.class_name)}{escape(grade)} · {escape(when)} · '
                f'{w("stations_of_visit")}: {escape(", ".join(v.stations) if v.stations else w("every_station"))}'
@@ -208,13 +208,9 @@ def _zone(zone: str | None, lang: str) -> str:
 
 def certificate_html(r: VisitReport, c: Any) -> str:
     L, v = r.lang, r.visit
-    if L == "zh":
-        text = (f"{escape(v.school)}{escape(v.class_name)}同学于{v.date}在{escape(r.hall)}"
-                f"完成{c.sessions}次法治体验，集齐{len(c.zones)}个区域的印章，答对{c.right}道题。特发此证，以资鼓励。")
-    else:
-        text = (f"A student of {escape(v.school)}, class {escape(v.class_name)}, played "
-                f"{c.sessions} sessions at the {escape(r.hall)} on {v.date}, collected stamps in {len(c.zones)} zones "
-                f"and answered {c.right} questions right.")
+    # the text's line breaks are the printed certificate's (pdf.py); a page flows it as one paragraph
+    text = word("certificate_text", L, school=escape(v.school), class_name=escape(v.class_name), date=v.date,
+                hall=escape(r.hall), sessions=c.sessions, zones=len(c.zones), right=c.right).replace("\n", "")
     return (f'<div class="cert"><p>{escape(r.hall)}</p><h1>{escape(word("certificate", L))}</h1>'
             f'<p>{escape(word("certificate_sub", L))}</p><p class="name">{escape(word("name_line", L))}：</p>'
             f'<p>{text}</p><p class="stamps">{stamps(c.zones)}</p>'

@@ -196,7 +196,7 @@ def visit_pdf(r: VisitReport, path: Path, tick: Callable[[], None] | None = None
     full = doc.w - doc.l_margin - doc.r_margin
     doc.h1(f"{r.hall} · {w('visit_report')}")
     when = f"{v.date} {v.start_time}–{v.end_time}" if v.start_time else f"{v.date} ({w('all_day')})"
-    grade = (f" · {v.grade}年级" if L == "zh" else f" · grade {v.grade}") if v.grade else ""
+    grade = f" · {word('grade_n', L, n=v.grade)}" if v.grade else ""
     doc.para(f"{v.school} · {v.class_name}{grade} · {when}", colour=SOFT)
     doc.h2(w("summary"))
     doc.para(r.summary())
@@ -321,13 +321,9 @@ def certificate_page(doc: Doc, r: VisitReport, c: Any) -> None:
     doc.set_draw_color(*INK)
     doc.set_line_width(0.3)
     doc.line(W / 2 - 25, 89, W / 2 + 45, 89)
-    if L == "zh":
-        lines = [f"{v.school}{v.class_name}同学于{v.date}在{r.hall}",
-                 f"完成{c.sessions}次法治体验，集齐{len(c.zones)}个区域的印章，答对{c.right}道题。", "特发此证，以资鼓励。"]
-    else:
-        lines = [f"A student of {v.school}, class {v.class_name},",
-                 f"played {c.sessions} sessions at the {r.hall} on {v.date},",
-                 f"collected stamps in {len(c.zones)} zones and answered {c.right} questions right."]
+    lines = [line.strip() for line in word("certificate_text", L, school=v.school, class_name=v.class_name, date=v.date,
+                                           hall=r.hall, sessions=c.sessions, zones=len(c.zones),
+                                           right=c.right).split("\n")]
     y = 108.0
     for line in lines:
         doc.set_font(FONT, "", 13)
@@ -465,7 +461,7 @@ def _card(doc: Doc, visit: Any, card: dict[str, Any], x: float, y: float, lang: 
     doc.cell(CARD_W - 2 * pad, 5, HALL_NAME)
     doc.set_xy(x + pad, y + 6.2)
     doc.set_font(FONT, "", 6.5)
-    doc.cell(CARD_W - 2 * pad, 3.5, "研学护照 · 到每个展位扫码集章" if lang == "zh" else "Study passport: scan at every station")
+    doc.cell(CARD_W - 2 * pad, 3.5, word("passport_card_line", lang))
     doc.set_text_color(*INK)
     qr = 30
     draw_qr(doc, passport_payload(card["code"]), x + CARD_W - qr - 2, y + 12.5, qr)

@@ -39,30 +39,18 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from kiosk.content.models import ZONES
 from kiosk.records.store import local_epoch
+
+from .words import Named, say
 
 log = logging.getLogger(__name__)
 
 FILE = "hall.json"
-ZONES = ("learning", "game", "immersive", "classroom")
 
 
-def _zone_names() -> dict[str, str]:
-    """The zones' Chinese names, as the kiosk's own strings say them."""
-    from kiosk.ui.strings import Strings
-
-    strings = Strings("zh")
-    out = {}
-    for zone in ZONES:
-        try:
-            out[zone] = strings(f"zone_{zone}")
-        except KeyError:
-            out[zone] = zone
-    return out
-
-
-ZONE_NAMES = _zone_names()
-WEEKDAY_NAMES = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
+ZONE_NAMES = Named({zone: f"zone_{zone}" for zone in ZONES})  # as the kiosk's own strings name them
+WEEKDAY_NAMES = Named({n: f"weekday_{n}" for n in range(1, 8)})
 HHMM = r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$"
 SLOT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$")
 
@@ -141,10 +129,10 @@ class HallCalendar(BaseModel):
     def describe_hours(self) -> str:
         days = self.open_weekdays
         if days and days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
-            named = f"{WEEKDAY_NAMES[days[0]]}至{WEEKDAY_NAMES[days[-1]]}"
+            named = say("weekday_range", first=WEEKDAY_NAMES[days[0]], last=WEEKDAY_NAMES[days[-1]])
         else:
-            named = "、".join(WEEKDAY_NAMES[d] for d in days) or "暂不开放"
-        return f"{named} {self.opens}–{self.closes}，每场 {self.slot_minutes} 分钟"
+            named = say("list_sep").join(WEEKDAY_NAMES[d] for d in days) or say("closed_for_now")
+        return say("hours", days=named, opens=self.opens, closes=self.closes, minutes=self.slot_minutes)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 from .service import STATUS_NAMES, Booking
+from .words import say
 
 PRODID = "-//law-kiosk//hall bookings//ZH"
 
@@ -35,19 +36,19 @@ def _utc(at: float) -> str:
     return datetime.fromtimestamp(at, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def calendar_ics(bookings: Iterable[Booking], host: str = "hall", name: str = "少年法治体验馆 预约",
+def calendar_ics(bookings: Iterable[Booking], host: str = "hall", name: str | None = None,
                  base_url: str = "") -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{_escape(name)}"]
+             f"X-WR-CALNAME:{_escape(name or say('feed_name', hall=say('hall_name')))}"]
     stamp = _utc(time.time())
     for b in bookings:
         if b.status == "cancelled":
             continue
-        summary = f"{b.school} {b.class_name}（{b.students}人）"
+        summary = say("event_summary", school=b.school, class_name=b.class_name, students=b.students)
         if b.status == "requested":
-            summary = "【待确认】" + summary
-        description = (f"年级：{b.grade}\n人数：{b.students}\n带队老师：{b.teacher}\n状态：{STATUS_NAMES[b.status]}"
-                       + (f"\n{base_url}/staff/booking/{b.id}" if base_url else ""))
+            summary = say("event_unconfirmed", summary=summary)
+        description = (say("event_description", grade=b.grade, students=b.students, teacher=b.teacher,
+                           status=STATUS_NAMES[b.status]) + (f"\n{base_url}/staff/booking/{b.id}" if base_url else ""))
         lines += ["BEGIN:VEVENT", f"UID:booking-{b.id}@{host}", f"DTSTAMP:{stamp}",
                   f"DTSTART:{_utc(b.starts_at)}", f"DTEND:{_utc(b.ends_at)}",
                   f"SUMMARY:{_escape(summary)}", f"DESCRIPTION:{_escape(description)}",

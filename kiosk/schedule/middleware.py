@@ -1,5 +1,5 @@
-"""ASGI middleware of the booking app that works below the routes: a cap on request bodies, and HEAD
-answered as GET.
+"""ASGI middleware of the booking app that works below the routes: a cap on request bodies, HEAD
+answered as GET, and the language a visitor chose.
 
 The largest legitimate body is the booking form (a few KB even with a 300-character note in
 Chinese, percent-encoded); no page uploads files. 64 KiB leaves ample room and keeps a flood of
@@ -8,7 +8,14 @@ big bodies from filling memory: the cap is checked before the app reads a byte.
 from __future__ import annotations
 
 import json
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
+from urllib.parse import parse_qs
+
+from .words import SITE_LANGS, say, set_site_lang
+
+LANG_COOKIE = "site_lang"
+LANG_COOKIE_AGE = 365 * 24 * 3600
 
 MAX_BODY = 64 * 1024
 
@@ -60,11 +67,11 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, send: Any) -> None:
         if scope["path"].startswith("/api/"):
-            body = json.dumps({"error": f"body: 请求体太大（最多 {self.limit // 1024} KiB）", "field": "body"},
+            body = json.dumps({"error": f"body: {say('body_too_big', kib=self.limit // 1024)}", "field": "body"},
                               ensure_ascii=False).encode()
             kind = b"application/json"
         else:
-            body = f"提交的内容太大（最多 {self.limit // 1024} KiB）。请返回上一页，缩短后重新提交。".encode()
+            body = say("form_too_big", kib=self.limit // 1024).encode()
             kind = b"text/plain; charset=utf-8"
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
@@ -92,3 +99,44 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+class SiteLanguage:
+    """The request answered in the language the visitor chose: `?lang=en` on any page (kept a year in
+    a cookie, so the next pages follow), else the cookie, else Chinese. Anything but a known
+    language code is ignored."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[-1]
+        chosen = asked if asked in SITE_LANGS else _cookie_lang(scope)
+        if chosen:
+            set_site_lang(chosen)
+        if asked not in SITE_LANGS:
+            await self.app(scope, receive, send)
+            return
+
+        async def keep_choice(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                cookie = f"{LANG_COOKIE}={asked}; Path=/; Max-Age={LANG_COOKIE_AGE}; SameSite=Lax; HttpOnly"
+                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, keep_choice)
+
+
+def _cookie_lang(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            try:
+                morsel = SimpleCookie(value.decode("latin-1")).get(LANG_COOKIE)
+            except CookieError:  # somebody else's malformed cookie is no reason to refuse the page
+                continue
+            if morsel is not None and morsel.value in SITE_LANGS:
+                return morsel.value
+    return None

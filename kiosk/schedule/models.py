@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from .words import Named, say
+
 STATUSES = ("requested", "confirmed", "cancelled", "completed")
 Status = Literal["requested", "confirmed", "cancelled", "completed"]
 MAX_STUDENTS = 10_000       # the type's bound; the hall's class-size rule (max_class_size) is stricter
@@ -18,24 +20,15 @@ STATION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 LESSON_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 # what each field wants, for the pages and for the API's error messages
-FIELD_HELP: dict[str, str] = {
-    "slot_id": "请选择一个时段（格式 YYYY-MM-DDTHH:MM）",
-    "school": "请填写学校名称（1–100 字）",
-    "class_name": "请填写班级，例如 五年级二班（1–50 字）",
-    "grade": f"请选择年级（1–{MAX_GRADE}）",
-    "students": "请填写学生人数（整数）",
-    "teacher": "请填写带队老师姓名（1–50 字）",
-    "phone": "请填写手机号（11 位）或带区号的座机号",
-    "lessons": "课程选择有误，请重新选择",
-    "note": "备注最多 300 字",
-    "date": "日期格式应为 YYYY-MM-DD",
-    "token": "链接无效",
-}
+FIELD_HELP = Named({
+    name: f"help_{name}" for name in
+    ("slot_id", "school", "class_name", "grade", "students", "teacher", "phone", "lessons", "note", "date", "token")},
+    max=MAX_GRADE)
 
 
 # characters no name or note holds: they are invisible or move text around when staff read a list
 # (U+202E turns the rest of a line right-to-left, U+200B hides inside a name, U+2028 breaks a line)
-REFUSED_CHARACTERS = {"Cc": "控制字符", "Cf": "看不见的格式字符", "Cs": "无效字符", "Zl": "换行符", "Zp": "分段符"}
+REFUSED_CHARACTERS = Named({kind: f"char_{kind.lower()}" for kind in ("Cc", "Cf", "Cs", "Zl", "Zp")})
 
 
 class BadCharacter(ValueError):
@@ -48,7 +41,7 @@ def clean_text(value: str, multiline: bool = False) -> str:
     for ch in value:
         kind = REFUSED_CHARACTERS.get(unicodedata.category(ch))
         if kind and not (multiline and ch in "\r\n\t"):
-            raise BadCharacter(f"里面有{kind}（U+{ord(ch):04X}），请删掉后重新输入")
+            raise BadCharacter(say("bad_character", kind=kind, code=f"{ord(ch):04X}"))
     return value
 
 
@@ -98,8 +91,8 @@ Lessons = Annotated[list[LessonId], Field(max_length=50)]
 class BookingIn(BaseModel):
     """A teacher's booking request."""
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "slot_id": "2025-06-10T09:00", "school": "阳光小学", "class_name": "五年级二班", "grade": 5,
-        "students": 40, "teacher": "王老师", "phone": "13800138000"}]})
+        "slot_id": "2025-06-10T09:00", "school": say("example_school"), "class_name": say("example_class"),
+        "grade": 5, "students": 40, "teacher": say("example_teacher"), "phone": "13800138000"}]})
 
     slot_id: SlotId
     school: School

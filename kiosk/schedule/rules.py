@@ -17,6 +17,7 @@ from datetime import date as Date
 from typing import Iterable
 
 from .calendar import ZONE_NAMES, HallCalendar, Slot, first_bookable, last_bookable, parse_slot_id
+from .words import say
 
 
 CONFLICT = 409
@@ -46,26 +47,25 @@ class RateLimited(BookingError):
 
 
 def fmt_day(day: Date) -> str:
-    return f"{day.month}月{day.day}日"
+    return say("day", month=day.month, day=day.day)
 
 
 def slot_of(calendar: HallCalendar, slot_id: str) -> Slot:
     """The slot a slot id names, if the hall has it (opening day and hours, not closed)."""
     if not SLOT_SHAPE.match(slot_id or ""):
-        raise BookingError("slot_id", "时段编号应为 YYYY-MM-DDTHH:MM，例如 2025-06-10T09:00", 422)
+        raise BookingError("slot_id", say("slot_id_shape"), 422)
     parsed = parse_slot_id(slot_id)
     if parsed is None:
-        raise BookingError("slot_id", f"{slot_id} 不是一个存在的日期和时间", CONFLICT)
+        raise BookingError("slot_id", say("slot_no_such_time", slot=slot_id), CONFLICT)
     day, start = parsed
     if day.isoformat() in calendar.closed_dates:
         reason = calendar.closed_dates[day.isoformat()]
-        raise BookingError("slot_id", f"{fmt_day(day)}闭馆{('（' + reason + '）') if reason else ''}，请选择其他日期",
-                           CONFLICT)
+        raise BookingError("slot_id", say("closed_day_because", day=fmt_day(day), reason=reason) if reason
+                           else say("closed_day", day=fmt_day(day)), CONFLICT)
     if day.isoweekday() not in calendar.open_weekdays:
-        raise BookingError("slot_id", f"{fmt_day(day)}不开放（开放时间：{calendar.describe_hours()}）", CONFLICT)
+        raise BookingError("slot_id", say("not_open_day", day=fmt_day(day), hours=calendar.describe_hours()), CONFLICT)
     if start not in calendar.slot_starts():
-        raise BookingError("slot_id", f"{start} 不是场馆的预约时段（开放时间：{calendar.describe_hours()}）",
-                           CONFLICT)
+        raise BookingError("slot_id", say("not_a_slot", start=start, hours=calendar.describe_hours()), CONFLICT)
     return Slot.make(day, start, calendar.slot_minutes)
 
 
@@ -74,23 +74,20 @@ def check_when(calendar: HallCalendar, slot: Slot, now: float) -> None:
     time, today's earlier slots are over)."""
     earliest = first_bookable(calendar, now)
     if slot.day < earliest:
-        raise BookingError("slot_id", f"请至少提前 {calendar.lead_days} 天预约：最早可预约 {fmt_day(earliest)}"
-                           f"（{earliest.isoformat()}）的时段", CONFLICT)
+        raise BookingError("slot_id", say("too_soon", days=calendar.lead_days, day=fmt_day(earliest),
+                                          date=earliest.isoformat()), CONFLICT)
     if slot.starts_at <= now:
-        raise BookingError("slot_id", f"{fmt_day(slot.day)} {slot.start} 的时段已经开始或结束，请选择之后的时段",
-                           CONFLICT)
+        raise BookingError("slot_id", say("slot_begun", day=fmt_day(slot.day), start=slot.start), CONFLICT)
     latest = last_bookable(calendar, now)
     if slot.day > latest:
-        raise BookingError("slot_id", f"最多可预约 {calendar.horizon_days} 天内的时段（到 {latest.isoformat()}）",
-                           CONFLICT)
+        raise BookingError("slot_id", say("too_far", days=calendar.horizon_days, date=latest.isoformat()), CONFLICT)
 
 
 def check_class_size(calendar: HallCalendar, students: int) -> None:
     if students < 1:
-        raise BookingError("students", "学生人数至少 1 人", 422)
+        raise BookingError("students", say("students_at_least_one"), 422)
     if students > calendar.max_class_size:
-        raise BookingError("students", f"每个班最多 {calendar.max_class_size} 名学生；人数更多请分两个时段预约",
-                           CONFLICT)
+        raise BookingError("students", say("class_too_big", n=calendar.max_class_size), CONFLICT)
 
 
 @dataclass
@@ -111,12 +108,10 @@ def check_capacity(calendar: HallCalendar, load: Load, students: int, zones: Ite
     """Room for `students` more in the slot, and in each zone they use (409 when full)."""
     left = calendar.capacity - load.total
     if students > left:
-        raise BookingError("students", f"该时段只剩 {max(0, left)} 个名额，请减少人数或选择其他时段"
-                           if left > 0 else "该时段已约满，请选择其他时段", CONFLICT)
+        raise BookingError("students", say("seats_left", n=left) if left > 0 else say("slot_full"), CONFLICT)
     for zone in sorted(set(zones)):
         limit = calendar.zone_limit(zone)
         zone_left = limit - (load.zones or {}).get(zone, 0)
         if students > zone_left:
             name = ZONE_NAMES.get(zone, zone)
-            raise BookingError("lessons", f"「{name}」该时段只剩 {max(0, zone_left)} 个名额，请少选该区域的课程或换个时段",
-                               CONFLICT)
+            raise BookingError("lessons", say("zone_seats_left", zone=name, n=max(0, zone_left)), CONFLICT)

@@ -47,6 +47,7 @@ from .calendar import ZONES, CalendarFile, HallCalendar, Slot, first_bookable, l
 from .models import BookingChange, BookingIn, band_for_grade
 from .rules import (BookingError, Load, RateLimited, check_capacity, check_class_size, check_when,
                     slot_of)
+from .words import Named, say
 
 log = logging.getLogger(__name__)
 
@@ -178,9 +179,9 @@ class BookingService:
             self._lessons = {}
             if self.content_dir is not None and self.content_dir.exists():
                 try:
-                    from kiosk.content.library import load_library
+                    from kiosk.lessons import load_content
 
-                    self._lessons = load_library(self.content_dir).lessons
+                    self._lessons = load_content(self.content_dir, check_glyphs=False, log_errors=False).lessons
                 except Exception:  # noqa: BLE001 - bookings work without lesson suggestions
                     log.exception("schedule: lessons in %s could not be loaded", self.content_dir)
         return self._lessons
@@ -205,13 +206,13 @@ class BookingService:
             chosen = list(dict.fromkeys(lessons))
             unknown = [lid for lid in chosen if lid not in self.lessons]
             if unknown:
-                raise BookingError("lessons", f"没有这门课程：{', '.join(unknown[:3])}", 409)
+                raise BookingError("lessons", say("no_such_lesson", ids=", ".join(unknown[:3])), 409)
         zones = sorted({self.lessons[lid].zone for lid in chosen if lid in self.lessons})
         return chosen, zones
 
     def check_day(self, day: Date) -> None:
         if abs((day - today(self.clock())).days) > QUERY_DAYS:
-            raise BookingError("date", "日期超出可查询的范围", 422)
+            raise BookingError("date", say("date_out_of_range"), 422)
 
     # ----- seats ---------------------------------------------------------------------------------
     def _loads(self, conn: Connection, day: Date, exclude: int | None = None) -> dict[str, Load]:
@@ -339,14 +340,12 @@ class BookingService:
                 src.address == source[:64], src.at > now - ADDRESS_WINDOW)).one()
             if count >= calendar.bookings_per_address:
                 wait = max(60, int(oldest + ADDRESS_WINDOW - now) + 1)
-                raise RateLimited(None, f"这个网络在一小时内已提交 {count} 个预约，请 {wait // 60 + 1} 分钟后再试；"
-                                        "需要预约更多班级请致电场馆", wait)
+                raise RateLimited(None, say("network_limit", count=count, minutes=wait // 60 + 1), wait)
         b = s.bookings.c
         waiting = conn.execute(select(func.count()).select_from(s.bookings).where(
             b.phone.in_(phone_forms(phone)), b.status == "requested", b.ends_at > now)).scalar() or 0
         if waiting >= calendar.open_requests_per_phone:
-            raise RateLimited("phone", f"这个手机号已有 {waiting} 个预约在等待场馆确认；请等确认后再预约，"
-                                       "或致电场馆", 3600)
+            raise RateLimited("phone", say("phone_waiting", n=waiting), 3600)
 
     def get(self, booking_id: int) -> Booking | None:
         with self.store.read() as conn:
@@ -380,7 +379,7 @@ class BookingService:
         values = change.model_dump(exclude_unset=True, exclude_none=True)
         current = self.get(booking_id)
         if current is None:
-            raise BookingError(None, "没有这个预约", 404)
+            raise BookingError(None, say("no_such_booking"), 404)
         self._changeable(current, calendar, now, by)
         new_slot = Slot(current.day, current.start_time, current.end_time)
         if "slot_id" in values and values["slot_id"] != current.slot_id:
@@ -398,7 +397,7 @@ class BookingService:
             self._lock_days(conn, {current.day, new_slot.day})
             booking = self._get(conn, booking_id, lock=True)
             if booking is None:
-                raise BookingError(None, "没有这个预约", 404)
+                raise BookingError(None, say("no_such_booking"), 404)
             self._changeable(booking, calendar, now, by)
             if booking.status in ("requested", "confirmed"):
                 load = self._loads(conn, new_slot.day, exclude=booking_id).get(new_slot.start, Load())
@@ -420,25 +419,24 @@ class BookingService:
 
     def _changeable(self, booking: Booking, calendar: HallCalendar, now: float, by: str) -> None:
         if booking.status in ("cancelled", "completed"):
-            raise BookingError("status", "这个预约已" + ("取消" if booking.status == "cancelled" else "结束") +
-                               "，不能再修改", 409)
+            raise BookingError("status", say(f"no_change_{booking.status}"), 409)
         if booking.started_at is not None:
-            raise BookingError("status", "参观已经开始，不能再修改", 409)
+            raise BookingError("status", say("visit_begun_no_change"), 409)
         if by == "teacher" and booking.day < first_bookable(calendar, now):
-            raise BookingError("slot_id", f"参观前 {calendar.lead_days} 天内不能在线修改，请致电场馆", 409)
+            raise BookingError("slot_id", say("too_late_to_change", days=calendar.lead_days), 409)
 
     def cancel(self, booking_id: int, by: str = "teacher") -> Booking:
         now = self.clock()
         with self._write() as conn:
             booking = self._get(conn, booking_id, lock=True)
             if booking is None:
-                raise BookingError(None, "没有这个预约", 404)
+                raise BookingError(None, say("no_such_booking"), 404)
             if booking.status == "cancelled":
                 return booking
             if booking.status == "completed" or booking.started_at is not None:
-                raise BookingError("status", "参观已经开始或结束，不能取消", 409)
+                raise BookingError("status", say("visit_begun_no_cancel"), 409)
             if by == "teacher" and now >= booking.starts_at:
-                raise BookingError("status", "参观时间已到，不能在线取消，请联系场馆", 409)
+                raise BookingError("status", say("too_late_to_cancel"), 409)
             conn.execute(update(s.bookings).where(s.bookings.c.id == booking_id).values(
                 status="cancelled", cancelled_at=now, cancelled_by=by, updated_at=now, visit_id=None))
             if booking.visit_id is not None:
@@ -454,7 +452,7 @@ class BookingService:
             done = conn.execute(update(s.bookings).where(s.bookings.c.id == booking_id)
                                 .values(token_hash=token_hash(token), updated_at=self.clock())).rowcount
         if not done:
-            raise BookingError(None, "没有这个预约", 404)
+            raise BookingError(None, say("no_such_booking"), 404)
         return token
 
     # ----- staff -----------------------------------------------------------------------------------
@@ -463,11 +461,11 @@ class BookingService:
         with self._write() as conn:
             booking = self._get(conn, booking_id, lock=True)
             if booking is None:
-                raise BookingError(None, "没有这个预约", 404)
+                raise BookingError(None, say("no_such_booking"), 404)
             if booking.status != "requested":
                 if booking.status == "confirmed":
                     return booking
-                raise BookingError("status", f"这个预约{STATUS_NAMES[booking.status]}，不能确认", 409)
+                raise BookingError("status", say("cannot_confirm", status=STATUS_NAMES[booking.status]), 409)
             self._confirm(conn, booking, now)
             booking = self._get(conn, booking_id)
         log.info("schedule: booking %s confirmed (visit %s)", booking_id, booking.visit_id)
@@ -508,13 +506,13 @@ class BookingService:
         with self._write() as conn:
             booking = self._get(conn, booking_id, lock=True)
             if booking is None:
-                raise BookingError(None, "没有这个预约", 404)
+                raise BookingError(None, say("no_such_booking"), 404)
             if booking.status != "confirmed" or booking.visit_id is None:
-                raise BookingError("status", "只有已确认的预约才能开始参观", 409)
+                raise BookingError("status", say("start_needs_confirmed"), 409)
             if booking.started_at is not None:
                 return booking
             if datetime.fromtimestamp(now).date() != booking.day:
-                raise BookingError("status", "只能在预约当天开始参观", 409)
+                raise BookingError("status", say("start_on_the_day"), 409)
             starts_at = min(booking.starts_at, now)
             conn.execute(update(s.bookings).where(s.bookings.c.id == booking_id)
                          .values(started_at=now, updated_at=now))
@@ -530,13 +528,13 @@ class BookingService:
         with self._write() as conn:
             booking = self._get(conn, booking_id, lock=True)
             if booking is None:
-                raise BookingError(None, "没有这个预约", 404)
+                raise BookingError(None, say("no_such_booking"), 404)
             if booking.status == "completed":
                 pass
             elif booking.status != "confirmed" or booking.visit_id is None:
-                raise BookingError("status", "只有已确认的预约才能结束参观", 409)
+                raise BookingError("status", say("end_needs_confirmed"), 409)
             elif booking.started_at is None and now < booking.starts_at:
-                raise BookingError("status", "参观还没开始，不能结束", 409)
+                raise BookingError("status", say("end_not_begun"), 409)
             else:
                 ends_at = max(min(booking.ends_at, now), booking.started_at or booking.starts_at)
                 conn.execute(update(s.bookings).where(s.bookings.c.id == booking_id).values(
@@ -617,18 +615,18 @@ class BookingService:
         from .models import STATION_RE
 
         if not STATION_RE.match(station or ""):
-            raise BookingError("station", "展位编号只能含字母、数字、点、横线和下划线（最多 64 个）", 422)
+            raise BookingError("station", say("station_id_shape"), 422)
         if zone is not None and zone not in ZONES:
-            raise BookingError("zone", "没有这个区域", 422)
+            raise BookingError("zone", say("no_such_zone"), 422)
         if override not in ("auto", "none", "visit"):
-            raise BookingError("override", "选项无效", 422)
+            raise BookingError("override", say("bad_option"), 422)
         now = self.clock()
         until = local_epoch(today(now) + timedelta(days=1))
         with self._write() as conn:
             if override == "visit":
                 if visit_id is None or conn.execute(select(s.visits.c.id).where(s.visits.c.id == visit_id)).first() \
                         is None:
-                    raise BookingError("visit_id", "没有这个参观", 422)
+                    raise BookingError("visit_id", say("no_such_visit"), 422)
             values = {"zone": zone, "override_active": override != "auto",
                       "override_visit_id": visit_id if override == "visit" else None,
                       "override_from": now if override != "auto" else None,
@@ -643,9 +641,9 @@ class BookingService:
         if self.content_dir is None or not (self.content_dir / "stations").is_dir():
             return 0
         try:
-            from kiosk.content.station import load_stations
+            from kiosk.content.kiosk_profile import load_profiles
 
-            profiles, _errors = load_stations(self.content_dir, set(self.lessons))
+            profiles, _errors = load_profiles(self.content_dir, set(self.lessons))
         except Exception:  # noqa: BLE001 - bookings work without station profiles
             log.exception("schedule: station profiles in %s could not be read", self.content_dir)
             return 0
@@ -657,7 +655,7 @@ class BookingService:
                      .values(override_active=False, override_visit_id=None, override_until=now, updated_at=now))
 
 
-STATUS_NAMES = {"requested": "待确认", "confirmed": "已确认", "cancelled": "已取消", "completed": "已结束"}
+STATUS_NAMES = Named({status: f"status_{status}" for status in ("requested", "confirmed", "cancelled", "completed")})
 
 
 def confirmed_values_changed(booking: Booking, new: dict[str, Any]) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from .calendar import HHMM, ZONE_NAMES, ZONES
+from .words import Named, say
 
-LABELS = {"open_weekdays": "开放日", "opens": "开门时间", "closes": "闭馆时间", "slot_minutes": "每场时长",
-          "capacity": "每场名额", "lead_days": "提前天数", "horizon_days": "可预约天数",
-          "max_class_size": "每班人数上限", "zone_capacity": "区域名额", "hours": "开放时间"}
+LABELS = Named({field: f"label_{field}" for field in ("open_weekdays", "opens", "closes", "slot_minutes", "capacity",
+                                                     "lead_days", "horizon_days", "max_class_size", "zone_capacity",
+                                                     "hours")})
 NUMBERS = ("slot_minutes", "capacity", "lead_days", "horizon_days", "max_class_size")
 WHOLE_NUMBER = re.compile(r"[0-9]{1,7}")
 
@@ -35,26 +36,26 @@ def calendar_changes(form: dict[str, Any]) -> dict[str, Any]:
     if all(re.fullmatch(r"[1-7]", d) for d in weekdays):
         changes["open_weekdays"] = [int(d) for d in weekdays]
     else:
-        errors["open_weekdays"] = "只能是周一到周日"
+        errors["open_weekdays"] = say("weekdays_only")
     for key in ("opens", "closes"):
         value = str(form.get(key, "")).strip()
         if re.fullmatch(HHMM, value, re.ASCII):
             changes[key] = value
         else:
-            errors[key] = "应为 24 小时制的 时:分，例如 09:00"
+            errors[key] = say("hhmm")
     for key in NUMBERS:
         value = str(form.get(key, "")).strip()
         if WHOLE_NUMBER.fullmatch(value):
             changes[key] = int(value)
         else:
-            errors[key] = "请填写整数"
+            errors[key] = say("whole_number")
     changes["zone_capacity"] = {}
     for zone in ZONES:
         value = str(form.get(f"zone_{zone}", "")).strip()
         if WHOLE_NUMBER.fullmatch(value):
             changes["zone_capacity"][zone] = int(value)
         elif value:
-            errors["zone_capacity"] = f"{ZONE_NAMES[zone]}请填写整数，或留空"
+            errors["zone_capacity"] = say("zone_whole_number", zone=ZONE_NAMES[zone])
     if errors:
         raise SettingsProblem(errors)
     return changes
@@ -67,16 +68,17 @@ def explain(exc: ValidationError) -> dict[str, str]:
         loc = error.get("loc") or ("hours",)  # the only check of the whole: the hours hold a slot
         ctx = error.get("ctx") or {}
         if error["type"] == "greater_than_equal":
-            why = f"不能小于 {ctx['ge']}"
+            why = say("at_least", n=ctx["ge"])
         elif error["type"] == "less_than_equal":
-            why = f"不能大于 {ctx['le']}"
+            why = say("at_most", n=ctx["le"])
         elif loc == ("hours",):
-            why = "开门到闭馆之间放不下一场，请缩短每场时长或延长开放时间"
+            why = say("hours_hold_no_slot")
         else:
-            why = "取值不对"
+            why = say("bad_value")
         out.setdefault(str(loc[0]), why)
     return out
 
 
 def summary(errors: dict[str, str]) -> str:
-    return "；".join(f"{LABELS.get(field, field)}：{why}" for field, why in errors.items())
+    return say("problem_sep").join(say("field_problem", label=LABELS.get(field, field), why=why)
+                                   for field, why in errors.items())

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from kiosk.content.lesson_langs import lessons_in
 from kiosk.engine.scene import Screen
 from kiosk.input.intents import Intent, Kind
 from kiosk.ui import draw
@@ -23,7 +24,7 @@ class AttractScreen(Screen):
     def __init__(self, app: "App"):
         super().__init__(app.ui)
         self.app = app
-        lessons = list(app.library.lessons.values())
+        lessons = lessons_in(app.library.lessons.values(), app.ui.lang)
         self.featured = [lesson for lesson in lessons if lesson.featured] or lessons
         self.someone_here = False  # the camera saw a child arrive: invite them to raise a hand
         self._title_pressed_at: float | None = None  # staff: a long press on the hall's name
@@ -79,7 +80,7 @@ class AttractScreen(Screen):
             return
         corner = self.access.handle(intent)
         if corner is not None:
-            (self.app.open_access if corner.id == "access" else self.app.open_passport)()
+            self.app.open(corner.id)  # "access" or "passport"
             return
         self.start.handle(intent)  # pressed feedback on the prompt
         chosen = self.cards.handle(intent)
@@ -100,7 +101,7 @@ class AttractScreen(Screen):
             held = self.time - self._title_pressed_at
             self._title_pressed_at = None
             if held >= STAFF_HOLD_S:
-                self.app.open_staff("menu")
+                self.app.open("staff", "menu")
                 return True
         return False
 

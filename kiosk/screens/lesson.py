@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 class LessonScreen(Screen):
     def __init__(self, app: "App", lesson: Any, start: int = 0, rehearsal: bool = False):
-        """rehearsal: drawn off screen ahead of time (kiosk/engine/rehearsal.py): silent, unrecorded."""
+        """rehearsal: drawn off screen ahead of time (kiosk/rehearsal.py): silent, unrecorded."""
         super().__init__(app.ui)
         self.app = app
         self.lesson = lesson

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from kiosk.content.lesson_langs import lessons_in
 from kiosk.content.models import BANDS
 from kiosk.engine.scene import Screen
 from kiosk.input.intents import Intent, Kind
@@ -26,8 +27,9 @@ class MenuScreen(Screen):
         self.hint = app.ui.t("hint_pick")
         self._build()
 
-    def _lessons(self) -> list[Any]:
-        return self.app.library.for_band(self.band)
+    def _lessons(self, band: str | None = None) -> list[Any]:
+        """The band's lessons a child can take in the kiosk's language."""
+        return lessons_in(self.app.library.for_band(band or self.band), self.ui.lang)
 
     @property
     def per_page(self) -> int:
@@ -45,7 +47,7 @@ class MenuScreen(Screen):
         h = lay.controls_bottom - y - (nav_h + gap if self.pages > 1 and self.band else 0)
         buttons: list[Button] = []
         if self.band is None:
-            bands = [b for b in BANDS if self.app.library.for_band(b)] or list(BANDS)  # no empty doors
+            bands = [b for b in BANDS if self._lessons(b)] or list(BANDS)  # no empty doors
             n = len(bands)
             if lay.portrait:
                 bh = min((h - gap * (n - 1)) // n, lay.px(260))

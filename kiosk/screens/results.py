@@ -76,9 +76,10 @@ class ResultsScreen(Screen):
             cx = lay.width // 2 + (i - 1) * r * 5 // 2
             lit = i < self.stars
             draw.star(surface, (cx, cy), r, theme.gold if lit else theme.background, theme.gold, lay.px(5))
-        ui.fonts.draw(surface, "\n".join(self.lines()), lay.rect(0.05, 0.38, 0.90, 0.14), "question", theme.ink,
+        # a line per activity: room for three (a lesson with a quiz, a catch and a sort game)
+        ui.fonts.draw(surface, "\n".join(self.lines()), lay.rect(0.05, 0.375, 0.90, 0.17), "question", theme.ink,
                       align="center", valign="middle", max_lines=3)
-        bx, by, bw, bh = lay.rect(0.30 if not lay.portrait else 0.15, 0.53, 0.40 if not lay.portrait else 0.70, 0.11)
+        bx, by, bw, bh = lay.rect(0.30 if not lay.portrait else 0.15, 0.555, 0.40 if not lay.portrait else 0.70, 0.11)
         draw.card(surface, (bx, by, bw, bh), theme.gold, bh // 2)
         ui.fonts.draw(surface, "★ " + ui.t("badge") + " ★", (bx, by, bw, bh), "title", theme.ink,
                       align="center", valign="middle", max_lines=1)

@@ -3,7 +3,7 @@ reload lessons, quit. For hall staff running the stations all day without an eng
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pygame
 
@@ -19,10 +19,17 @@ if TYPE_CHECKING:
 ACTIONS = ("calibrate", "volume_down", "volume_up", "mute", "language", "reload", "quit", "back")
 
 
+class StaffDesk(Protocol):
+    """What the staff menu asks of the hall's records; boot hands one over (kiosk.staff_desk)."""
+
+    def today_schedule(self) -> list[dict[str, Any]]:
+        """Today's class visits: start, end, school, class_name, students, status_text, on_now."""
+
+
 class StaffScreen(ButtonOverlay):
-    def __init__(self, app: "App"):
+    def __init__(self, app: "App", desk: StaffDesk):
         super().__init__(app.ui)
-        self.app = app
+        self.app, self.desk = app, desk
         self.message = ""
         self.schedule: list[str] | None = None  # filled by a thread: the store may be on the hall's server
         self.group = ButtonGroup()
@@ -31,14 +38,10 @@ class StaffScreen(ButtonOverlay):
 
     def _load_schedule(self) -> None:
         try:
-            from kiosk.records import Store, store_url
-            from kiosk.schedule.service import today_schedule
-
-            store = Store(store_url(self.app.data_dir))
-            rows = today_schedule(store)
-            store.close()
-            self.schedule = [f"{r['start']}-{r['end']}  {r['school']} {r['class_name']}  {r['students']}人  "
-                             f"{r['status_text']}{' ●' if r['on_now'] else ''}" for r in rows]
+            rows = self.desk.today_schedule()
+            self.schedule = [self.ui.t("staff_schedule_row", start=r["start"], end=r["end"], school=r["school"],
+                                       class_name=r["class_name"], students=r["students"], status=r["status_text"])
+                             + (" ●" if r["on_now"] else "") for r in rows]
         except Exception as exc:  # noqa: BLE001 - staff still get the rest of the menu
             self.schedule = [f"{type(exc).__name__}: {exc}"]
 
@@ -62,7 +65,7 @@ class StaffScreen(ButtonOverlay):
         if action == "back":
             self.app.close_overlay()
         elif action == "calibrate":
-            self.app.open_staff("calibrate")
+            self.app.open("staff", "calibrate")
         elif action in ("volume_down", "volume_up"):
             self.app.set_volume(self.app.volume + (0.1 if action == "volume_up" else -0.1))
         elif action == "mute":

@@ -2,8 +2,8 @@
 
 The games' words (kiosk/ui/strings.yaml, namespace games), the feedback card that explains a move with
 its law, round-headed characters and falling things drawn in code (once per size, then
-blitted), point-in-area tests, and a dwell on a *position* for pictures whose hidden areas are
-not buttons. Nothing here allocates per frame: every picture is cached by its size.
+blitted), point-in-area tests, and the ring that fills while a hand dwells on a place of a picture
+(kiosk/dwell.py's PositionDwell). Nothing here allocates per frame: every picture is cached by its size.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from kiosk.bounded_cache import MB, memoize, surface_bytes
 from . import draw
 from .strings import Strings
 from .theme import Color
-from .widgets import Button, ButtonGroup
+from .widgets import Button, ButtonGroup, button_h
 
 if TYPE_CHECKING:
     from .toolkit import UI
@@ -45,12 +45,6 @@ def fitting_role(ui: "UI", text: str, width: int, height: int, role: str = "butt
 
 # ----- buttons ---------------------------------------------------------------------------------
 
-def button_h(ui: "UI") -> int:
-    """Height of the buttons in the nav row: as step_nav's, and tall enough for larger text."""
-    lay = ui.layout
-    return max(lay.target_min, lay.px(120), line(ui, "button") + 2 * lay.px(24) + lay.px(2))
-
-
 def one_button(ui: "UI", button_id: str, label: str, focus: bool = True) -> ButtonGroup:
     """One big primary button where Next always is (a raised hand or a dwell also chooses it)."""
     lay = ui.layout
@@ -74,20 +68,6 @@ def two_buttons(ui: "UI", left: tuple[str, str], right: tuple[str, str]) -> Butt
         Button(right[0], right[1], (int(lay.width * 0.95) - w, lay.controls_bottom - h, w, h), style="primary"),
     ], columns=2)
     group.focus(right[0])
-    return group
-
-
-def step_nav(ui: "UI", first: bool) -> ButtonGroup:
-    """Back and Next exactly where widgets.step_nav puts them, grown upwards when the text is larger."""
-    lay = ui.layout
-    h = button_h(ui)
-    y = lay.controls_bottom - h
-    w = int(lay.width * (0.30 if not lay.portrait else 0.42))
-    group = ButtonGroup([
-        Button("back", ui.t("back"), (int(lay.width * 0.05), y, w * 2 // 3, h), style="quiet",
-               accent=ui.theme.court_blue, enabled=not first),
-        Button("next", ui.t("next"), (int(lay.width * 0.95) - w, y, w, h), style="primary")], columns=2)
-    group.focus("next")
     return group
 
 
@@ -130,7 +110,7 @@ def feedback_card(surface: pygame.Surface, ui: "UI", rect: Rect, tone: str | Non
     cite_h = max(ui.fonts.line_height("small"), line(ui, "small") + lay.px(4))
     if citation and not _fits(ui, citation, "small", inner_w, cite_h):
         cite_h *= 2  # a long law name takes two lines rather than being cut
-    says_line = f"{ui.t('law_says')}：{says}" if says else ""
+    says_line = ui.t("law_says_line", says=says) if says else ""
     if head_lines == 1 and not _fits(ui, headline, "question", inner_w, line(ui, "question")):
         head_lines = 2  # a long headline takes two lines rather than being cut
     least = line(ui, "question") * head_lines
@@ -218,40 +198,6 @@ def inside_polygon(point: tuple[float, float], polygon: Sequence[Sequence[float]
             if x < cross:
                 inside = not inside
     return inside
-
-
-class PositionDwell:
-    """Holding a camera pointer still on a picture selects that *place* (App's dwell only knows
-    buttons and selects their centre). Moving further than `radius` starts again."""
-
-    def __init__(self, dwell_s: float = 1.2, radius: int = 40):
-        self.dwell_s, self.radius = dwell_s, radius
-        self.anchor: tuple[int, int] | None = None
-        self.held = 0.0
-        self.spent = False
-
-    def reset(self) -> None:
-        self.anchor, self.held, self.spent = None, 0.0, False
-
-    def move(self, pos: tuple[int, int] | None) -> None:
-        if pos is None:
-            self.reset()
-        elif self.anchor is None or math.dist(pos, self.anchor) > self.radius:
-            self.anchor, self.held, self.spent = pos, 0.0, False
-
-    def update(self, dt: float) -> tuple[int, int] | None:
-        """The place selected during this dt, if any."""
-        if self.anchor is None or self.spent:
-            return None
-        self.held += dt
-        if self.held >= self.dwell_s:
-            self.spent = True
-            return self.anchor
-        return None
-
-    @property
-    def progress(self) -> float:
-        return 0.0 if self.anchor is None or self.spent else min(1.0, self.held / self.dwell_s)
 
 
 def dwell_ring(surface: pygame.Surface, ui: "UI", pos: tuple[int, int], progress: float) -> None:

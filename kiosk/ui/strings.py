@@ -1,6 +1,7 @@
 """Every word the kiosk and its reports say, in zh (default) and en, from strings.yaml beside this
 file, by namespace: `ui` (the screens' words, and the words every part shares), `games`, `reports`,
-`guide`. A namespace falls back to `ui` for a shared word, so "right" is one text everywhere. A step
+`guide`, `web` (the booking site), `broadcast` (the program feed), `laws` (the laws lessons cite, by
+their Chinese short names). A namespace falls back to `ui` for a shared word, so "right" is one text everywhere. A step
 type's own words (registered with it, see kiosk.registry) are read the same way."""
 from __future__ import annotations
 

@@ -195,10 +195,18 @@ def speaker_button(ui: "UI") -> Button:
                   draw_extra=lambda surface, r: draw.speaker(surface, r, ui.theme.court_blue))
 
 
+def button_h(ui: "UI") -> int:
+    """Height of the buttons in the nav row, grown upwards when the text is larger so a button's
+    word still fits at its smallest size."""
+    lay = ui.layout
+    _, smallest, bold = ui.fonts.role_sizes("button")
+    return max(lay.target_min, lay.px(120), ui.fonts.font(smallest, bold).get_height() + 2 * lay.px(24) + lay.px(2))
+
+
 def step_nav(ui: "UI", first: bool) -> ButtonGroup:
     """Back (quiet, left) and Next (primary, right) in the same place on every step."""
     lay = ui.layout
-    h = max(lay.target_min, lay.px(120))
+    h = button_h(ui)
     y = lay.controls_bottom - h
     w = int(lay.width * (0.30 if not lay.portrait else 0.42))
     buttons = [Button("back", ui.t("back"), (int(lay.width * 0.05), y, w * 2 // 3, h), style="quiet",

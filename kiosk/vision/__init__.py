@@ -2,7 +2,8 @@
 
     from kiosk.vision import open_source, Pipeline, VisionSettings, blur_faces
     from kiosk.vision.replay import replay, blur_video
-    from kiosk.vision.benchmark import run_benchmark
+
+(Its figures for `bench` are in kiosk/bench/vision.py.)
 
 No frame ever leaves memory (PIPL): nothing in this package writes or logs a picture, except
 replay.blur_video, which writes the face-blurred copy a member of staff asked for.

@@ -55,14 +55,21 @@ class FaceTracker:
         self._frame = 0
         self.flicker_until = -1.0     # recently lost or contradicting faces: blur all to be safe
 
-    def update(self, gray: np.ndarray, ycrcb: np.ndarray, t: float) -> list[FaceTrack]:
-        """Track faces in the (mirrored, downscaled) grey picture; boxes in its pixels."""
+    def update(self, gray: np.ndarray, ycrcb: np.ndarray, t: float,
+               searched: list[tuple[float, float, float, float]] | None = None) -> list[FaceTrack]:
+        """Track faces in the (mirrored, downscaled) grey picture; boxes in its pixels.
+
+        searched: frontal faces the caller's own finer search of the whole picture found this
+        frame (a live poll's room sweep, boxes in these pixels); given, it replaces the periodic
+        whole-picture scan, so the picture is never searched twice."""
         self._frame += 1
         s = self.settings
         found: list[tuple[tuple[int, int, int, int], bool]] = []
         searched_local = False
         n_local = 0
-        if t - self._last_scan >= s.face_scan_s:
+        if searched is not None:
+            found += [(tuple(int(round(v)) for v in b), True) for b in searched]  # type: ignore[misc]
+        if searched is None and t - self._last_scan >= s.face_scan_s:
             self._last_scan = t
             h, w = gray.shape
             min_px = max(20, int(0.045 * w))

@@ -17,7 +17,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from .benchmark import file_frames, run_frames
+from .replay import file_frames, run_frames
 from .scoring import merge, score
 
 GRID_2X2 = [{"id": f"q{r}{c}", "rect": [c / 2, r / 2, 1 / 2, 1 / 2]} for r in range(2) for c in range(2)]

@@ -4,7 +4,9 @@ Order of work per frame (all on the one downscaled picture):
   downscale once -> mirror -> YCrCb -> ROI views -> motion mask (frame difference)
   -> foreground (background model) -> faces (tracked; whole-picture search at a low rate)
   -> skin (learnt from the face) -> the player's body and hands -> recognisers.
-Budget: <= 8 ms for a 640x480 frame on one core on average (see benchmark.py).
+While a live poll counts hands (count_hands), the room's face sweep (room_faces.py) replaces the
+periodic face search and poll_count.py counts raised hands for everyone from this frame's work.
+Budget: <= 8 ms for a 640x480 frame on one core on average (see kiosk/bench/vision.py).
 Nothing here writes or logs a picture; only numbers leave this module.
 """
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .frame_data import FrameData
 from .hand_tracking import HandTracker
 from .pointer import PointerRecogniser
 from .pointer import engaged as hand_up
+from .poll_count import HandCount, PollCounter
 from .presence import PresenceRecogniser
 from .raise_hand import RaiseHandRecogniser
 from .settings import VisionSettings
@@ -34,7 +37,16 @@ from .swipe import SwipeRecogniser
 class Pipeline(FrameClocked):
     def __init__(self, settings: VisionSettings | None = None):
         self.settings = settings or VisionSettings()
+        self.poll: PollCounter | None = None
         self.reset()
+
+    def count_hands(self, on: bool) -> None:
+        """Also count raised hands across the room (live polls), from this pipeline's own work on
+        each frame (`hand_count`); off forgets the count, so the next poll starts fresh."""
+        if not on:
+            self.poll, self.hand_count = None, None
+        elif self.poll is None:
+            self.poll = PollCounter()
 
     def reset(self) -> None:
         s = self.settings
@@ -58,6 +70,9 @@ class Pipeline(FrameClocked):
         self._learn_t = -1e9
         self._facing_until = -1e9
         self.last_frame: FrameData | None = None   # for the calibration overlay (in memory only)
+        self.hand_count: HandCount | None = None    # while counting hands: this frame's room count
+        if self.poll is not None:
+            self.poll = PollCounter()
 
     def process(self, frame_bgr: np.ndarray, t: float) -> tuple[VisionState, list[VisionEvent]]:
         began = time.perf_counter()
@@ -70,7 +85,8 @@ class Pipeline(FrameClocked):
         rw, rh = fd.roi_size
         x0, y0 = fd.roi[0], fd.roi[1]
 
-        tracks = self.faces.update(fd.gray_full, fd.ycrcb_full, t)
+        room = self.poll.look(frame_bgr, fd) if self.poll is not None else None
+        tracks = self.faces.update(fd.gray_full, fd.ycrcb_full, t, room)
         faces_roi = [FaceTrack(tr.x - x0, tr.y - y0, tr.w, tr.h, tr.first_seen, tr.last_seen, tr.hits,
                                tr.frontal, tr.vx) for tr in tracks]
         if t - self._learn_t >= 0.5:
@@ -115,6 +131,10 @@ class Pipeline(FrameClocked):
         events += self.swipe.update(t, hand_tracks, None if body is None else body.head_cx / rw, engaged, steady,
                                     lambda tr: body is not None and hand_up(body, tr, rh))
         events += self.checkin.update(frame_bgr, fd)
+        if self.poll is not None:
+            self.hand_count = self.poll.update(
+                fd, faces_roi, body.head if body is not None and body.from_face else None,
+                self.raise_hand.raised_sides(body, hands) if engaged and steady else set())
         self.last_frame = fd
 
         sh, sw = fd.small.shape[:2]

@@ -1,5 +1,5 @@
-"""Replay a recorded clip through the recognisers (staff tuning, tests, the bench) and write a
-face-blurred copy of a clip.
+"""Replay a recorded clip through the recognisers (staff tuning, tests, the labelled set, the
+bench) and write a face-blurred copy of a clip.
 
 `python main.py vision replay VIDEO [--targets FILE.json] [--no-mirror]` prints one JSON object
 per event (the lead wires the command; this module holds the logic).
@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import cv2
+import numpy as np
 
-from .dwell import DwellTracker
+from kiosk.dwell import DwellTracker
+
 from .faces import blur_faces, detect_faces, merge_boxes
 from .pipeline import Pipeline
 from .settings import VisionSettings
@@ -33,30 +36,58 @@ def load_targets(path: str | Path) -> list[Target]:
     return data
 
 
+def replay_frames(frames: Iterable[tuple[np.ndarray, float]], settings: VisionSettings | None = None,
+                  targets: Sequence[Target] | None = None, timings: list[float] | None = None,
+                  states: list | None = None) -> Iterator[dict[str, Any]]:
+    """The replay loop: pipeline events plus dwell selects on targets, as event JSON dicts in time
+    order. With targets, the pointer is fed to the same DwellTracker the engine uses, so `select`
+    events match what the kiosk would do. timings gets each frame's pipeline ms, states its state."""
+    s = settings or VisionSettings()
+    pipe = Pipeline(s)
+    rects = {str(tg["id"]): tuple(float(v) for v in tg["rect"]) for tg in (targets or [])}
+    dwell = DwellTracker(s.dwell_s)
+    for frame, t in frames:
+        began = time.perf_counter()
+        state, events = pipe.process(frame, t)
+        if timings is not None:
+            timings.append((time.perf_counter() - began) * 1000.0)
+        if states is not None:
+            states.append(state)
+        for ev in events:
+            yield ev.as_json()
+        if rects:
+            chosen = dwell.update(state.pointer, t, rects)   # type: ignore[arg-type]
+            if chosen is not None:
+                yield {"t": round(t, 3), "type": "select", "target": chosen}
+
+
+def run_frames(frames: Iterable[tuple[np.ndarray, float]], settings: VisionSettings | None = None,
+               targets: Sequence[Target] | None = None, timings: list[float] | None = None,
+               states: list | None = None) -> list[dict[str, Any]]:
+    """replay_frames over in-memory frames, all events at once."""
+    return list(replay_frames(frames, settings, targets, timings, states))
+
+
+def file_frames(path: Path) -> Iterator[tuple[np.ndarray, float]]:
+    """(frame, t) of a clip; none when it cannot be read."""
+    src = open_source(str(path))
+    try:
+        yield from iter(src.read, None)
+    finally:
+        src.close()
+
+
 def replay(path: str | Path, targets: Sequence[Target] | None = None, mirror: bool = True,
            settings: VisionSettings | None = None) -> Iterator[dict[str, Any]]:
     """Run the pipeline over a clip as fast as possible; yield event JSON dicts in time order.
 
-    t is in seconds of video time (the clip's own timestamps). With targets, the pointer is fed
-    to the same DwellTracker the engine uses, so `select` events match what the kiosk would do.
-    """
-    s = dataclasses.replace(settings or VisionSettings(), mirror=mirror)
-    pipe = Pipeline(s)
-    rects = {str(tg["id"]): tuple(float(v) for v in tg["rect"]) for tg in (targets or [])}
-    dwell = DwellTracker(s.dwell_s)
+    t is in seconds of video time (the clip's own timestamps)."""
     src = open_source(str(path))
     if not src.opened:
         raise FileNotFoundError(f"cannot read video {path}")
     try:
-        while (item := src.read()) is not None:
-            frame, t = item
-            state, events = pipe.process(frame, t)
-            for ev in events:
-                yield ev.as_json()
-            if rects:
-                chosen = dwell.update(state.pointer, t, rects)   # type: ignore[arg-type]
-                if chosen is not None:
-                    yield {"t": round(t, 3), "type": "select", "target": chosen}
+        yield from replay_frames(iter(src.read, None), dataclasses.replace(settings or VisionSettings(), mirror=mirror),
+                                 targets)
     finally:
         src.close()
 

@@ -11,6 +11,7 @@ from ..models import (MAX_GRADE, TOKEN_RE, BookingChange, BookingIn, BookingOut,
                       SlotOut)
 from ..rules import BookingError
 from ..service import Booking
+from ..words import say
 from .inputs import ID_MAX, client_address, parse_day
 from .site import Site, SiteDep
 
@@ -43,7 +44,7 @@ def booking_out(site: Site, booking: Booking, token: str | None = None) -> dict[
 def own_booking(site: Site, booking_id: int, token: str) -> Booking:
     booking = site.service.by_token(booking_id, token)
     if booking is None:
-        raise BookingError("token", "没有这个预约，或链接不对", 404)
+        raise BookingError("token", say("token_no_booking"), 404)
     return booking
 
 
@@ -55,7 +56,7 @@ def api_slots(site: SiteDep,
                                 pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})) -> Any:
     day = parse_day(date)
     if day is None:
-        raise BookingError("date", "没有这一天（日期应为 YYYY-MM-DD）", 422)
+        raise BookingError("date", say("no_such_day"), 422)
     try:
         return site.service.slots(day)
     except BookingError:  # years away: nothing to book, nothing booked
@@ -90,7 +91,7 @@ def api_book(body: BookingIn, request: Request, response: Response, site: SiteDe
                  "a random key (20-100 of A-Z a-z 0-9 _ -) of this booking: sent again, the same "
                  "booking and token come back instead of a second booking"))) -> Any:
     if idempotency_key is not None and not TOKEN_RE.match(idempotency_key):
-        raise BookingError("idempotency-key", "应为 20–100 个字母、数字、下划线或横线", 422)
+        raise BookingError("idempotency-key", say("idempotency_key_shape"), 422)
     booking, token = site.service.create(body, source=client_address(request), form_key=idempotency_key)
     if token is None:  # the same request again: the first booking (its link went to its first answer)
         response.status_code = 200

@@ -12,10 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from kiosk.records.store import HALL_NAME, Store, store_url
 
 from ..auth import Staff
-from ..middleware import BodyLimit, HeadAsGet
+from ..middleware import BodyLimit, HeadAsGet, SiteLanguage
 from ..passports import PassportCache
 from ..service import BookingService
 from ..throttle import LoginThrottle
+from ..words import say
 from . import api_routes, calendar_routes, font, staff_pages, staff_settings, teacher_pages
 from .errors import add_error_handlers
 from .headers import SecurityHeaders
@@ -39,7 +40,7 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
     service.sync_profile_zones()
     throttle = LoginThrottle(store, clock=throttle_clock)
 
-    app = FastAPI(title=f"{HALL_NAME} 预约 API", version="1.0",
+    app = FastAPI(title=say("api_title", hall=HALL_NAME), version="1.0",
                   description="Free slots, bookings and their private links. Every error is "
                               "`{\"error\": \"field: why\", \"field\": ...}` with a 4xx status.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
@@ -49,6 +50,7 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
     app.state.service, app.state.staff, app.state.throttle, app.state.store = service, staff, throttle, store
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit)
+    app.add_middleware(SiteLanguage)
     app.add_middleware(SecurityHeaders, access_log=access_log)  # the outermost: on every answer
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     add_error_handlers(app)

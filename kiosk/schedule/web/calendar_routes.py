@@ -12,6 +12,7 @@ from .. import ics
 from ..auth import StaffUser
 from ..calendar import last_bookable, today
 from ..models import TOKEN_RE
+from ..words import say
 from .security import StaffForm, signed_in, staff_form
 from .site import Site, SiteDep
 
@@ -35,7 +36,7 @@ def staff_feed(request: Request, site: SiteDep, user: StaffUser = Depends(signed
 @router.get("/calendar.ics", include_in_schema=False)
 def key_feed(request: Request, site: SiteDep, key: str = Query("", max_length=100)) -> Response:
     if not TOKEN_RE.match(key) or site.staff.feed_user(key) is None:
-        return site.message_page("订阅链接无效", "请在工作人员页面重新生成日历订阅链接。", 404)
+        return site.message_page(say("feed_link_bad"), say("feed_link_bad_text"), 404)
     return feed(site, request)
 
 
@@ -44,6 +45,5 @@ async def new_feed_key(request: Request, site: SiteDep, checked: StaffForm = Dep
     user, form = checked
     key = await run_in_threadpool(site.staff.new_feed_key, user.id)
     url = str(request.base_url).rstrip("/") + f"/calendar.ics?key={key}"
-    return site.render("message.html", title="日历订阅链接", staff=user, back="/staff", back_text="返回",
-                       text="把下面的链接添加到手机或电脑的日历（“订阅日历”）。它只显示一次，请妥善保存；重新生成后旧链接失效。",
-                       copy=url)
+    return site.render("message.html", title=say("feed_link"), staff=user, back="/staff", back_text=say("back"),
+                       text=say("feed_link_text"), copy=url)

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..models import FIELD_HELP, error_field, text_problem
 from ..rules import BookingError, RateLimited
+from ..words import say
 from .security import AnswerWith
 from .site import site_of
 
@@ -38,36 +39,36 @@ async def on_invalid(request: Request, exc: RequestValidationError) -> Response:
     first = errors[0] if errors else {}
     name = error_field(first.get("loc", ()))
     if first.get("type") == "json_invalid":
-        name, why = "body", "请求体不是有效的 JSON"
+        name, why = "body", say("json_invalid")
     else:
-        why = FIELD_HELP.get(name, "格式不对")
+        why = FIELD_HELP.get(name) or say("bad_format")
     if is_api(request):
         detail = "wrong format" if first.get("type") == "string_pattern_mismatch" else first.get("msg", "invalid")
         text = f"{name}: {text_problem(first) or f'{why} ({detail})'}"
         return JSONResponse({"error": text, "field": name}, status_code=422)
-    return site_of(request).message_page("填写有误", f"{why}。", 400)
+    return site_of(request).message_page(say("form_wrong"), say("form_wrong_why", why=why), 400)
 
 
 async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
-    text = {404: "没有这个页面", 405: "不支持这种请求方式"}.get(exc.status_code, str(exc.detail))
+    text = {404: say("no_such_page"), 405: say("method_not_allowed")}.get(exc.status_code, str(exc.detail))
     headers = {k.lower(): v for k, v in (getattr(exc, "headers", None) or {}).items()}
     if exc.status_code == 405:  # every method of the path (GET and PATCH are two routes of one path)
         methods = {m for route in request.app.routes if isinstance(route, APIRoute) and
                    route.path_regex.match(request.url.path) for m in route.methods}
         headers["allow"] = ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
     if exc.status_code == 400:
-        return JSONResponse({"error": "body: 请求体无法解析（应为 UTF-8 编码的 JSON）", "field": "body"},
+        return JSONResponse({"error": f"body: {say('body_unreadable')}", "field": "body"},
                             status_code=400)
     if is_api(request) or exc.status_code == 405:
         return JSONResponse({"error": text if exc.status_code != 404 else "not found", "field": None},
                             status_code=exc.status_code, headers=headers or None)
-    return site_of(request).message_page("出错了", text, exc.status_code)
+    return site_of(request).message_page(say("something_wrong"), text, exc.status_code)
 
 
 async def on_booking_error(request: Request, exc: BookingError) -> Response:
     if is_api(request):
         return api_error(exc)
-    return with_retry_after(site_of(request).message_page("无法完成", exc.message, exc.status), exc)
+    return with_retry_after(site_of(request).message_page(say("cannot_do"), exc.message, exc.status), exc)
 
 
 async def on_answer_with(request: Request, exc: AnswerWith) -> Response:
@@ -77,8 +78,8 @@ async def on_answer_with(request: Request, exc: AnswerWith) -> Response:
 async def on_bug(request: Request, exc: Exception) -> Response:
     log.error("schedule: %s %s failed", request.method, request.url.path, exc_info=exc)
     if is_api(request):
-        return JSONResponse({"error": "服务器出了点问题，请稍后再试", "field": None}, status_code=500)
-    return site_of(request).message_page("抱歉，出了点问题", "系统暂时无法完成这个操作，请稍后再试，或致电场馆。", 500)
+        return JSONResponse({"error": say("server_trouble"), "field": None}, status_code=500)
+    return site_of(request).message_page(say("sorry_title"), say("sorry_text"), 500)
 
 
 def add_error_handlers(app: FastAPI) -> None:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from ..models import FIELD_HELP, clean_phone, error_field, text_problem
 from ..rules import BookingError
+from ..words import say
 
 ID_MAX = 2**31 - 1
 LIST_FIELDS = ("lessons", "weekday")
@@ -41,7 +42,7 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     out: dict[str, str] = {}
     for err in exc.errors():
         name = error_field(err.get("loc", ()))
-        out.setdefault(name, text_problem(err) or FIELD_HELP.get(name, "填写有误"))
+        out.setdefault(name, text_problem(err) or FIELD_HELP.get(name) or say("form_wrong"))
     return out
 
 
@@ -49,7 +50,7 @@ async def read_form(request: Request) -> dict[str, Any]:
     try:
         form = await request.form(max_files=0, max_fields=200)
     except Exception:  # noqa: BLE001 - malformed multipart, too many fields, files: a bad request
-        raise BookingError(None, "提交的表单无法读取", 400) from None
+        raise BookingError(None, say("form_unreadable"), 400) from None
     out: dict[str, Any] = {}
     for key, value in form.multi_items():
         if not isinstance(value, str):

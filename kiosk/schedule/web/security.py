@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..auth import StaffUser
 from ..service import Booking
+from ..words import say
 from .inputs import ID_MAX, booking_id_ok, read_form
 from .site import Site, SiteDep
 
@@ -58,7 +59,7 @@ def staff_csrf_ok(user: StaffUser, form: dict[str, str]) -> bool:
 
 
 def csrf_refused(site: Site) -> HTMLResponse:
-    return site.message_page("页面已过期", "为了安全，请返回上一页刷新后重新提交。", 403)
+    return site.message_page(say("page_expired"), say("page_expired_text"), 403)
 
 
 # ----- staff -----------------------------------------------------------------------------------------
@@ -96,7 +97,7 @@ def teacher_booking(site: Site, booking_id: int, token: str) -> Booking | None:
 
 
 def not_yours(site: Site) -> HTMLResponse:
-    return site.message_page("找不到这个预约", "链接不完整或已失效。请使用预约成功时保存的完整链接；找不到链接请致电场馆。", 404)
+    return site.message_page(say("booking_not_found"), say("booking_not_found_text"), 404)
 
 
 async def teacher_form(request: Request, site: SiteDep,

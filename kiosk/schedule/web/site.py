@@ -11,6 +11,7 @@ from typing import Annotated, Any, Callable
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from kiosk.records.store import HALL_NAME, Store
 
@@ -20,18 +21,24 @@ from ..models import MAX_GRADE
 from ..passports import PassportCache
 from ..service import STATUS_NAMES, Booking, BookingService
 from ..throttle import LoginThrottle
+from ..words import Named, say, site_lang
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-GRADE_NAMES = {1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级", 7: "初一（七年级）",
-               8: "初二（八年级）", 9: "初三（九年级）", 10: "高一", 11: "高二", 12: "高三"}
+GRADE_NAMES = Named({n: f"grade_{n}" for n in range(1, MAX_GRADE + 1)})
 
 
 def fmt_date(day: Date) -> str:
-    return f"{day.month}月{day.day}日 {WEEKDAY_NAMES[day.isoweekday()]}"
+    return say("date_weekday", month=day.month, day=day.day, weekday=WEEKDAY_NAMES[day.isoweekday()])
 
 
 def fmt_time(at: float | None) -> str:
     return datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M") if at else "—"
+
+
+def page_word(key: str, **values: Any) -> Markup:
+    """A word of the catalogue as a template's own text: the word as it stands (it holds no markup),
+    the values filled in escaped unless they are markup already."""
+    return Markup(say(key, **{name: escape(value) for name, value in values.items()}))
 
 
 def page_templates() -> Environment:
@@ -39,7 +46,7 @@ def page_templates() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(hall=HALL_NAME, zone_names=ZONE_NAMES, status_names=STATUS_NAMES, grade_names=GRADE_NAMES,
                        fmt_date=fmt_date, fmt_time=fmt_time, weekday_names=WEEKDAY_NAMES, zones=ZONES,
-                       max_grade=MAX_GRADE)
+                       max_grade=MAX_GRADE, t=page_word)
     return env
 
 
@@ -56,16 +63,17 @@ class Site:
     def render(self, _template: str, _status: int = 200, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(self.templates.get_template(_template).render(**ctx), status_code=_status)
 
-    def message_page(self, title: str, text: str, status: int, back: str = "/", back_text: str = "返回首页",
+    def message_page(self, title: str, text: str, status: int, back: str = "/", back_text: str = "",
                      staff_user: StaffUser | None = None) -> HTMLResponse:
-        return self.render("message.html", status, title=title, text=text, back=back, back_text=back_text,
+        return self.render("message.html", status, title=title, text=text, back=back,
+                           back_text=back_text or say("back_home"),
                            staff=staff_user)
 
     def lesson_titles(self, booking: Booking) -> list[str]:
         from kiosk.content.text import tr
 
         lessons = self.service.lessons
-        return [tr(lessons[lid].title, "zh") if lid in lessons else lid for lid in booking.lessons]
+        return [tr(lessons[lid].title, site_lang()) if lid in lessons else lid for lid in booking.lessons]
 
 
 def site_of(request: Request) -> Site:

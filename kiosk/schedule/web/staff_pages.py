@@ -15,6 +15,7 @@ from ..auth import StaffUser
 from ..calendar import today
 from ..rules import BookingError
 from ..service import Booking
+from ..words import say
 from .documents import passports_response, report_response
 from .inputs import ID_MAX, parse_day, read_form
 from .security import (STAFF_COOKIE, StaffForm, anon_csrf, anon_csrf_ok, csrf_refused, not_yours, signed_in,
@@ -33,7 +34,7 @@ def safe_next(value: str) -> str:
 @router.get("/staff/login", response_class=HTMLResponse, include_in_schema=False)
 def login_page(request: Request, site: SiteDep, next: str = Query("/staff", max_length=200)) -> Response:
     csrf = anon_csrf(request)
-    page = site.render("login.html", title="工作人员登录", csrf=csrf, next=safe_next(next), error=None,
+    page = site.render("login.html", title=say("staff_login"), csrf=csrf, next=safe_next(next), error=None,
                        no_users=site.staff.count() == 0)
     return with_csrf_cookie(page, request, csrf)
 
@@ -48,20 +49,20 @@ async def login_submit(request: Request, site: SiteDep) -> Response:
 
     def again(error: str, status: int) -> Response:
         csrf = anon_csrf(request)
-        return with_csrf_cookie(site.render("login.html", status, title="工作人员登录", csrf=csrf, next=nxt,
+        return with_csrf_cookie(site.render("login.html", status, title=say("staff_login"), csrf=csrf, next=nxt,
                                             error=error, name=name, no_users=False), request, csrf)
 
     if not anon_csrf_ok(request, form):
         return csrf_refused(site)
     wait = await run_in_threadpool(site.throttle.claim, ip, name)  # counted before the slow check: see throttle.py
     if wait > 0:
-        response = again(f"登录失败次数过多，请 {int(wait) + 1} 秒后再试。", 429)
+        response = again(say("login_locked", s=int(wait) + 1), 429)
         response.headers["retry-after"] = str(int(wait) + 1)
         return response
     user_id = await run_in_threadpool(site.staff.authenticate, name, password)
     if user_id is None:
         log.warning("schedule: failed staff login from %s", ip)
-        return again("用户名或密码不对。", 401)
+        return again(say("login_wrong"), 401)
     await run_in_threadpool(site.throttle.succeeded, ip, name)
     token = await run_in_threadpool(site.staff.open_session, user_id)
     response = RedirectResponse(nxt, status_code=303)
@@ -92,7 +93,8 @@ def staff_home(request: Request, site: SiteDep, day: str | None = Query(None, ma
     by_day: dict[Date, list[Booking]] = {}
     for b in week:
         by_day.setdefault(b.day, []).append(b)
-    return site.render("staff_home.html", title="今日与本周", staff=user, csrf=user.csrf, today=today(now), first=first,
+    return site.render("staff_home.html", title=say("today_and_week"), staff=user, csrf=user.csrf, today=today(now),
+                       first=first,
                        todays=[b for b in week if b.day == today(now) and b.status != "cancelled"],
                        by_day=by_day, days=[first + timedelta(days=i) for i in range(7)],
                        requested=service.requested(), prev=first - timedelta(days=7), next=first + timedelta(days=7),
@@ -101,7 +103,7 @@ def staff_home(request: Request, site: SiteDep, day: str | None = Query(None, ma
 
 def staff_booking_page(site: Site, user: StaffUser, booking: Booking, status: int = 200, notice: str | None = None,
                        new_link: str | None = None, error: str | None = None) -> Response:
-    return site.render("staff_booking.html", status, title=f"预约 #{booking.id}", staff=user, csrf=user.csrf,
+    return site.render("staff_booking.html", status, title=say("booking_no", id=booking.id), staff=user, csrf=user.csrf,
                        b=booking, notice=notice, error=error, new_link=new_link,
                        files=site.service.report_files(booking), lesson_titles=site.lesson_titles(booking),
                        now=site.clock())
@@ -112,7 +114,8 @@ def staff_booking(request: Request, site: SiteDep, booking_id: int = PathParam(.
                   user: StaffUser = Depends(signed_in)) -> Response:
     booking = site.service.get(booking_id)
     if booking is None:
-        return site.message_page("没有这个预约", f"预约 #{booking_id} 不存在。", 404, back="/staff", back_text="返回",
+        return site.message_page(say("no_such_booking"), say("no_booking_no", id=booking_id), 404, back="/staff",
+                                 back_text=say("back"),
                                  staff_user=user)
     return staff_booking_page(site, user, booking)
 
@@ -128,34 +131,35 @@ async def staff_action(request: Request, site: SiteDep, action: str,
     try:
         if action == "confirm":
             await run_in_threadpool(service.confirm, booking_id)
-            notice = "已确认：这个预约现在是一次参观，教师可以下载研学护照。"
+            notice = say("confirmed_notice")
         elif action == "cancel":
             if form.get("sure") != "yes":
-                raise BookingError("sure", "请勾选“确认取消”后再提交", 400)
+                raise BookingError("sure", say("tick_sure_cancel"), 400)
             await run_in_threadpool(service.cancel, booking_id, "staff")
-            notice = "已取消。"
+            notice = say("cancelled_notice")
         elif action == "start":
             await run_in_threadpool(service.start_visit, booking_id)
-            notice = "参观已开始：各展位的体验记录会归入这个班级。"
+            notice = say("visit_started_notice")
         elif action == "end":
             _, paths = await run_in_threadpool(service.end_visit, booking_id)
-            notice = "参观已结束，研学报告已生成。" if paths else "参观已结束，但报告生成失败，请点“重新生成报告”。"
+            notice = say("visit_ended_notice") if paths else say("visit_ended_no_report")
         elif action == "report":
             booking = await run_in_threadpool(service.get, booking_id)
             if booking is None or booking.status != "completed":
-                raise BookingError("status", "参观结束后才能生成报告", 409)
+                raise BookingError("status", say("report_after_visit"), 409)
             paths = await run_in_threadpool(service.write_report, booking)
-            notice = "报告已重新生成。" if paths else "报告生成失败，请查看日志。"
+            notice = say("report_rewritten") if paths else say("report_failed")
         elif action == "link":
             token = await run_in_threadpool(service.new_link, booking_id)
             new_link = str(request.base_url).rstrip("/") + f"/booking/{booking_id}?token={token}"
-            notice = "已生成新的教师链接，旧链接已失效。"
+            notice = say("new_teacher_link")
         else:
             raise StarletteHTTPException(404)
     except BookingError as exc:
         booking = await run_in_threadpool(service.get, booking_id)
         if booking is None:
-            return site.message_page("没有这个预约", exc.message, 404, back="/staff", back_text="返回", staff_user=user)
+            return site.message_page(say("no_such_booking"), exc.message, 404, back="/staff", back_text=say("back"),
+                                     staff_user=user)
         return await run_in_threadpool(staff_booking_page, site, user, booking, exc.status, None, None, exc.message)
     if back == "home" and new_link is None:
         return RedirectResponse("/staff", status_code=303)

@@ -14,6 +14,7 @@ from ..calendar import today
 from ..models import clean_text
 from ..rules import BookingError
 from ..settings_form import SettingsProblem, calendar_changes, explain
+from ..words import say
 from .inputs import booking_id_ok, parse_day
 from .security import StaffForm, signed_in, staff_form
 from .site import Site, SiteDep, fmt_date
@@ -25,7 +26,7 @@ def settings_page(site: Site, user: StaffUser, status: int = 200, errors: dict[s
                   notice: str | None = None, values: dict[str, Any] | None = None) -> Response:
     service = site.service
     cal = service.calendar()
-    return site.render("staff_settings.html", status, title="开放时间与名额", staff=user, csrf=user.csrf, cal=cal,
+    return site.render("staff_settings.html", status, title=say("settings_title"), staff=user, csrf=user.csrf, cal=cal,
                        values=values or cal.model_dump(), errors=errors or {}, notice=notice,
                        problem=service.calendar_file.problem, path=str(service.calendar_file.path),
                        today=today(site.clock()))
@@ -46,29 +47,30 @@ async def staff_settings_submit(request: Request, site: SiteDep, checked: StaffF
         if what == "calendar":
             changes = calendar_changes(form)
             await run_in_threadpool(lambda: service.calendar_file.update(**changes))
-            notice = "已保存。新的开放时间和名额对之后的预约生效，已有的预约不变。"
+            notice = say("settings_saved")
         elif what == "close":
             day = parse_day(form.get("date", ""))
             if day is None:
-                return settings_page(site, user, 400, {"date": "请选择日期"})
+                return settings_page(site, user, 400, {"date": say("choose_date")})
             reason = str(form.get("reason", "")).strip()[:100]
             try:
                 reason = clean_text(reason)
             except ValueError as exc:
-                return settings_page(site, user, 400, {"reason": f"原因{exc}"})
+                return settings_page(site, user, 400, {"reason": say("reason_problem", problem=exc)})
             await run_in_threadpool(lambda: service.calendar_file.update(
                 closed_dates={**cal.closed_dates, day.isoformat(): reason}))
             booked = [b for b in service.between(day, day, ("requested", "confirmed"))]
-            notice = f"{fmt_date(day)}设为闭馆。" + (f"注意：当天还有 {len(booked)} 个预约，请逐一联系并取消。" if booked else "")
+            notice = say("closed_notice", day=fmt_date(day))
+            notice += say("closed_notice_booked", n=len(booked)) if booked else ""
         elif what == "open":
             day = str(form.get("date", ""))
             if day not in cal.closed_dates:
-                return settings_page(site, user, 400, {"form": "闭馆日期：这一天没有设为闭馆"})
+                return settings_page(site, user, 400, {"form": say("not_closed")})
             await run_in_threadpool(lambda: service.calendar_file.update(
                 closed_dates={d: r for d, r in cal.closed_dates.items() if d != day}))
-            notice = "已恢复开放。"
+            notice = say("reopened")
         else:
-            raise BookingError("what", "未知操作", 400)
+            raise BookingError("what", say("unknown_action"), 400)
     except (SettingsProblem, ValidationError) as exc:
         problem = exc if isinstance(exc, SettingsProblem) else SettingsProblem(explain(exc))
         return settings_page(site, user, 400, {**problem.errors, "form": str(problem)})
@@ -79,7 +81,7 @@ def stations_page(site: Site, user: StaffUser, status: int = 200, notice: str | 
                   error: str | None = None) -> Response:
     now = site.clock()
     todays = [b for b in site.service.between(today(now), today(now), ("confirmed",)) if b.visit_id]
-    return site.render("staff_stations.html", status, title="展位与当前班级", staff=user, csrf=user.csrf,
+    return site.render("staff_stations.html", status, title=say("stations_title"), staff=user, csrf=user.csrf,
                        stations=site.service.stations(), todays=todays, notice=notice, error=error)
 
 
@@ -101,4 +103,4 @@ async def staff_stations_submit(request: Request, site: SiteDep, checked: StaffF
         await run_in_threadpool(site.service.set_station, station, zone, override, visit_id)
     except BookingError as exc:
         return stations_page(site, user, exc.status, error=exc.message)
-    return stations_page(site, user, 200, notice=f"展位 {station} 已保存。")
+    return stations_page(site, user, 200, notice=say("station_saved", station=station))

@@ -16,6 +16,7 @@ from ..models import TOKEN_RE, BookingChange, BookingIn
 from ..printable import unprintable
 from ..rules import BookingError, check_when, slot_of
 from ..service import STATUS_NAMES, Booking
+from ..words import say
 from .documents import passports_response, report_response
 from .errors import with_retry_after
 from .inputs import ID_MAX, client_address, field_errors, form_values, parse_day, read_form
@@ -39,7 +40,7 @@ def home(request: Request, site: SiteDep, start: str | None = Query(None, alias=
     later = days[-1][0] + timedelta(days=1) if days and days[-1][0] < last_bookable(cal, now) else None
     closed = {d: r for d, r in cal.closed_dates.items()
               if days and days[0][0].isoformat() <= d <= days[-1][0].isoformat()}
-    return site.render("home.html", title="预约参观", cal=cal, days=days, later=later, closed=closed, first=first,
+    return site.render("home.html", title=say("book_visit"), cal=cal, days=days, later=later, closed=closed, first=first,
                        earlier=first if day > first else None)
 
 
@@ -53,7 +54,7 @@ def book_form(site: Site, request: Request, slot_id: str, values: dict[str, Any]
     token = anon_csrf(request)
     grade = values.get("grade")
     form_key = values.get("form_key") if TOKEN_RE.match(str(values.get("form_key", ""))) else None
-    response = site.render("book.html", status, title="填写预约", slot=slot, slot_id=slot_id, values=values,
+    response = site.render("book.html", status, title=say("fill_booking"), slot=slot, slot_id=slot_id, values=values,
                            errors=errors, summary=summary, csrf=token, cal=cal,
                            form_key=form_key or secrets.token_urlsafe(24),
                            lessons=site.service.lesson_choices(grade if isinstance(grade, int) else None))
@@ -65,7 +66,8 @@ def book_page(request: Request, site: SiteDep, slot: str = Query("", max_length=
     try:
         check_when(site.service.calendar(), slot_of(site.service.calendar(), slot), site.clock())
     except BookingError as exc:
-        return site.message_page("这个时段不能预约", exc.message, exc.status, back="/", back_text="选择其他时段")
+        return site.message_page(say("slot_not_bookable"), exc.message, exc.status, back="/",
+                                 back_text=say("choose_other_slot"))
     return book_form(site, request, slot, {}, {})
 
 
@@ -92,9 +94,9 @@ async def book_submit(request: Request, site: SiteDep) -> Response:
             book_form, site, request, slot_id, values, {exc.field or "form": exc.message}, exc.status, exc.message),
             exc)
     if token is None:
-        return site.message_page("这个预约已经提交过了", f"{booking.school} {booking.class_name}在这个时段的预约（#{booking.id}，"
-                                 f"{STATUS_NAMES[booking.status]}）已经提交。请使用第一次提交后得到的专属链接查看；"
-                                 "找不到链接请致电场馆。", 200)
+        return site.message_page(say("already_sent"), say("already_sent_text", school=booking.school,
+                                                            class_name=booking.class_name, id=booking.id,
+                                                            status=STATUS_NAMES[booking.status]), 200)
     return RedirectResponse(f"/booking/{booking.id}?token={token}&new=1", status_code=303)
 
 
@@ -108,7 +110,7 @@ def booking_page(request: Request, site: SiteDep, booking_id: int = PathParam(..
     cal = site.service.calendar()
     clock = site.clock
     link = str(request.base_url).rstrip("/") + f"/booking/{booking.id}?token={token}"
-    response = site.render("booking.html", title="我的预约", b=booking, token=token, link=link, new=bool(new),
+    response = site.render("booking.html", title=say("my_booking"), b=booking, token=token, link=link, new=bool(new),
                            csrf=csrf, files=site.service.report_files(booking),
                            editable=booking.status in ("requested", "confirmed") and booking.started_at is None
                            and booking.day >= first_bookable(cal, clock()),
@@ -124,7 +126,8 @@ def edit_form(site: Site, request: Request, booking: Booking, token: str, values
     csrf = anon_csrf(request)
     cal = site.service.calendar()
     grade = values.get("grade")
-    response = site.render("edit.html", status, title="修改预约", b=booking, token=token, values=values, errors=errors,
+    response = site.render("edit.html", status, title=say("change_booking"), b=booking, token=token, values=values,
+                           errors=errors,
                            summary=summary, csrf=csrf, cal=cal, starts=cal.slot_starts(),
                            first=first_bookable(cal, site.clock()), last=last_bookable(cal, site.clock()),
                            lessons=site.service.lesson_choices(grade if isinstance(grade, int) else booking.grade))
@@ -169,8 +172,8 @@ async def cancel_submit(site: SiteDep, booking_id: int = PathParam(..., ge=1, le
                         checked: TeacherForm = Depends(teacher_form)) -> Response:
     _, token, form = checked
     if form.get("sure") != "yes":
-        return site.message_page("还没有取消", "请勾选“确认取消这个预约”后再提交。", 400,
-                                 back=f"/booking/{booking_id}?token={token}", back_text="返回预约")
+        return site.message_page(say("not_cancelled"), say("tick_to_cancel"), 400,
+                                 back=f"/booking/{booking_id}?token={token}", back_text=say("back_to_booking"))
     await run_in_threadpool(site.service.cancel, booking_id, "teacher")
     return RedirectResponse(f"/booking/{booking_id}?token={token}", status_code=303)
 

@@ -1,0 +1,2 @@
+"""What several test modules share (helpers, fixtures, test data): test modules import from here,
+never from each other."""
