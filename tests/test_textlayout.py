@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from kiosk.ui import textlayout  # noqa: E402
 from kiosk.ui.textlayout import (  # noqa: E402
     NO_LINE_END,
     NO_LINE_START,
@@ -67,12 +68,12 @@ def assert_kinsoku(lines):
 
 
 def test_tokens_glue_punctuation_and_keep_latin_runs():
-    assert tokens("《民法典》") == ["《民", "法", "典》"]
+    assert tokens("《民法典》") == ["《民法典》"]
     assert tokens("好。") == ["好。"]
     assert tokens("v1.2 和 3.5% 在 12:30 发 e-mail") == [
         "v1.2", " ", "和", " ", "3.5%", " ", "在", " ", "12:30", " ", "发", " ", "e-mail",
     ]
-    assert tokens("（你好）！") == ["（你", "好）！"]
+    assert tokens("（你好）！") == ["（你好）！"]
     # a break at the space would still start a line with '。'
     assert tokens("好 。") == ["好 。"]
     assert tokens("a\n。") == ["a", "\n", "。"]  # never glued across an explicit newline
@@ -81,7 +82,47 @@ def test_tokens_glue_punctuation_and_keep_latin_runs():
 # --- break_lines ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("width", range(50, 801, 7))
+# The splits a review found on the kiosk's screens (issue 18): 要互|相友爱, 手|机。, 爸爸|妈妈,
+# 拥|抱, 服务|台。, 危|险.
+SPLIT_BEFORE = ["互相", "手机。", "爸爸妈妈", "拥抱", "服务台。", "危险"]
+SENTENCES = "我们要互相友爱，不玩手机。爸爸妈妈拥抱了我，我们去服务台。这里很危险！"
+
+
+@pytest.mark.parametrize("width", range(50, 200, 10))
+def test_break_lines_keeps_words_whole(width):
+    measure = lambda s: 10 * len(s)  # noqa: E731 - one CJK character is 10 px
+    lines = break_lines(SENTENCES, measure, width)
+    assert "".join(lines) == SENTENCES
+    for word in SPLIT_BEFORE:
+        if measure(word) <= width:
+            assert any(word in line for line in lines), (word, lines)
+
+
+ORPHAN_PRONE = (SENTENCES, "请你记住：遇到危险要马上告诉老师和家长。", "不认识的人给你吃的，要说不。")
+
+
+def _short_last_lines(widths: range) -> list[list[str]]:
+    measure = lambda s: 10 * len(s)  # noqa: E731
+    found = []
+    for text in ORPHAN_PRONE:
+        for width in widths:
+            lines = break_lines(text, measure, width)
+            if len(lines) > 1 and sum(ch.isalnum() for ch in lines[-1]) < textlayout.MIN_LAST_LINE:
+                found.append(lines)
+    return found
+
+
+def test_last_line_keeps_three_letters():
+    assert _short_last_lines(range(60, 300, 10)) == []
+
+
+def test_greedy_filling_alone_would_leave_short_last_lines(monkeypatch):
+    # guards the test above: without the rule these texts do end on one or two characters
+    monkeypatch.setattr(textlayout, "_lengthen_last_line", lambda *a: None)
+    assert _short_last_lines(range(60, 300, 10))
+
+
+@pytest.mark.parametrize("width", range(100, 801, 7))
 def test_chinese_paragraph_kinsoku_and_lossless(measure, width):
     assert max(measure(t) for t in tokens(PUNCTUATED)) <= width  # no unit needs cutting
     lines = break_lines(PUNCTUATED, measure, width)

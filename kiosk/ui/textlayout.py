@@ -1,10 +1,12 @@
 """Line breaking and font-size fitting for mixed Chinese/Latin text.
 
 Pure layout logic: nothing here draws. Text is cut into unbreakable units
-(:func:`tokens`), filled greedily into lines (:func:`break_lines`) following the
-usual Chinese rules (kinsoku): closing punctuation never starts a line and
-opening punctuation never ends one. :func:`fit_text` picks the largest font
-size at which a text fits a box. Nothing is cached here; callers cache.
+(:func:`tokens`): Chinese into dictionary words (jieba's dictionary, through rjieba), so a
+line never splits 手机 or 拥抱; Latin into words. Units are filled greedily into lines
+(:func:`break_lines`) following the usual Chinese rules (kinsoku): closing punctuation never
+starts a line and opening punctuation never ends one, and a last line keeps at least
+:data:`MIN_LAST_LINE` characters when the line above can give them. :func:`fit_text` picks the
+largest font size at which a text fits a box. Nothing is cached here; callers cache.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
+
+import rjieba
 
 if TYPE_CHECKING:
     import pygame
@@ -25,6 +29,10 @@ NO_LINE_END: frozenset[str] = frozenset("“‘（《「『【〔〈〖〘〚〝
 # Joiners kept inside a Latin run when a letter/digit follows them:
 # 'v1.2', '3.5', '12:30', 'e-mail', 'and/or', "don't", 'don’t', '1,000'.
 _INNER = frozenset(".,-'/%:’")
+
+# A last line shorter than this (in letters, punctuation not counted) reads as a lost word:
+# "危|险。" on a line of its own. Children who read little lose the sentence there.
+MIN_LAST_LINE = 3
 
 _ELLIPSIS = "…"
 # Dropped before an added ellipsis, so a cut reads '好…' rather than '好，…'.
@@ -43,9 +51,13 @@ def _is_space(unit: str) -> bool:
     return unit.isspace() and "\n" not in unit
 
 
+def _is_han(ch: str) -> bool:
+    return _is_wide(ch) and ch.isalpha()
+
+
 def _atoms(text: str) -> list[str]:
-    """Latin runs, and every other character on its own."""
-    atoms = []
+    """Latin runs, Chinese words, and every other character on its own."""
+    atoms: list[str] = []
     i, n = 0, len(text)
     while i < n:
         j = i + 1
@@ -55,18 +67,24 @@ def _atoms(text: str) -> list[str]:
                 or (text[j] in _INNER and j + 1 < n and _is_word(text[j + 1]))
             ):
                 j += 1
+        elif _is_han(text[i]):
+            while j < n and _is_han(text[j]):
+                j += 1
+            atoms.extend(rjieba.cut(text[i:j]))
+            i = j
+            continue
         atoms.append(text[i:j])
         i = j
     return atoms
 
 
 def tokens(text: str) -> list[str]:
-    """Split into unbreakable units: each CJK character (and other wide char) is its own unit;
-    a run of Latin letters/digits (with inner . , - ' / % : like 'v1.2', '3.5%', '12:30',
+    """Split into unbreakable units: each Chinese word (dictionary segmentation) is one unit,
+    each other wide character its own unit; a run of Latin letters/digits (with inner . , - ' / % : like 'v1.2', '3.5%', '12:30',
     'e-mail') is one unit; spaces are their own units; '\\n' is its own unit and nothing is glued
     across it. Punctuation from NO_LINE_START is glued to the unit before it, NO_LINE_END glued
     to the unit after it, so a break never separates them (e.g. '好。' one unit;
-    '《民法典》' -> '《民','法','典》').
+    '《民法典》' -> '《民法典》', '（你好）！' -> '（你好）！').
     As in UAX #14, the glue reaches across spaces ('好 。' is one unit), because a break at the
     space would still put the '。' at the start of a line.
     """
@@ -135,23 +153,48 @@ def break_lines(text: str, measure: Callable[[str], int], max_width: int) -> lis
         return []
     lines: list[str] = []
     for para in text.strip().split("\n"):
-        first = len(lines)
-        line = ""
+        para_lines: list[list[str]] = []  # each line as its units, so the last can borrow
+        line: list[str] = []
         for unit in tokens(para):
             if not line and _is_space(unit):
                 continue
-            if measure((line + unit).rstrip()) <= max_width:
-                line += unit
+            if measure("".join(line + [unit]).rstrip()) <= max_width:
+                line.append(unit)
                 continue
             if line:
-                lines.append(line.rstrip())
-            line = ""
+                para_lines.append(line)
+            line = []
             if not _is_space(unit):
-                *full, line = _split_long(unit, measure, max_width)
-                lines.extend(full)
-        if line or len(lines) == first:
-            lines.append(line.rstrip())
+                *full, last = _split_long(unit, measure, max_width)
+                para_lines.extend([piece] for piece in full)
+                line = [last]
+        if line or not para_lines:
+            para_lines.append(line)
+        _lengthen_last_line(para_lines, measure, max_width)
+        lines.extend("".join(units).strip() for units in para_lines)
     return lines
+
+
+def _letters(units: list[str]) -> int:
+    return sum(ch.isalnum() for unit in units for ch in unit)
+
+
+def _lengthen_last_line(lines: list[list[str]], measure: Callable[[str], int], max_width: int) -> None:
+    """Move units from the end of the line above down to a last line shorter than MIN_LAST_LINE,
+    while the moved text still fits and the line above keeps more letters than the last one."""
+    if len(lines) < 2:
+        return
+    above, last = lines[-2], lines[-1]
+    while _letters(last) < MIN_LAST_LINE and len(above) > 1:
+        unit = above[-1]
+        if _is_space(unit):
+            above.pop()
+            continue
+        if measure("".join([unit] + last).strip()) > max_width or _letters(above) - _letters([unit]) < _letters([unit] + last):
+            return
+        last.insert(0, above.pop())
+    while above and _is_space(above[-1]):
+        above.pop()
 
 
 @dataclass(frozen=True)
