@@ -98,6 +98,14 @@ def test_break_lines_keeps_words_whole(width):
             assert any(word in line for line in lines), (word, lines)
 
 
+def test_a_full_line_ends_at_a_near_clause_end():
+    measure = lambda s: 10 * len(s)  # noqa: E731
+    # greedy filling gives "我是法官妈妈。好朋友，要" / "互相友爱。"
+    assert break_lines("我是法官妈妈。好朋友，要互相友爱。", measure, 125) == ["我是法官妈妈。好朋友，", "要互相友爱。"]
+    # but never at a clause end that would leave the line less than PHRASE_FILL full
+    assert break_lines("好，我们要互相友爱不玩手机。", measure, 100)[0].startswith("好，我们")
+
+
 ORPHAN_PRONE = (SENTENCES, "请你记住：遇到危险要马上告诉老师和家长。", "不认识的人给你吃的，要说不。")
 
 

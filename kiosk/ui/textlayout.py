@@ -4,7 +4,8 @@ Pure layout logic: nothing here draws. Text is cut into unbreakable units
 (:func:`tokens`): Chinese into dictionary words (jieba's dictionary, through rjieba), so a
 line never splits 手机 or 拥抱; Latin into words. Units are filled greedily into lines
 (:func:`break_lines`) following the usual Chinese rules (kinsoku): closing punctuation never
-starts a line and opening punctuation never ends one, and a last line keeps at least
+starts a line and opening punctuation never ends one; a full line ends at a clause end when
+one is near; and a last line keeps at least
 :data:`MIN_LAST_LINE` characters when the line above can give them. :func:`fit_text` picks the
 largest font size at which a text fits a box. Nothing is cached here; callers cache.
 """
@@ -33,6 +34,10 @@ _INNER = frozenset(".,-'/%:’")
 # A last line shorter than this (in letters, punctuation not counted) reads as a lost word:
 # "危|险。" on a line of its own. Children who read little lose the sentence there.
 MIN_LAST_LINE = 3
+# A line may end early at a clause end when it is still this full: "好朋友，|要互相友爱。" reads
+# better than "好朋友，要|互相友爱。", but a line half empty looks broken.
+PHRASE_FILL = 0.7
+CLAUSE_END = frozenset("，。！？；：,.!?;:")
 
 _ELLIPSIS = "…"
 # Dropped before an added ellipsis, so a cut reads '好…' rather than '好，…'.
@@ -162,8 +167,11 @@ def break_lines(text: str, measure: Callable[[str], int], max_width: int) -> lis
                 line.append(unit)
                 continue
             if line:
-                para_lines.append(line)
-            line = []
+                head, line = _phrase_break(line, unit, measure, max_width)
+                para_lines.append(head)
+                if line:
+                    line.append(unit)
+                    continue
             if not _is_space(unit):
                 *full, last = _split_long(unit, measure, max_width)
                 para_lines.extend([piece] for piece in full)
@@ -173,6 +181,23 @@ def break_lines(text: str, measure: Callable[[str], int], max_width: int) -> lis
         _lengthen_last_line(para_lines, measure, max_width)
         lines.extend("".join(units).strip() for units in para_lines)
     return lines
+
+
+def _phrase_break(line: list[str], unit: str, measure: Callable[[str], int],
+                  max_width: int) -> tuple[list[str], list[str]]:
+    """Split a full line at its last clause end (，。！？；：) when that keeps the line at least
+    PHRASE_FILL full and the rest still fits beside the next unit: a child reads a clause at a time."""
+    for k in range(len(line) - 2, -1, -1):
+        if line[k].rstrip()[-1:] not in CLAUSE_END:
+            continue
+        head, tail = line[: k + 1], line[k + 1 :]
+        while tail and _is_space(tail[0]):
+            tail.pop(0)
+        if (measure("".join(head).rstrip()) >= PHRASE_FILL * max_width
+                and measure("".join(tail + [unit]).rstrip()) <= max_width):
+            return head, tail
+        break
+    return line, []
 
 
 def _letters(units: list[str]) -> int:
