@@ -104,6 +104,9 @@ def test_a_full_line_ends_at_a_near_clause_end():
     assert break_lines("我是法官妈妈。好朋友，要互相友爱。", measure, 125) == ["我是法官妈妈。好朋友，", "要互相友爱。"]
     # but never at a clause end that would leave the line less than PHRASE_FILL full
     assert break_lines("好，我们要互相友爱不玩手机。", measure, 100)[0].startswith("好，我们")
+    # the kiosk's own case: "犯罪要负刑事责任。满|十四周岁" left 满 behind its clause
+    text = "刑法规定：满十六周岁，犯罪要负刑事责任。满十四周岁，犯故意杀人、抢劫等八种严重的罪，也要负刑事责任。"
+    assert break_lines(text, measure, 130)[:2] == ["刑法规定：满十六周岁，", "犯罪要负刑事责任。"]
 
 
 ORPHAN_PRONE = (SENTENCES, "请你记住：遇到危险要马上告诉老师和家长。", "不认识的人给你吃的，要说不。")
@@ -240,6 +243,21 @@ def test_fit_text_impossible_truncates_with_ellipsis(font_for_size, box_h):
     assert all(font.size(line)[0] <= 200 for line in fitted.lines)
     assert fitted.height <= box_h
     assert len(fitted.lines) == (box_h - font.get_height()) // fitted.line_height + 1
+
+
+@pytest.mark.parametrize("label", ["大字", "朗读", "继续", "法官妈妈", "Large text", "Read aloud"])
+def test_a_short_label_shrinks_onto_one_line_instead_of_wrapping_or_cutting(font_for_size, label):
+    full = font_for_size(40)
+    box_w = full.size(label)[0] * 3 // 4  # too narrow at the full size, room for two lines
+    fitted = fit_text(label, font_for_size, box_w, 200, size=40, min_size=36)
+    assert fitted.lines == (label,) and not fitted.overflow
+    assert 36 * textlayout.LABEL_SHRINK <= fitted.size < 36
+    assert font_for_size(fitted.size).size(label)[0] <= box_w
+
+
+def test_a_label_wraps_only_when_even_the_shrunk_size_does_not_fit(font_for_size):
+    fitted = fit_text("法官妈妈", font_for_size, font_for_size(20).size("法官")[0] + 2, 200, size=40, min_size=36)
+    assert len(fitted.lines) > 1 and not any("…" in line for line in fitted.lines)
 
 
 def test_fit_text_never_below_min_size(font_for_size):

@@ -36,8 +36,14 @@ _INNER = frozenset(".,-'/%:’")
 MIN_LAST_LINE = 3
 # A line may end early at a clause end when it is still this full: "好朋友，|要互相友爱。" reads
 # better than "好朋友，要|互相友爱。", but a line half empty looks broken.
-PHRASE_FILL = 0.7
+PHRASE_FILL = 0.6
 CLAUSE_END = frozenset("，。！？；：,.!?;:")
+
+# A label this short (a button's 大字, 继续, 朗读, "Read aloud"; a Chinese character is two
+# cells) shrinks down to LABEL_SHRINK of its role's smallest size on one line rather than wrap
+# to "大|字" or be cut to "大字…".
+LABEL_CELLS = 16
+LABEL_SHRINK = 0.75
 
 _ELLIPSIS = "…"
 # Dropped before an added ellipsis, so a cut reads '好…' rather than '好，…'.
@@ -239,6 +245,13 @@ def _sizes(size: int, min_size: int) -> list[int]:
     return sizes
 
 
+def _is_label(text: str) -> bool:
+    stripped = text.strip()
+    cells = sum(2 if _is_wide(ch) else 1 for ch in stripped)
+    words = [unit for unit in tokens(stripped) if not unit.isspace()]
+    return 0 < cells <= LABEL_CELLS and "\n" not in stripped and len(words) <= 3
+
+
 def _measurer(font: pygame.font.Font) -> Callable[[str], int]:
     return lambda t: font.size(t)[0]
 
@@ -261,13 +274,23 @@ def fit_text(
     the text, broken with break_lines using font.size(s)[0] as measure, fits box_w x box_h (and
     max_lines if given). If it never fits, min_size is used and the lines are truncated to those
     that fit, with '…' at the end of the last kept line (shortened so it still fits the width);
-    at least one line is kept even if box_h is shorter than one line.
+    at least one line is kept even if box_h is shorter than one line. A short label (up to
+    LABEL_CELLS cells, at most three words) first tries one line at every size down to
+    LABEL_SHRINK x min_size, so it wraps or is cut only where even that does not fit.
 
     line_height = round(size * line_spacing): line_spacing is a multiple of the font size, as in
     CSS, not of font.get_linesize(), which for Noto Sans SC is already ~1.45 em (scaling that by
     1.3 would leave ~1.9 em between lines). height = line_height * (n - 1) + font.get_height(),
     0 for no lines. Lines are never wider than box_w unless a single glyph (or '…') is.
     """
+    if _is_label(text):
+        # a label reads as one word: a smaller size on one line before a wrap or a cut
+        for s in _sizes(size, max(8, round(min_size * LABEL_SHRINK))):
+            font = font_for_size(s)
+            measure = _measurer(font)
+            if measure(text.strip()) <= box_w and font.get_height() <= box_h:
+                return FittedText(s, (text.strip(),), max(1, round(s * line_spacing)), measure(text.strip()),
+                                  font.get_height(), False)
     for s in _sizes(size, min_size):
         font = font_for_size(s)
         measure = _measurer(font)
