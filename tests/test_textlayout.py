@@ -109,6 +109,21 @@ def test_a_full_line_ends_at_a_near_clause_end():
     assert break_lines(text, measure, 130)[:2] == ["刑法规定：满十六周岁，", "犯罪要负刑事责任。"]
 
 
+def test_fit_text_drops_clause_breaks_before_it_drops_a_size(font_for_size):
+    text = "我是法官妈妈。好朋友，要互相友爱。"
+    font = font_for_size(40)
+    width = font.size("我是法官妈妈。好朋友，要")[0] + 2
+    greedy = break_lines(text, lambda s: font.size(s)[0], width, phrases=False)
+    phrased = break_lines(text, lambda s: font.size(s)[0], width)
+    assert len(greedy) == 2 and len(phrased) == 2 and greedy != phrased
+    # doubled, clause breaks take four lines and greedy filling three: a box of three lines keeps size 40
+    three_lines = round(40 * 1.3) * 2 + font.get_height()
+    assert len(break_lines(text * 2, lambda s: font.size(s)[0], width)) == 4
+    fitted = fit_text(text * 2, font_for_size, width, three_lines, size=40, min_size=20)
+    assert fitted.size == 40 and not fitted.overflow
+    assert fitted.lines == tuple(break_lines(text * 2, lambda s: font.size(s)[0], width, phrases=False))
+
+
 ORPHAN_PRONE = (SENTENCES, "请你记住：遇到危险要马上告诉老师和家长。", "不认识的人给你吃的，要说不。")
 
 

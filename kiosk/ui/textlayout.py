@@ -66,8 +66,8 @@ def _is_han(ch: str) -> bool:
     return _is_wide(ch) and ch.isalpha()
 
 
-def _atoms(text: str) -> list[str]:
-    """Latin runs, Chinese words, and every other character on its own."""
+def _atoms(text: str, words: bool = True) -> list[str]:
+    """Latin runs, Chinese words (single characters unless words), every other character alone."""
     atoms: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -81,7 +81,7 @@ def _atoms(text: str) -> list[str]:
         elif _is_han(text[i]):
             while j < n and _is_han(text[j]):
                 j += 1
-            atoms.extend(rjieba.cut(text[i:j]))
+            atoms.extend(rjieba.cut(text[i:j]) if words else text[i:j])
             i = j
             continue
         atoms.append(text[i:j])
@@ -89,7 +89,7 @@ def _atoms(text: str) -> list[str]:
     return atoms
 
 
-def tokens(text: str) -> list[str]:
+def tokens(text: str, words: bool = True) -> list[str]:
     """Split into unbreakable units: each Chinese word (dictionary segmentation) is one unit,
     each other wide character its own unit; a run of Latin letters/digits (with inner . , - ' / % : like 'v1.2', '3.5%', '12:30',
     'e-mail') is one unit; spaces are their own units; '\\n' is its own unit and nothing is glued
@@ -101,7 +101,7 @@ def tokens(text: str) -> list[str]:
     """
     units: list[str] = []
     pending = ""  # opening punctuation (plus spaces) waiting for the unit it belongs to
-    for atom in _atoms(text):
+    for atom in _atoms(text, words):
         if atom == "\n":
             if pending:
                 units.append(pending)
@@ -150,8 +150,10 @@ def _split_long(unit: str, measure: Callable[[str], int], max_width: int) -> lis
     return pieces
 
 
-def break_lines(text: str, measure: Callable[[str], int], max_width: int) -> list[str]:
-    """Greedy line breaking. `measure(s)` returns the pixel width of s. Explicit '\\n' forces a
+def break_lines(text: str, measure: Callable[[str], int], max_width: int, phrases: bool = True,
+                words: bool = True) -> list[str]:
+    """Greedy line breaking: a full line ends early at a near clause end unless phrases is False;
+    Chinese breaks between words, or between any two characters when words is False. `measure(s)` returns the pixel width of s. Explicit '\\n' forces a
     break; an empty paragraph ('a\\n\\nb') gives an empty line, but blank lines at the very start
     or end of the text are dropped (YAML block scalars end in '\\n'). Whitespace-only text gives [].
     Spaces at the start/end of a line are dropped. A single unit wider than max_width is split by
@@ -166,14 +168,14 @@ def break_lines(text: str, measure: Callable[[str], int], max_width: int) -> lis
     for para in text.strip().split("\n"):
         para_lines: list[list[str]] = []  # each line as its units, so the last can borrow
         line: list[str] = []
-        for unit in tokens(para):
+        for unit in tokens(para, words):
             if not line and _is_space(unit):
                 continue
             if measure("".join(line + [unit]).rstrip()) <= max_width:
                 line.append(unit)
                 continue
             if line:
-                head, line = _phrase_break(line, unit, measure, max_width)
+                head, line = _phrase_break(line, unit, measure, max_width) if phrases else (line, [])
                 para_lines.append(head)
                 if line:
                     line.append(unit)
@@ -294,15 +296,18 @@ def fit_text(
     for s in _sizes(size, min_size):
         font = font_for_size(s)
         measure = _measurer(font)
-        lines = break_lines(text, measure, box_w)
         line_height = max(1, round(s * line_spacing))
         limit = max(1, (box_h - font.get_height()) // line_height + 1)
         if max_lines is not None:
             limit = max(1, min(limit, max_lines))
-        if len(lines) <= limit and _height(len(lines), line_height, font) <= box_h:
-            widest = max(map(measure, lines), default=0)
-            height = _height(len(lines), line_height, font)
-            return FittedText(s, tuple(lines), line_height, widest, height, False)
+        # clause breaks cost a line now and then: a size is worth more; at the smallest size a word
+        # split between two lines is still better than a text cut short
+        for phrases, words in ((True, True), (False, True)) + (((False, False),) if s == min_size else ()):
+            lines = break_lines(text, measure, box_w, phrases, words)
+            if len(lines) <= limit and _height(len(lines), line_height, font) <= box_h:
+                widest = max(map(measure, lines), default=0)
+                height = _height(len(lines), line_height, font)
+                return FittedText(s, tuple(lines), line_height, widest, height, False)
 
     # Still too big at min_size (the last size tried): keep what fits and mark the cut.
     kept = lines[:limit]
