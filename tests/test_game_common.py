@@ -43,13 +43,13 @@ steps:
 # ----- helpers for the per-type tests ------------------------------------------------------------
 
 def open_step(make_app: Callable[..., App], lesson_id: str, step_id: str,
-              size: tuple[int, int] = (1920, 1080)) -> Pilot:
-    """A demo lesson opened at one of its steps, transitions settled."""
-    app = make_app(size, content=DEMO)
+              size: tuple[int, int] = (1920, 1080), band: str | None = None, **app_options: Any) -> Pilot:
+    """A demo lesson opened at one of its steps (by a child of `band` if given), transitions settled."""
+    app = make_app(size, content=DEMO, **app_options)
     lesson = app.library.lessons[lesson_id]
     index = next(i for i, s in enumerate(lesson.steps) if s.id == step_id)
     app.start_session()
-    app.play(lesson_id, start=index)
+    app.play(lesson_id, start=index, band=band)
     pilot = Pilot(app)
     pilot.wait(0.3, frames=2)
     return pilot
@@ -76,6 +76,12 @@ def overflowing(pilot: Pilot) -> list[tuple[str, str]]:
     games.Layer.invalidate_all()  # the still parts of a game screen are painted again, and measured
     laid_out = pilot.app.ui.fonts.layouts_of(lambda: pilot.frames(1))
     return [(box.text, box.role) for box in laid_out if box.fitted.overflow]
+
+
+def drawn_texts(pilot: Pilot) -> list[str]:
+    """Every text one frame draws (its still layers painted afresh)."""
+    games.Layer.invalidate_all()
+    return [box.text for box in pilot.app.ui.fonts.layouts_of(lambda: pilot.frames(1))]
 
 
 def targets_ok(pilot: Pilot) -> list[str]:

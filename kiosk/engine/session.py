@@ -37,6 +37,7 @@ class Session:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: float = 0.0
     lesson_id: str | None = None
+    band: str | None = None     # the age band chosen on the menu, if the child chose one
     right: int = 0
     answered: int = 0
     by_type: dict[str, list[int]] = field(default_factory=dict)  # step type -> [right, answered] this lesson
