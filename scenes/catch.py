@@ -355,8 +355,8 @@ class CatchScene(StepScene):
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
         fx, fy, fw, fh = self.field
         pad = lay.px(20)
-        games.time_bar(surface, ui, (fx + pad, fy + pad, fw * 3 // 4, lay.px(20)),
-                       1 - self.clock / self.step.seconds)
+        games.timer(surface, ui, (fx + pad, fy + pad // 2, fw // 3, max(lay.px(80), games.line(ui, "small"))),
+                    1 - self.clock / self.step.seconds)
         pill_h = max(lay.px(52), games.line(ui, "small") + lay.px(4))
         games.pill(surface, ui, (fx + fw - pad - lay.px(170), fy + pad // 2, lay.px(170), pill_h),
                    f"★ {self.score}", theme.gold, theme.ink)
@@ -383,7 +383,8 @@ class CatchScene(StepScene):
             thing = self.step.thing(self.toast[0])
             text = word(ui.lang, "labelled", label=ui.text(thing.name),
                         text=word(ui.lang, "caught_good" if self.toast[2] else "let_pass"))
-            box = (fx + fw // 2 - fw // 3, fy + lay.px(60), fw * 2 // 3, max(lay.px(80), games.line(ui, "body") + lay.px(8)))
+            box = (fx + fw // 2 - fw // 3, fy + lay.px(120), fw * 2 // 3,   # below the timer
+                   max(lay.px(80), games.line(ui, "body") + lay.px(8)))
             pygame.draw.rect(surface, theme.right_soft if self.toast[2] else theme.gentle_soft, box,
                              border_radius=box[3] // 2)
             ui.fonts.draw(surface, text, box, "body", theme.right if self.toast[2] else theme.gentle_ink,

@@ -1,13 +1,15 @@
-"""`hotspot` (找一找): find the hidden dangers in a picture.
+"""`hotspot` (找一找): find the hidden places in a picture (dangers, unkind acts, leaks...).
 
 The child touches, clicks or holds a hand still on a place in the picture; each area found is
 explained with its law. The round ends when all are found, the time is up, the tries are used
-up, or the child says "我找完了"; the areas not found are then shown in warm orange. A wide
+up, or the child says "我找完了"; the areas not found then glow warm orange. A wide
 (panorama) picture is panned by moving the pointer or hand near its left/right edge, by
-dragging it, or with the arrow keys: the hall's "VR scene" on a big screen.
+dragging it, or with the arrow keys: the hall's "VR scene" on a big screen. The youngest band
+sees no count of tries left: after a miss the nearest hidden place glows until the next touch.
 """
 from __future__ import annotations
 
+import math
 import random
 from typing import Annotated, Any, Callable, ClassVar, Iterator, Literal
 
@@ -31,19 +33,20 @@ EDGE = 0.14          # of the stage width at each side: the pointer there pans a
 PAN_SPEED = 0.9      # stage widths per second at the very edge
 DRAG_PX = 30         # a press that moves further than this (at 1080p) pans instead of touching
 RIPPLE_S = 0.6
+PULSE_S = 1.5        # the youngest band's hint after a miss: the nearest hidden place glows, pulsing softly
 WORDS = {"results": {"zh": "找到了 {right} 处，一共 {total} 处", "en": "Found {right} of {total}"},
          "found": {"zh": "找到了", "en": "found"}, "missed": {"zh": "没找到", "en": "missed"}}
 
 
 class Area(Strict):
     id: StableId = Field(description="Stable id (records)")
-    name: LocalText = Field(description="What the danger is, a few words: 红灯跑过马路")
+    name: LocalText = Field(description="What there is to find, a few words: 红灯跑过马路")
     rect: tuple[Fraction, Fraction, Fraction, Fraction] | None = Field(
         None, description="[x, y, width, height] in fractions of the picture (0-1 from its top left corner)")
     polygon: list[tuple[Fraction, Fraction]] | None = Field(
         None, min_length=3, description="Corners [[x, y], ...] in fractions of the picture, for shapes a "
                                         "rectangle does not fit")
-    explanation: LocalText = Field(description="Why it is dangerous and what to do, in a child's words")
+    explanation: LocalText = Field(description="Why it matters and what to do, in a child's words")
     basis: Basis | None = Field(None, description="The law behind it, where there is one")
 
     def contains(self, fx: float, fy: float) -> bool:
@@ -72,6 +75,9 @@ class HotspotStep(GameStep):
     interaction: ClassVar[Interaction] = "other"
     type: Literal["hotspot"]
     prompt: LocalText = Field(description="What to look for: 找一找：街上哪里有危险？")
+    ask: LocalText | None = Field(
+        None, description="The question on the panel while the child looks, in this picture's words: "
+                          "危险藏在哪里？ / 谁不友好？ (a neutral 找一找，摸一摸 when omitted)")
     picture: str = Field(description="The picture (relative to the content folder); no text in it")
     panorama: bool = Field(False, description="A wide picture shown at full height and panned left/right")
     areas: list[Area] = Field(min_length=1, max_length=8, description="The hidden areas to find")
@@ -86,6 +92,7 @@ class HotspotStep(GameStep):
 
     def texts(self) -> Iterator[tuple[Loc, dict[str, str]]]:
         yield from super().texts()
+        yield from field_texts((), self, "ask")
         for i, a in enumerate(self.areas):
             yield from field_texts(("areas", i), a, "name", "explanation", "basis.says")
 
@@ -94,13 +101,15 @@ class HotspotStep(GameStep):
         yield ("picture",), self.picture
 
     def spoken(self, t: Callable[..., str], lang: str) -> dict[str, str]:
-        how = word(lang, "hint_find_pan" if self.panorama else "hint_find")
+        how = word(lang, "hint_find_pan" if self.panorama else "hint_find")  # touch words: true with a camera too
         said = {"open": join_sentences([tr(self.prompt, lang), how])}
         for a in self.areas:
             said[f"found:{a.id}"] = join_sentences([word(lang, "right"), tr(a.name, lang), tr(a.explanation, lang)])
             said[f"review:{a.id}"] = join_sentences([tr(a.name, lang), tr(a.explanation, lang)])
         said["miss"] = word(lang, "not_here")
+        said["miss_glow"] = word(lang, "not_here_glow")  # the youngest band: a hidden place glows
         said["done"] = word(lang, "find_done_say")
+        said["all_found"] = word(lang, "find_all")
         return said
 
     def problems(self) -> Iterator[tuple[Loc, str]]:
@@ -140,6 +149,7 @@ class HotspotScene(StepScene):
         self.phase = "find"
         self.last: str | None = None          # the area explained in the panel
         self.missed_at: tuple[tuple[int, int], float] | None = None
+        self.glow: tuple[str, float] | None = None  # the youngest band's hint until the next touch: area, since
         self.pointer: tuple[int, int] | None = None
         self.pointer_source = ""
         self.press: tuple[int, int] | None = None   # where a touch or click went down on the picture
@@ -149,12 +159,11 @@ class HotspotScene(StepScene):
         self.dwell = PositionDwell(1.2, self.ui.layout.px(50))
         self.view = 0.0                        # panorama: px of picture scrolled off the left
         self.layer = games.Layer(self.ui)
-        self.bar_rect = (0, 0, 0, 0)
         self._layout()
         if ctx.memory.get("done"):
             self._to_done(recorded=True)
         else:
-            self.hint = word(self.ui.lang, "hint_find_pan" if self.pannable else "hint_find")
+            self.hint = self.how_to_look
 
     # ----- layout --------------------------------------------------------------------------------
     def _layout(self) -> None:
@@ -172,6 +181,10 @@ class HotspotScene(StepScene):
             self.panel = (x + sw + gap, y, w - sw - gap, bottom - y)
         px_, py, pw, ph = self.panel
         self.button_rect = (px_, py + ph - bh, pw, bh)
+        # while the clock runs it sits left of "我找完了" (that button keeps the right, where Next is)
+        timer_w = pw * 9 // 20 if self.step.time_limit is not None else 0
+        self.timer_rect = (px_, py + ph - bh, timer_w - gap // 2, bh)
+        self.looking_rect = (px_ + timer_w, py + ph - bh, pw - timer_w, bh)
         inset = lay.px(6)  # the picture sits inside the stage's white frame
         sx, sy, sw, sh = self.stage[0] + inset, self.stage[1] + inset, self.stage[2] - 2 * inset, self.stage[3] - 2 * inset
         # laid out by the picture's size before it is made (ui.image gives it a few frames later)
@@ -187,7 +200,7 @@ class HotspotScene(StepScene):
     def _button(self, which: str) -> None:
         label = word(self.ui.lang, "done_looking") if which == "done_looking" else self.ui.t("next")
         quiet = which == "done_looking"
-        button = Button("done_looking" if quiet else "next", label, self.button_rect,
+        button = Button("done_looking" if quiet else "next", label, self.looking_rect if quiet else self.button_rect,
                         style="quiet" if quiet else "primary", accent=self.ui.theme.court_blue if quiet else None)
         self.group = ButtonGroup([button])
         if which != "done_looking":
@@ -196,6 +209,18 @@ class HotspotScene(StepScene):
     @property
     def pannable(self) -> bool:
         return self.max_view > 0
+
+    @property
+    def how_to_look(self) -> str:
+        """Touch words, and a hand at the edges only while the camera reads hands."""
+        if not self.pannable:
+            return word(self.ui.lang, "hint_find")
+        return word(self.ui.lang, "hint_find_pan_hand" if self.ctx.gestures_on else "hint_find_pan")
+
+    @property
+    def shows_tries(self) -> bool:
+        """A count of tries left: for the older bands (it presses six-year-olds)."""
+        return self.step.misses_allowed is not None and not self.ctx.youngest
 
     def to_picture(self, pos: tuple[int, int]) -> tuple[float, float] | None:
         """Screen pixels -> picture fractions, or None outside the picture on show."""
@@ -302,6 +327,7 @@ class HotspotScene(StepScene):
                 self.last = again.id
                 self.ctx.say(f"review:{again.id}")
             return
+        self.glow = None
         if hit is not None:
             self.found.append(hit.id)
             self.last = hit.id
@@ -320,9 +346,26 @@ class HotspotScene(StepScene):
             self.ctx.record("miss", x=round(spot[0], 3), y=round(spot[1], 3), input=source,
                             seconds=round(self.elapsed, 1))
             self.ctx.sound("wrong")
-            self.ctx.say("miss")
+            if self.ctx.youngest:
+                self.glow = (self._nearest_hidden(spot).id, self.time)
+            self.ctx.say("miss_glow" if self.glow else "miss")
             if self.step.misses_allowed is not None and self.misses >= self.step.misses_allowed:
                 self._to_done()
+
+    @property
+    def glowing(self) -> str | None:
+        """The area the youngest band's hint lights now."""
+        return self.glow[0] if self.glow and self.phase == "find" else None
+
+    def _nearest_hidden(self, spot: tuple[float, float]) -> Area:
+        """The area not yet found nearest the miss, one in view first (in picture pixels, so a
+        panorama's width counts)."""
+        iw, ih = self.pic_size
+
+        def far(a: Area) -> tuple[bool, float]:
+            fx, fy = a.centre()
+            return not self._in_stage(self.to_screen(fx, fy)), ((fx - spot[0]) * iw) ** 2 + ((fy - spot[1]) * ih) ** 2
+        return min((a for a in self.step.areas if a.id not in self.found), key=far)
 
     def update(self, dt: float) -> None:
         super().update(dt)
@@ -359,7 +402,7 @@ class HotspotScene(StepScene):
                         seconds=round(self.elapsed, 1), missed=self.missed,
                         **({"skipped": True} if skipped else {}))
         if not skipped:
-            self.ctx.say("done")
+            self.ctx.say("done" if self.missed else "all_found")
 
     @property
     def missed(self) -> list[str]:
@@ -390,7 +433,7 @@ class HotspotScene(StepScene):
         self.layer.draw(surface, (self.phase, self.last, len(self.found), self.misses, self.missed_at is None),
                         self._draw_panel)
         if self.phase == "find" and self.step.time_limit is not None:
-            games.time_bar(surface, ui, self.bar_rect, 1 - self.elapsed / self.step.time_limit)
+            games.timer(surface, ui, self.timer_rect, 1 - self.elapsed / self.step.time_limit)
         sx, sy, sw, sh = self.stage
         radius = lay.px(24)
         pygame.draw.rect(surface, theme.card, self.stage, border_radius=radius)
@@ -402,11 +445,16 @@ class HotspotScene(StepScene):
             surface.blit(image, (ox, oy), area)
         clip = surface.get_clip()
         surface.set_clip(self.stage)
+        glowing = self.glowing
         for a in self.step.areas:
             if a.id in self.found:
                 self._outline(surface, a, theme.right)
             elif self.phase == "done":
+                self._glow(surface, a, 1.0)
                 self._outline(surface, a, theme.gentle)
+            elif a.id == glowing:
+                assert self.glow is not None  # a soft pulse, once every PULSE_S
+                self._glow(surface, a, 0.6 - 0.4 * math.cos(2 * math.pi * (self.time - self.glow[1]) / PULSE_S))
         if self.missed_at and self.time - self.missed_at[1] < RIPPLE_S:
             k = (self.time - self.missed_at[1]) / RIPPLE_S
             pygame.draw.circle(surface, theme.gentle, self.missed_at[0], int(lay.px(30) + lay.px(50) * k),
@@ -432,6 +480,17 @@ class HotspotScene(StepScene):
         pygame.draw.polygon(surface, self.ui.theme.card, points, lay.px(12))
         pygame.draw.polygon(surface, colour, points, lay.px(7))
 
+    def _glow(self, surface: pygame.Surface, area: Area, strength: float) -> None:
+        """A warm glow around the area: the places 「亮起来的地方」 names (the inside stays clear)."""
+        width = self.ui.layout.px(16)
+        iw, ih = self.pic_size
+        outline = [(int(fx * iw), int(fy * ih)) for fx, fy in area.outline()]  # picture px: the same while panning
+        left, top = min(x for x, _ in outline), min(y for _, y in outline)
+        art = games.halo(tuple((x - left, y - top) for x, y in outline), self.ui.theme.gentle, width)
+        art.set_alpha(int(255 * strength))
+        x, y = self.to_screen(left / iw, top / ih)
+        surface.blit(art, (x - width, y - width))
+
     def _draw_pan_cues(self, surface: pygame.Surface) -> None:
         """Soft arrows at the edges where more picture lies beyond."""
         lay, theme = self.ui.layout, self.ui.theme
@@ -456,14 +515,12 @@ class HotspotScene(StepScene):
                       valign="middle", max_lines=2 if not lay.portrait else 1)
         top = y + prompt_h + gap // 2
         status = word(ui.lang, "found_count", n=len(self.found), total=len(self.step.areas))
-        if self.phase == "find" and self.step.misses_allowed is not None:
+        if self.phase == "find" and self.shows_tries:
+            assert self.step.misses_allowed is not None
             status += " · " + word(ui.lang, "misses_left", n=self.step.misses_allowed - self.misses)
         line_h = max(lay.px(56), games.line(ui, "small") + lay.px(4))
         ui.fonts.draw(surface, status, (x, top, w, line_h), "small", theme.ink_soft, valign="middle", max_lines=1)
         top += line_h
-        if self.phase == "find" and self.step.time_limit is not None:
-            self.bar_rect = (x, top + lay.px(6), w, lay.px(18))  # drawn each frame, over this still layer
-            top += lay.px(36)
         card = (x, top + gap // 2, w, self.button_rect[1] - gap - top - gap // 2)
         area = next((a for a in self.step.areas if a.id == self.last), None)
         if area is not None:
@@ -477,10 +534,11 @@ class HotspotScene(StepScene):
                                                               max=len(self.step.areas)),
                                 word(ui.lang, "still_hidden") if self.missed else word(ui.lang, "find_all"))
         elif self.missed_at is not None:
-            games.feedback_card(surface, ui, card, "gentle", word(ui.lang, "gentle"), word(ui.lang, "not_here"))
+            games.feedback_card(surface, ui, card, "gentle", word(ui.lang, "gentle"),
+                                word(ui.lang, "not_here_glow" if self.glow else "not_here"))
         else:
-            games.feedback_card(surface, ui, card, None, word(ui.lang, "how_to_find"),
-                                word(ui.lang, "hint_find_pan" if self.pannable else "hint_find"))
+            ask = ui.text(self.step.ask) if self.step.ask else word(ui.lang, "how_to_find")
+            games.feedback_card(surface, ui, card, None, ask, self.how_to_look)
 
     def groups(self) -> list[ButtonGroup]:
         return [self.group]
@@ -489,7 +547,7 @@ class HotspotScene(StepScene):
         info = {**super().describe(), "phase": self.phase, "areas": [a.id for a in self.step.areas],
                 "found": list(self.found), "misses": self.misses, "score": len(self.found),
                 "max": len(self.step.areas), "panorama": self.pannable,
-                "view": round(self.view / self.max_view, 3) if self.max_view else 0.0,
+                "view": round(self.view / self.max_view, 3) if self.max_view else 0.0, "glowing": self.glowing,
                 "time_left": None if self.step.time_limit is None else
                 max(0.0, round(self.step.time_limit - self.elapsed, 1)),
                 "buttons": [b.id for b in self.group.buttons if b.enabled]}

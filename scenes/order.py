@@ -32,7 +32,8 @@ WORDS = {
     "check": {"zh": "排好了", "en": "Done"},
     "open": {"zh": "把卡片排成对的顺序，再摸一摸「排好了」。", "en": "Put the cards in the right order, then touch “Done”."},
     "hint": {"zh": "拖一拖，或摸一摸拿起再放下", "en": "Drag, or touch to pick up and put down"},
-    "hint_held": {"zh": "摸要放的位置，或举手挪一挪", "en": "Touch where it goes, or raise a hand"},
+    "hint_held": {"zh": "摸一摸要放的位置", "en": "Touch where it goes"},
+    "hint_held_hand": {"zh": "摸要放的位置，或举手挪一挪", "en": "Touch where it goes, or raise a hand"},
     "place": {"zh": "第{n}步", "en": "Step {n}"},
     "belongs": {"zh": "应是第{n}步", "en": "Goes at {n}"},
     "right": {"zh": "排对了！", "en": "That's the right order!"},
@@ -263,7 +264,7 @@ class OrderScene(StepScene):
         held in its place."""
         if self.held is None:
             self.held = card_id
-            self.hint = t(self.ui.lang)("hint_held")
+            self.hint = t(self.ui.lang)("hint_held_hand" if self.ctx.gestures_on else "hint_held")
             self.ctx.sound("select")
             self.ctx.say(f"card:{card_id}")
             self._cards()

@@ -179,7 +179,8 @@ class SortScene(StepScene):
         self.card_at = self.card_home
         self.dragging = False
         self.shown_at = self.time
-        self.hint = word(self.ui.lang, "hint_sort_swipe" if len(self.step.bins) == 2 else "hint_sort_touch")
+        waves = self.ctx.gestures_on and len(self.step.bins) == 2  # a wave left or right: two boxes, a camera
+        self.hint = word(self.ui.lang, "hint_sort_swipe" if waves else "hint_sort_touch")
         for b in self.group.buttons:
             b.enabled, b.mark, b.hover, b.pressed = True, None, False, False
 

@@ -2,16 +2,19 @@
 under it; keys move the basket a lane at a time; the pace follows the lesson's age band."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable
 
+import pygame
 import pytest
 
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
-from .support.games import events, load_step, open_step, scene, where
+from .support.camera_reading import reading_camera
+from .support.games import drawn_texts, events, load_step, open_step, scene, where
 
 LESSON, STEP = "games-law-play", "catch-safe"
 
@@ -123,6 +126,32 @@ def test_a_raised_hand_starts_and_next_skips(make_app: Callable[..., App]) -> No
     assert pilot.screen["step_id"] == "wrap-up"
     [result] = events(pilot.app, "game_result")
     assert result["skipped"] is True and result["max"] >= 3
+
+
+def test_hands_are_asked_for_only_while_the_camera_reads_hands(make_app: Callable[..., App]) -> None:
+    touch = open_step(make_app, LESSON, STEP)
+    assert touch.app.hint_for(scene(touch)) == "摸一摸「开始」"                 # once said "...或者举起手"
+    hands = open_step(make_app, LESSON, STEP, gestures=reading_camera())
+    assert hands.app.hint_for(scene(hands)) == "摸一摸「开始」，或者把手停在上面"
+
+
+def test_the_time_left_is_a_labelled_picture_not_digits(make_app: Callable[..., App]) -> None:
+    pilot = open_step(make_app, LESSON, STEP)
+    sc = start(pilot)
+    x, y, w, h = sc.field
+    corner = pygame.Rect(x, y, w // 3, h // 6)                   # where the clock face is
+
+    def gold() -> int:
+        face = pilot.app.surface.subsurface(corner)
+        return sum(1 for i in range(0, corner.w, 2) for j in range(0, corner.h, 2)
+                   if face.get_at((i, j))[:3] in (pilot.app.ui.theme.gold, pilot.app.ui.theme.gentle))
+
+    pilot.wait(1.0, frames=10)
+    texts, early = drawn_texts(pilot), gold()
+    assert "剩下的时间" in texts                                   # labelled
+    assert not [t for t in texts if re.fullmatch(r"[\d\s:：.秒s]+", t)]  # no bare countdown digits
+    pilot.wait(sc.step.seconds * 0.6, frames=30)
+    assert 0 < gold() < early * 0.6                              # the slice shrinks with the time left
 
 
 def test_pace_by_band_and_override(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
-from .support.games import events, load_step, open_step, scene, tap_at, where
+from .support.camera_reading import reading_camera
+from .support.games import drawn_texts, events, load_step, open_step, scene, tap_at, where
 
 LESSON, STEP = "games-safe-scenes", "find-street"
 
@@ -42,7 +43,7 @@ def test_finding_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     assert (shown["type"], shown["phase"], shown["panorama"], shown["view"]) == ("hotspot", "find", True, 0.5)
     assert shown["areas"] == ["manhole", "red-light", "ball", "e-bike", "cigarettes"]
     assert pilot.targets == ["done_looking", "replay"]  # the hidden areas are not buttons: nothing gives them away
-    assert sc.hint == "摸一摸危险，手移到两边看一看"
+    assert sc.hint == "找到就摸一摸，拖动画面看两边"  # no camera: touch words
 
     tap_at(pilot, pan_to(pilot, "manhole"), "mouse")                  # 1 a click
     assert pilot.screen["found"] == ["manhole"] and pilot.screen["view"] < 0.5  # panned to the left
@@ -129,6 +130,73 @@ def test_the_round_ends_when_the_time_is_up(make_app: Callable[..., App]) -> Non
     assert pilot.screen["phase"] == "done"
     assert events(pilot.app, "game_result")[0]["seconds"] >= 90
 
+
+def test_a_hotspot_step_asks_its_own_question(make_app: Callable[..., App], tmp_path: Path) -> None:
+    pilot = open_step(make_app, "kind-friends", "find-unkind")
+    texts = drawn_texts(pilot)
+    assert "哪里有人不友好？" in texts and "找一找，摸一摸" not in texts
+    assert not [t for t in texts if "危险" in t]               # nothing here is a danger: no word says so
+    english = open_step(make_app, "kind-friends", "find-unkind", lang="en")
+    assert "Where is someone unkind?" in drawn_texts(english)
+    lesson, errors, _ = load_step(tmp_path, PLAIN)              # no ask of its own: the neutral words
+    assert errors == [] and lesson.steps[1].ask is None
+    plain = Pilot(make_app(content=tmp_path))
+    plain.app.play("game-test", start=1)
+    plain.wait(0.3, frames=2)
+    assert "找一找，摸一摸" in drawn_texts(plain)
+
+
+def test_hand_words_only_while_the_camera_reads_hands(make_app: Callable[..., App]) -> None:
+    touch_only = {"找到就摸一摸，拖动画面看两边"}
+    for camera, hint, shown in [(None, touch_only, touch_only),
+                                (reading_camera(status="retrying"), touch_only, touch_only),  # fitted, unplugged
+                                (reading_camera(), {"找到就摸一摸，手移到两边看看"},
+                                 {"找到就摸一摸，手移到两边看看，或者把手停在上面"})]:
+        pilot = open_step(make_app, LESSON, STEP, gestures=camera)
+        assert {scene(pilot).hint} == hint and {pilot.app.hint_for(scene(pilot))} == shown, camera
+
+
+def test_no_tries_left_for_the_youngest_a_glowing_hint_instead(make_app: Callable[..., App]) -> None:
+    young = open_step(make_app, "kind-friends", "find-unkind")   # a lesson for 6-8 only: the child is 6-8
+    sc = scene(young)
+    assert not [t for t in drawn_texts(young) if "还能试" in t]
+    edge = sc.to_screen(*area(young, "name-calling").outline()[0])
+    halo_at = (edge[0] - young.app.ui.layout.px(8), edge[1])    # just outside the area's corner
+    before = young.app.surface.get_at(halo_at)
+    tap_at(young, sc.to_screen(0.5, 0.1))                        # the sky near the name-calling pair
+    assert young.screen["misses"] == 1 and young.screen["glowing"] == "name-calling"
+    texts = drawn_texts(young)
+    assert "这里没有。看一看亮起来的地方！" in texts and not [t for t in texts if "还能试" in t]
+    assert young.app.surface.get_at(halo_at) != before           # the glow is drawn
+    tap_at(young, sc.to_screen(*area(young, "name-calling").centre()))
+    assert young.screen["found"] == ["name-calling"] and young.screen["glowing"] is None
+
+    older = open_step(make_app, "kind-friends", "find-unkind", band="9-11")  # chosen on the menu
+    assert "找到 0 个，一共 4 个 · 还能试 8 次" in drawn_texts(older)
+    tap_at(older, scene(older).to_screen(0.5, 0.1))
+    assert older.screen["misses"] == 1 and older.screen["glowing"] is None
+    assert "找到 0 个，一共 4 个 · 还能试 7 次" in drawn_texts(older)
+
+
+def test_the_hidden_places_glow_at_the_end_as_the_words_say(make_app: Callable[..., App]) -> None:
+    pilot = open_step(make_app, "kind-friends", "find-unkind")
+    pilot.tap("done_looking")
+    texts = drawn_texts(pilot)
+    assert scene(pilot).hint == "摸一摸亮起来的地方，看看为什么" and not [t for t in texts if "圈" in t]
+    sc = scene(pilot)
+    corner = sc.to_screen(*area(pilot, "push").outline()[0])
+    glow = pilot.app.surface.get_at((corner[0] - pilot.app.ui.layout.px(8), corner[1]))
+    assert glow.r > glow.b + 40                                  # warm orange around the place not found
+
+
+PLAIN = """\
+  - id: plain
+    type: hotspot
+    prompt: 找一找
+    picture: images/playground.svg
+    areas:
+      - {id: a, name: 一个, rect: [0.1, 0.1, 0.2, 0.2], explanation: 好。}
+"""
 
 HOTSPOT = """\
   - id: h1

@@ -10,6 +10,7 @@ from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
+from .support.camera_reading import reading_camera
 from .support.games import centre, events, load_step, open_step, scene, tap_at, where
 
 LESSON, STEP = "order-step-by-step", "order-bullied"
@@ -67,6 +68,13 @@ def test_ordering_by_every_input_then_checking(make_app: Callable[..., App]) -> 
     assert (app.sessions.current.right, app.sessions.current.answered) == (1, 1)
     assert all(b.mark == "right" for b in sc.group.buttons)
     assert pilot.targets == ["back", "next", "replay"]
+
+
+def test_a_held_card_asks_for_a_raised_hand_only_while_the_camera_reads_hands(make_app: Callable[..., App]) -> None:
+    for camera, hint in [(None, "摸一摸要放的位置"), (reading_camera(), "摸要放的位置，或举手挪一挪")]:
+        pilot = open_step(make_app, LESSON, STEP, gestures=camera)
+        tap_at(pilot, card_at(pilot, 0))
+        assert scene(pilot).held is not None and scene(pilot).hint == hint
 
 
 def test_a_wrong_order_says_kindly_where_each_misplaced_card_goes(make_app: Callable[..., App]) -> None:

@@ -9,6 +9,7 @@ from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
+from .support.camera_reading import reading_camera
 from .support.games import centre, events, load_step, open_step, scene, tap_at, where
 
 LESSON, STEP = "games-law-play", "sort-behaviour"
@@ -31,7 +32,7 @@ def test_sorting_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     assert (shown["type"], shown["phase"], shown["item"], shown["bins"]) == ("sort", "sort", "smoke-drink",
                                                                              ["bad", "serious"])
     assert shown["buttons"] == ["bin:bad", "bin:serious"]
-    assert sc.hint.startswith("挥一挥")
+    assert sc.hint == "摸一摸，把它放进筐里"                 # no camera: no waving
     assert any(g.raisable for g in sc.groups())          # two boxes side by side: a raised hand chooses
 
     pilot.send(Intent(Kind.SWIPE, value="left", source="touch"))             # 1 swipe left: bad (right)
@@ -86,6 +87,12 @@ def test_sorting_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     assert (session.right, session.answered) == (6, 8)
     pilot.tap("next")
     assert pilot.screen["type"] == "match"
+
+
+def test_waving_is_offered_only_while_the_camera_reads_hands(make_app: Callable[..., App]) -> None:
+    assert scene(open_step(make_app, LESSON, STEP, gestures=reading_camera())).hint == "挥一挥，或摸一摸筐"
+    unplugged = open_step(make_app, LESSON, STEP, gestures=reading_camera(status="retrying"))
+    assert scene(unplugged).hint == "摸一摸，把它放进筐里"
 
 
 def test_a_drop_outside_the_boxes_puts_the_card_back(make_app: Callable[..., App]) -> None:

@@ -1,10 +1,14 @@
 """Camera gestures arrive as intents: every screen plays with them exactly as with touch."""
 from __future__ import annotations
 
+from typing import Callable
+
+from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.dwell import DwellTracker
 from kiosk.input.intents import Intent, Kind
 
+from .support.camera_reading import reading_camera
 from .support.lesson import start_tiny
 
 
@@ -12,15 +16,29 @@ def gesture(kind: Kind, value: str | None = None) -> Intent:
     return Intent(kind, value=value, source="gesture")
 
 
-def test_arrival_invites_a_raise_and_a_raise_starts(pilot: Pilot) -> None:
+def test_arrival_invites_a_raise_and_a_raise_starts(make_app: Callable[..., App]) -> None:
+    pilot = Pilot(make_app(gestures=reading_camera()))
+    assert pilot.screen["prompt"] == "摸一摸屏幕 或 挥挥手，开始吧！"
     pilot.send(gesture(Kind.ARRIVED))
     assert pilot.screen["prompt"] == "举起手，开始吧！"
     pilot.send(gesture(Kind.LEFT))
-    assert pilot.screen["prompt"] == "摸一摸屏幕，开始吧！"
+    assert pilot.screen["prompt"] == "摸一摸屏幕 或 挥挥手，开始吧！"
     pilot.send(gesture(Kind.RAISE, "right"))
     assert pilot.screen["screen"] == "menu"
     starts = [e for e in pilot.app.recorder.events if e["kind"] == "start"]
     assert [e["input"] for e in starts] == ["gesture"]
+
+
+def test_no_screen_asks_for_a_hand_unless_the_camera_reads_hands(make_app: Callable[..., App]) -> None:
+    for camera in (None, reading_camera(status="retrying")):   # none fitted; fitted but unplugged
+        pilot = Pilot(make_app(gestures=camera))
+        pilot.send(gesture(Kind.ARRIVED))
+        assert pilot.screen["prompt"] == "摸一摸屏幕，开始吧！"
+        start_tiny(pilot)
+        assert pilot.app.hint_for(pilot.app.top.scene) == "摸一摸「继续」"  # type: ignore[attr-defined]
+    pilot = Pilot(make_app(gestures=reading_camera()))
+    pilot.tap("start")
+    assert pilot.app.hint_for(pilot.app.top) == "举起手来选：左手选左边，右手选右边"  # two bands: a hand each
 
 
 def test_raised_hands_answer_two_way_questions_by_side(pilot: Pilot) -> None:

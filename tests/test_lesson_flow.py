@@ -46,6 +46,20 @@ def test_whole_lesson_by_touch(pilot: Pilot) -> None:
     assert pilot.screen["screen"] == "attract"
 
 
+def test_every_step_knows_the_band_chosen_on_the_menu(pilot: Pilot) -> None:
+    pilot.tap("start")
+    pilot.tap("band:9-11")                              # tiny suits 6-8 and 9-11: the child said 9-11
+    pilot.tap("lesson:tiny")
+    ctx = pilot.app.top.scene.ctx  # type: ignore[attr-defined]
+    assert (ctx.band, ctx.youngest) == ("9-11", False)
+    pilot.tap("next")
+    assert pilot.app.top.scene.ctx.band == "9-11"  # type: ignore[attr-defined]
+    pilot.app.home("back")
+    pilot.app.start_session("tiny")                     # a featured card, no band chosen: the youngest it suits
+    ctx = pilot.app.top.scene.ctx  # type: ignore[attr-defined]
+    assert (ctx.band, ctx.youngest) == ("6-8", True)
+
+
 def test_whole_lesson_by_keys_only(pilot: Pilot) -> None:
     app = pilot.app
     pilot.key(Kind.SELECT)                      # Enter on the attract screen starts

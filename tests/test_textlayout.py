@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from kiosk.ui import textlayout  # noqa: E402
 from kiosk.ui.textlayout import (  # noqa: E402
     NO_LINE_END,
     NO_LINE_START,
@@ -67,12 +68,12 @@ def assert_kinsoku(lines):
 
 
 def test_tokens_glue_punctuation_and_keep_latin_runs():
-    assert tokens("《民法典》") == ["《民", "法", "典》"]
+    assert tokens("《民法典》") == ["《民法典》"]
     assert tokens("好。") == ["好。"]
     assert tokens("v1.2 和 3.5% 在 12:30 发 e-mail") == [
         "v1.2", " ", "和", " ", "3.5%", " ", "在", " ", "12:30", " ", "发", " ", "e-mail",
     ]
-    assert tokens("（你好）！") == ["（你", "好）！"]
+    assert tokens("（你好）！") == ["（你好）！"]
     # a break at the space would still start a line with '。'
     assert tokens("好 。") == ["好 。"]
     assert tokens("a\n。") == ["a", "\n", "。"]  # never glued across an explicit newline
@@ -81,7 +82,73 @@ def test_tokens_glue_punctuation_and_keep_latin_runs():
 # --- break_lines ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("width", range(50, 801, 7))
+# The splits a review found on the kiosk's screens (issue 18): 要互|相友爱, 手|机。, 爸爸|妈妈,
+# 拥|抱, 服务|台。, 危|险.
+SPLIT_BEFORE = ["互相", "手机。", "爸爸妈妈", "拥抱", "服务台。", "危险"]
+SENTENCES = "我们要互相友爱，不玩手机。爸爸妈妈拥抱了我，我们去服务台。这里很危险！"
+
+
+@pytest.mark.parametrize("width", range(50, 200, 10))
+def test_break_lines_keeps_words_whole(width):
+    measure = lambda s: 10 * len(s)  # noqa: E731 - one CJK character is 10 px
+    lines = break_lines(SENTENCES, measure, width)
+    assert "".join(lines) == SENTENCES
+    for word in SPLIT_BEFORE:
+        if measure(word) <= width:
+            assert any(word in line for line in lines), (word, lines)
+
+
+def test_a_full_line_ends_at_a_near_clause_end():
+    measure = lambda s: 10 * len(s)  # noqa: E731
+    # greedy filling gives "我是法官妈妈。好朋友，要" / "互相友爱。"
+    assert break_lines("我是法官妈妈。好朋友，要互相友爱。", measure, 125) == ["我是法官妈妈。好朋友，", "要互相友爱。"]
+    # but never at a clause end that would leave the line less than PHRASE_FILL full
+    assert break_lines("好，我们要互相友爱不玩手机。", measure, 100)[0].startswith("好，我们")
+    # the kiosk's own case: "犯罪要负刑事责任。满|十四周岁" left 满 behind its clause
+    text = "刑法规定：满十六周岁，犯罪要负刑事责任。满十四周岁，犯故意杀人、抢劫等八种严重的罪，也要负刑事责任。"
+    assert break_lines(text, measure, 130)[:2] == ["刑法规定：满十六周岁，", "犯罪要负刑事责任。"]
+
+
+def test_fit_text_drops_clause_breaks_before_it_drops_a_size(font_for_size):
+    text = "我是法官妈妈。好朋友，要互相友爱。"
+    font = font_for_size(40)
+    width = font.size("我是法官妈妈。好朋友，要")[0] + 2
+    greedy = break_lines(text, lambda s: font.size(s)[0], width, phrases=False)
+    phrased = break_lines(text, lambda s: font.size(s)[0], width)
+    assert len(greedy) == 2 and len(phrased) == 2 and greedy != phrased
+    # doubled, clause breaks take four lines and greedy filling three: a box of three lines keeps size 40
+    three_lines = round(40 * 1.3) * 2 + font.get_height()
+    assert len(break_lines(text * 2, lambda s: font.size(s)[0], width)) == 4
+    fitted = fit_text(text * 2, font_for_size, width, three_lines, size=40, min_size=20)
+    assert fitted.size == 40 and not fitted.overflow
+    assert fitted.lines == tuple(break_lines(text * 2, lambda s: font.size(s)[0], width, phrases=False))
+
+
+ORPHAN_PRONE = (SENTENCES, "请你记住：遇到危险要马上告诉老师和家长。", "不认识的人给你吃的，要说不。")
+
+
+def _short_last_lines(widths: range) -> list[list[str]]:
+    measure = lambda s: 10 * len(s)  # noqa: E731
+    found = []
+    for text in ORPHAN_PRONE:
+        for width in widths:
+            lines = break_lines(text, measure, width)
+            if len(lines) > 1 and sum(ch.isalnum() for ch in lines[-1]) < textlayout.MIN_LAST_LINE:
+                found.append(lines)
+    return found
+
+
+def test_last_line_keeps_three_letters():
+    assert _short_last_lines(range(60, 300, 10)) == []
+
+
+def test_greedy_filling_alone_would_leave_short_last_lines(monkeypatch):
+    # guards the test above: without the rule these texts do end on one or two characters
+    monkeypatch.setattr(textlayout, "_lengthen_last_line", lambda *a: None)
+    assert _short_last_lines(range(60, 300, 10))
+
+
+@pytest.mark.parametrize("width", range(100, 801, 7))
 def test_chinese_paragraph_kinsoku_and_lossless(measure, width):
     assert max(measure(t) for t in tokens(PUNCTUATED)) <= width  # no unit needs cutting
     lines = break_lines(PUNCTUATED, measure, width)
@@ -191,6 +258,21 @@ def test_fit_text_impossible_truncates_with_ellipsis(font_for_size, box_h):
     assert all(font.size(line)[0] <= 200 for line in fitted.lines)
     assert fitted.height <= box_h
     assert len(fitted.lines) == (box_h - font.get_height()) // fitted.line_height + 1
+
+
+@pytest.mark.parametrize("label", ["大字", "朗读", "继续", "法官妈妈", "Large text", "Read aloud"])
+def test_a_short_label_shrinks_onto_one_line_instead_of_wrapping_or_cutting(font_for_size, label):
+    full = font_for_size(40)
+    box_w = full.size(label)[0] * 3 // 4  # too narrow at the full size, room for two lines
+    fitted = fit_text(label, font_for_size, box_w, 200, size=40, min_size=36)
+    assert fitted.lines == (label,) and not fitted.overflow
+    assert 36 * textlayout.LABEL_SHRINK <= fitted.size < 36
+    assert font_for_size(fitted.size).size(label)[0] <= box_w
+
+
+def test_a_label_wraps_only_when_even_the_shrunk_size_does_not_fit(font_for_size):
+    fitted = fit_text("法官妈妈", font_for_size, font_for_size(20).size("法官")[0] + 2, 200, size=40, min_size=36)
+    assert len(fitted.lines) > 1 and not any("…" in line for line in fitted.lines)
 
 
 def test_fit_text_never_below_min_size(font_for_size):

@@ -12,7 +12,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("target", metavar="LESSON_ID|attract|menu", help="a lesson id, 'attract' or 'menu'")
     p.add_argument("--step", type=int, default=1, help="step number, counting from 1 as in the file")
     p.add_argument("--answer", metavar="OPTION", help="on a quiz step: answer it first (shows the feedback)")
-    p.add_argument("--band", help="on the menu: pick this age band first")
+    p.add_argument("--band", help="on the menu: pick this age band first; on a lesson: a child of this band "
+                                  "plays it (default: the lesson's youngest)")
     p.add_argument("--out", required=True, metavar="FILE.png")
     p.add_argument("--size", default="1920x1080", metavar="WxH")
     p.set_defaults(func=screenshot)
@@ -51,7 +52,7 @@ def screenshot(args: argparse.Namespace) -> int:
         if not 1 <= args.step <= len(lesson.steps):
             print(f"lesson '{args.target}' has steps 1 to {len(lesson.steps)}; there is no step {args.step}")
             return 2
-        app.play(lesson.id, start=args.step - 1)
+        app.play(lesson.id, start=args.step - 1, band=args.band)
         if args.answer:
             app.frame(SETTLE_S, [Intent(Kind.CHOOSE, value=_option_number(app, args.answer))])
     for _ in range(3):

@@ -141,6 +141,12 @@ class App:
     def camera_on(self) -> bool:
         return self.gestures is not None
 
+    @property
+    def gestures_on(self) -> bool:
+        """The camera reads hands now, not merely fitted: only then may a screen ask for a wave or a
+        raised hand (an unplugged camera leaves the kiosk on touch)."""
+        return self.gestures is not None and self.gestures.camera.view.status == "ok"
+
     def _handle(self, intent: Intent) -> None:
         if intent.kind is Kind.LEFT and (len(self.stack) > 1 or self.sessions.current):
             self.home("walked_away")  # sooner than the idle timeout: the child has gone
@@ -335,9 +341,10 @@ class App:
             self.sessions.start(self.now)
         self.replace("menu", band)
 
-    def play(self, lesson_id: str, source: str = "key", start: int = 0) -> None:
+    def play(self, lesson_id: str, source: str = "key", start: int = 0, band: str | None = None) -> None:
+        """band: the age band the child chose on the menu (None: they came another way)."""
         lesson = self.library.lesson(lesson_id)
-        self.sessions.begin_lesson(self.now, lesson_id)
+        self.sessions.begin_lesson(self.now, lesson_id, band)
         self._warm_narration(lesson)
         self.sessions.emit(self.now, "lesson_start", lesson=lesson_id, input=source)
         try:
@@ -381,11 +388,11 @@ class App:
         self.collector.full_later()  # between children: the one gap where a full collection goes unseen
 
     def hint_for(self, screen: Screen) -> str:
-        """How to answer on this screen, including the gestures when the camera is on."""
-        if not self.camera_on or not screen.hint:
+        """How to answer on this screen, including the gestures when the camera reads hands."""
+        if not self.gestures_on or not screen.hint:
             return screen.hint
-        if any(group.raisable for group in screen.groups()):
-            return self.ui.t("hint_raise")
+        if any(group.raisable and sum(b.enabled for b in group.buttons) == 2 for group in screen.groups()):
+            return self.ui.t("hint_raise")  # left hand, right hand: a lone button keeps the screen's own words
         return f"{screen.hint}，{self.ui.t('hint_dwell')}"
 
     def emit(self, kind: str, **data: Any) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from kiosk.content.models import Item
+from kiosk.content.models import BANDS, Item
 from kiosk.ui.toolkit import UI
 
 
@@ -58,6 +58,8 @@ class StepContext:
     narrator: Narrator = field(default_factory=SilentNarrator)
     memory: dict[str, Any] = field(default_factory=dict)  # kept for this step if the child comes back to it
     sound: Callable[[str], None] = lambda name: None      # a short effect: select, dwell, right, wrong
+    gestures_on: bool = False   # the camera reads hands now: hints may say wave or raise a hand
+    band: str | None = None     # the child's age band ("6-8" ...): chosen on the menu, else the lesson's youngest
 
     def say(self, moment: str) -> None:
         """Narrate what the step says at this moment (see StepBase.spoken), with its recorded file."""
@@ -84,3 +86,8 @@ class StepContext:
     @property
     def step(self) -> Any:
         return self.lesson.steps[self.index]
+
+    @property
+    def youngest(self) -> bool:
+        """A child of the youngest band (6-8): no counters to race, a glowing hint instead."""
+        return self.band == BANDS[0]

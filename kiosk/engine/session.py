@@ -37,6 +37,7 @@ class Session:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: float = 0.0
     lesson_id: str | None = None
+    band: str | None = None     # the age band chosen on the menu, if the child chose one
     right: int = 0
     answered: int = 0
     by_type: dict[str, list[int]] = field(default_factory=dict)  # step type -> [right, answered] this lesson
@@ -62,12 +63,15 @@ class Sessions:
         self.emit(now, "session_start")
         return self.current
 
-    def begin_lesson(self, now: float, lesson_id: str) -> Session:
-        """The session a lesson plays in, its tally from zero: a new one when this one played another lesson."""
+    def begin_lesson(self, now: float, lesson_id: str, band: str | None = None) -> Session:
+        """The session a lesson plays in, its tally from zero: a new one when this one played another
+        lesson. band: the age band the child chose on the menu (kept when None)."""
         session = self.current or self.start(now)
         if session.lesson_id and session.lesson_id != lesson_id:
             session = self.start(now)
         session.lesson_id = lesson_id
+        if band is not None:
+            session.band = band
         session.right = session.answered = 0
         session.by_type = {}
         return session

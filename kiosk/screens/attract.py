@@ -39,9 +39,9 @@ class AttractScreen(Screen):
 
     @property
     def prompt(self) -> str:
-        if self.someone_here:
-            return self.ui.t("attract_raise")
-        return self.ui.t("attract_touch_or_wave" if self.app.camera_on else "attract_touch")
+        if not self.app.gestures_on:
+            return self.ui.t("attract_touch")
+        return self.ui.t("attract_raise" if self.someone_here else "attract_touch_or_wave")
 
     def _layout_cards(self) -> None:
         lay = self.ui.layout

@@ -25,8 +25,10 @@ def hint(surface: pygame.Surface, ui: UI, text: str, time: float) -> None:
     cx = x + ui.layout.px(90)
     pygame.draw.circle(surface, ui.theme.gold, (cx, top + band_h // 2), r)
     pygame.draw.circle(surface, ui.theme.court_blue, (cx, top + band_h // 2), ui.layout.px(10))
-    ui.fonts.draw(surface, text, (cx + ui.layout.px(40), top, w // 2, band_h), "small", ui.theme.ink_soft,
-                  valign="middle", max_lines=1)
+    left = cx + ui.layout.px(40)
+    width = x + w - left - ui.layout.px(40) if ui.layout.portrait else w // 2  # portrait: half is too narrow
+    ui.fonts.draw(surface, text, (left, top, width, band_h), "small", ui.theme.ink_soft, valign="middle",
+                  max_lines=1)
 
 
 def caption_bar(surface: pygame.Surface, ui: UI, text: str) -> None:

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from kiosk.content.models import BANDS
 from kiosk.engine.context import StepContext
 from kiosk.engine.scene import Screen, StepScene
 from kiosk.input.intents import Intent, Kind
@@ -40,13 +41,20 @@ class LessonScreen(Screen):
                           record=self._record, finish=self._finish, back=self._back,
                           tally=lambda correct: self.app.sessions.count_answer(step.type, correct),
                           narrator=self.app.narrator,
-                          memory=self.memory.setdefault(index, {}), sound=self.app.sound)
+                          memory=self.memory.setdefault(index, {}), sound=self.app.sound,
+                          gestures_on=self.app.gestures_on, band=self._band())
         scene = scene_for(step.type)(ctx, step)
         if not self.rehearsal:
             scene.on_enter()
         if announce:
             self.app.emit("step_shown", lesson=self.lesson.id, step=step.id, index=index, type=step.type)
         return scene
+
+    def _band(self) -> str:
+        """The child's age band: chosen on the menu, else the youngest the lesson suits (the kinder guess)."""
+        session = self.app.sessions.current
+        chosen = session.band if session is not None else None
+        return chosen or min(self.lesson.bands, key=BANDS.index)
 
     def _record(self, kind: str, **data: Any) -> None:
         self.app.emit(kind, lesson=self.lesson.id, step=self.steps[self.index].id, **data)

@@ -97,7 +97,7 @@ class MenuScreen(Screen):
         elif kind == "page":
             self._turn(1 if value == "next" else -1)
         else:
-            self.app.play(value, source=intent.source)
+            self.app.play(value, source=intent.source, band=self.band)
 
     def _turn(self, step: int) -> None:
         page = min(max(0, self.page + step), self.pages - 1)

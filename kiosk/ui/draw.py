@@ -9,6 +9,7 @@ import pygame
 
 from kiosk.bounded_cache import MB, memoize, surface_bytes
 
+from .characters import draw_character
 from .theme import Color
 
 Rect = tuple[int, int, int, int]
@@ -53,52 +54,30 @@ def star(surface: pygame.Surface, center: tuple[float, float], radius: float, co
         pygame.draw.polygon(surface, outline, points, max(1, width))
 
 
-PERSONA_LOOKS = {  # hair colour, robe colour, accent: one consistent simple judge avatar per persona
-    "judge_mom": ((58, 40, 34), (24, 38, 66), (245, 184, 65)),
-    "judge_sister": ((30, 24, 22), (30, 84, 160), (245, 184, 65)),
-    "narrator": ((120, 78, 40), (32, 150, 110), (255, 255, 255)),
-}
+AVATAR_BACKGROUND = (214, 230, 248, 255)
 
 
 def avatar(surface: pygame.Surface, center: tuple[int, int], size: int, persona: str) -> None:
-    """A friendly judge in a round frame (drawn once per size, then blitted)."""
+    """A guide (characters.py, calm face) in a round frame (made once per size, then blitted)."""
     image = _avatar(size, persona)
     surface.blit(image, (center[0] - size // 2, center[1] - size // 2))
 
 
 @memoize("avatars", 4 * MB, surface_bytes)
 def _avatar(size: int, persona: str) -> pygame.Surface:
-    """Round face, robe with the court's gold badge, a smile; clipped to a circle."""
-    hair, robe, accent = PERSONA_LOOKS.get(persona, PERSONA_LOOKS["narrator"])
+    """The guide on a pale disc, clipped to the circle with a smooth edge."""
     art = pygame.Surface((size, size), pygame.SRCALPHA)
-    r = size // 2
-    cx, cy = r, r
-    art.fill((214, 230, 248, 255))
-    body = pygame.Rect(0, 0, int(r * 1.3), int(r * 1.0))
-    body.midtop = (cx, cy + r // 4)
-    pygame.draw.ellipse(art, robe, body.inflate(0, r // 2).move(0, r // 4))
-    pygame.draw.polygon(art, (255, 255, 255), [(cx - r // 6, body.top + r // 10),
-                                               (cx + r // 6, body.top + r // 10), (cx, body.top + r // 3)])
-    pygame.draw.circle(art, accent, (cx, body.top + r // 2), max(2, r // 10))
-    face_c = (cx, cy - r // 8)
-    face_r = int(r * 0.36)
-    pygame.draw.circle(art, hair, (face_c[0], face_c[1] - face_r // 6), int(face_r * 1.18))
-    if persona == "judge_sister":  # long hair
-        pygame.draw.rect(art, hair, (face_c[0] - int(face_r * 1.18), face_c[1], int(face_r * 2.36), face_r))
-    pygame.draw.circle(art, (250, 216, 186), face_c, face_r)
-    pygame.draw.arc(art, hair, (face_c[0] - face_r, face_c[1] - face_r - face_r // 5, 2 * face_r, face_r * 2),
-                    math.radians(20), math.radians(160), max(2, face_r // 3))
-    eye_dy, eye_dx = face_r // 8, face_r // 3
-    for dx in (-eye_dx, eye_dx):
-        pygame.draw.circle(art, (40, 30, 30), (face_c[0] + dx, face_c[1] - eye_dy), max(2, face_r // 9))
-    pygame.draw.arc(art, (180, 70, 60), (face_c[0] - face_r // 3, face_c[1], 2 * face_r // 3, face_r // 3 + 2),
-                    math.radians(200), math.radians(340), max(2, face_r // 12))
-    for dx in (-face_r // 2, face_r // 2):
-        pygame.draw.circle(art, (246, 176, 160), (face_c[0] + dx, face_c[1] + face_r // 4), max(2, face_r // 7))
-    mask = pygame.Surface((size, size), pygame.SRCALPHA)
-    pygame.draw.circle(mask, (255, 255, 255, 255), (cx, cy), r)
-    art.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+    art.fill(AVATAR_BACKGROUND)
+    draw_character(art, (size // 2, size // 2 + size // 20), size, persona)  # a little low: the head sits mid-circle
+    art.blit(_round_mask(size), (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
     return art
+
+
+def _round_mask(size: int) -> pygame.Surface:
+    """An opaque disc with an anti-aliased rim: drawn four times larger, then scaled down smoothly."""
+    big = pygame.Surface((size * 4, size * 4), pygame.SRCALPHA)
+    pygame.draw.circle(big, (255, 255, 255, 255), (size * 2, size * 2), size * 2)
+    return pygame.transform.smoothscale(big, (size, size))
 
 
 def speaker(surface: pygame.Surface, rect: Rect, color: Color) -> None:

@@ -172,15 +172,43 @@ def pill(surface: pygame.Surface, ui: "UI", rect: Rect, text: str, fill: Color, 
     ui.fonts.draw(surface, text, rect, "small", ink, align="center", valign="middle", max_lines=1)
 
 
-def time_bar(surface: pygame.Surface, ui: "UI", rect: Rect, share: float) -> None:
-    """Time left as a calm bar (gold, turning warm orange in the last fifth): never a red alarm."""
-    theme = ui.theme
+TIMER_STEPS = 120  # the clock face's slice moves in steps this fine: one picture per step, cached
+
+
+def timer(surface: pygame.Surface, ui: "UI", rect: Rect, share: float) -> None:
+    """Time left as a picture a child reads without numbers: a clock face whose gold slice shrinks
+    clockwise towards twelve (warm orange in the last fifth, never a red alarm), labelled
+    「剩下的时间」 to its right; the face as tall as rect, up to 100 px at 1080p."""
+    theme, lay = ui.theme, ui.layout
     x, y, w, h = rect
-    pygame.draw.rect(surface, theme.hover, rect, border_radius=h // 2)
+    d = min(h, lay.px(100))
     fill = max(0.0, min(1.0, share))
-    if fill > 0:
-        pygame.draw.rect(surface, theme.gold if fill > 0.2 else theme.gentle, (x, y, max(h, int(w * fill)), h),
-                         border_radius=h // 2)
+    warm = fill <= 0.2
+    surface.blit(_timer_face(d, round(fill * TIMER_STEPS), theme.gentle if warm else theme.gold, theme.card,
+                             theme.hover, theme.court_blue), (x, y + (h - d) // 2))
+    gap = lay.px(14)
+    ui.fonts.draw(surface, word(ui.lang, "time_label"), (x + d + gap, y, w - d - gap, h), "small", theme.ink_soft,
+                  valign="middle", max_lines=2)
+
+
+@memoize("timer faces", 4 * MB, surface_bytes)
+def _timer_face(d: int, steps: int, slice_: Color, face: Color, spent: Color, rim: Color) -> pygame.Surface:
+    """The clock face with `steps` of TIMER_STEPS left, drawn 4x larger and scaled down (smooth edges)."""
+    k = 4
+    big = pygame.Surface((d * k, d * k), pygame.SRCALPHA)
+    c = d * k / 2
+    rim_w = max(k, d * k // 14)
+    pygame.draw.circle(big, rim, (c, c), c)
+    pygame.draw.circle(big, face, (c, c), c - rim_w)
+    r = c - rim_w * 1.8
+    pygame.draw.circle(big, spent, (c, c), r)
+    if steps > 0:
+        angle = 2 * math.pi * steps / TIMER_STEPS  # clockwise from twelve
+        n = max(2, int(angle / (math.pi / 90)))
+        arc = [(c + r * math.sin(angle * i / n), c - r * math.cos(angle * i / n)) for i in range(n + 1)]
+        pygame.draw.polygon(big, slice_, [(c, c), *arc])
+    pygame.draw.circle(big, rim, (c, c), rim_w)
+    return pygame.transform.smoothscale(big, (d, d))
 
 
 # ----- geometry --------------------------------------------------------------------------------
@@ -208,6 +236,24 @@ def dwell_ring(surface: pygame.Surface, ui: "UI", pos: tuple[int, int], progress
     box = pygame.Rect(pos[0] - r, pos[1] - r, 2 * r, 2 * r)
     pygame.draw.circle(surface, ui.theme.card, pos, r, ui.layout.px(8))
     pygame.draw.arc(surface, ui.theme.gold, box, math.pi / 2, math.pi / 2 + 2 * math.pi * progress, ui.layout.px(8))
+
+
+@memoize("halos", 8 * MB, surface_bytes)
+def halo(points: tuple[tuple[int, int], ...], colour: Color, width: int) -> pygame.Surface:
+    """A soft glow along a closed outline (points from the surface's corner, less `width`): bands of
+    the colour fading outwards and inwards, with round corners; the inside stays clear to see."""
+    w = max(x for x, _ in points) + 2 * width + 1
+    h = max(y for _, y in points) + 2 * width + 1
+    art = pygame.Surface((w, h), pygame.SRCALPHA)
+    at = [(x + width, y + width) for x, y in points]
+    bands = 6
+    for k in range(bands):  # widest and faintest first: each narrower band overwrites the middle
+        band = max(1, 2 * width * (bands - k) // bands)
+        rgba = (*colour, 40 + 180 * k // (bands - 1))
+        for i, start in enumerate(at):
+            pygame.draw.line(art, rgba, start, at[(i + 1) % len(at)], band)
+            pygame.draw.circle(art, rgba, start, band // 2)
+    return art
 
 
 # ----- people drawn in code --------------------------------------------------------------------

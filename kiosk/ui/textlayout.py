@@ -1,10 +1,13 @@
 """Line breaking and font-size fitting for mixed Chinese/Latin text.
 
 Pure layout logic: nothing here draws. Text is cut into unbreakable units
-(:func:`tokens`), filled greedily into lines (:func:`break_lines`) following the
-usual Chinese rules (kinsoku): closing punctuation never starts a line and
-opening punctuation never ends one. :func:`fit_text` picks the largest font
-size at which a text fits a box. Nothing is cached here; callers cache.
+(:func:`tokens`): Chinese into dictionary words (jieba's dictionary, through rjieba), so a
+line never splits 手机 or 拥抱; Latin into words. Units are filled greedily into lines
+(:func:`break_lines`) following the usual Chinese rules (kinsoku): closing punctuation never
+starts a line and opening punctuation never ends one; a full line ends at a clause end when
+one is near; and a last line keeps at least
+:data:`MIN_LAST_LINE` characters when the line above can give them. :func:`fit_text` picks the
+largest font size at which a text fits a box. Nothing is cached here; callers cache.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
+
+import rjieba
 
 if TYPE_CHECKING:
     import pygame
@@ -25,6 +30,20 @@ NO_LINE_END: frozenset[str] = frozenset("“‘（《「『【〔〈〖〘〚〝
 # Joiners kept inside a Latin run when a letter/digit follows them:
 # 'v1.2', '3.5', '12:30', 'e-mail', 'and/or', "don't", 'don’t', '1,000'.
 _INNER = frozenset(".,-'/%:’")
+
+# A last line shorter than this (in letters, punctuation not counted) reads as a lost word:
+# "危|险。" on a line of its own. Children who read little lose the sentence there.
+MIN_LAST_LINE = 3
+# A line may end early at a clause end when it is still this full: "好朋友，|要互相友爱。" reads
+# better than "好朋友，要|互相友爱。", but a line half empty looks broken.
+PHRASE_FILL = 0.6
+CLAUSE_END = frozenset("，。！？；：,.!?;:")
+
+# A label this short (a button's 大字, 继续, 朗读, "Read aloud"; a Chinese character is two
+# cells) shrinks down to LABEL_SHRINK of its role's smallest size on one line rather than wrap
+# to "大|字" or be cut to "大字…".
+LABEL_CELLS = 16
+LABEL_SHRINK = 0.75
 
 _ELLIPSIS = "…"
 # Dropped before an added ellipsis, so a cut reads '好…' rather than '好，…'.
@@ -43,9 +62,13 @@ def _is_space(unit: str) -> bool:
     return unit.isspace() and "\n" not in unit
 
 
-def _atoms(text: str) -> list[str]:
-    """Latin runs, and every other character on its own."""
-    atoms = []
+def _is_han(ch: str) -> bool:
+    return _is_wide(ch) and ch.isalpha()
+
+
+def _atoms(text: str, words: bool = True) -> list[str]:
+    """Latin runs, Chinese words (single characters unless words), every other character alone."""
+    atoms: list[str] = []
     i, n = 0, len(text)
     while i < n:
         j = i + 1
@@ -55,24 +78,30 @@ def _atoms(text: str) -> list[str]:
                 or (text[j] in _INNER and j + 1 < n and _is_word(text[j + 1]))
             ):
                 j += 1
+        elif _is_han(text[i]):
+            while j < n and _is_han(text[j]):
+                j += 1
+            atoms.extend(rjieba.cut(text[i:j]) if words else text[i:j])
+            i = j
+            continue
         atoms.append(text[i:j])
         i = j
     return atoms
 
 
-def tokens(text: str) -> list[str]:
-    """Split into unbreakable units: each CJK character (and other wide char) is its own unit;
-    a run of Latin letters/digits (with inner . , - ' / % : like 'v1.2', '3.5%', '12:30',
+def tokens(text: str, words: bool = True) -> list[str]:
+    """Split into unbreakable units: each Chinese word (dictionary segmentation) is one unit,
+    each other wide character its own unit; a run of Latin letters/digits (with inner . , - ' / % : like 'v1.2', '3.5%', '12:30',
     'e-mail') is one unit; spaces are their own units; '\\n' is its own unit and nothing is glued
     across it. Punctuation from NO_LINE_START is glued to the unit before it, NO_LINE_END glued
     to the unit after it, so a break never separates them (e.g. '好。' one unit;
-    '《民法典》' -> '《民','法','典》').
+    '《民法典》' -> '《民法典》', '（你好）！' -> '（你好）！').
     As in UAX #14, the glue reaches across spaces ('好 。' is one unit), because a break at the
     space would still put the '。' at the start of a line.
     """
     units: list[str] = []
     pending = ""  # opening punctuation (plus spaces) waiting for the unit it belongs to
-    for atom in _atoms(text):
+    for atom in _atoms(text, words):
         if atom == "\n":
             if pending:
                 units.append(pending)
@@ -121,8 +150,10 @@ def _split_long(unit: str, measure: Callable[[str], int], max_width: int) -> lis
     return pieces
 
 
-def break_lines(text: str, measure: Callable[[str], int], max_width: int) -> list[str]:
-    """Greedy line breaking. `measure(s)` returns the pixel width of s. Explicit '\\n' forces a
+def break_lines(text: str, measure: Callable[[str], int], max_width: int, phrases: bool = True,
+                words: bool = True) -> list[str]:
+    """Greedy line breaking: a full line ends early at a near clause end unless phrases is False;
+    Chinese breaks between words, or between any two characters when words is False. `measure(s)` returns the pixel width of s. Explicit '\\n' forces a
     break; an empty paragraph ('a\\n\\nb') gives an empty line, but blank lines at the very start
     or end of the text are dropped (YAML block scalars end in '\\n'). Whitespace-only text gives [].
     Spaces at the start/end of a line are dropped. A single unit wider than max_width is split by
@@ -135,23 +166,68 @@ def break_lines(text: str, measure: Callable[[str], int], max_width: int) -> lis
         return []
     lines: list[str] = []
     for para in text.strip().split("\n"):
-        first = len(lines)
-        line = ""
-        for unit in tokens(para):
+        para_lines: list[list[str]] = []  # each line as its units, so the last can borrow
+        line: list[str] = []
+        for unit in tokens(para, words):
             if not line and _is_space(unit):
                 continue
-            if measure((line + unit).rstrip()) <= max_width:
-                line += unit
+            if measure("".join(line + [unit]).rstrip()) <= max_width:
+                line.append(unit)
                 continue
             if line:
-                lines.append(line.rstrip())
-            line = ""
+                head, line = _phrase_break(line, unit, measure, max_width) if phrases else (line, [])
+                para_lines.append(head)
+                if line:
+                    line.append(unit)
+                    continue
             if not _is_space(unit):
-                *full, line = _split_long(unit, measure, max_width)
-                lines.extend(full)
-        if line or len(lines) == first:
-            lines.append(line.rstrip())
+                *full, last = _split_long(unit, measure, max_width)
+                para_lines.extend([piece] for piece in full)
+                line = [last]
+        if line or not para_lines:
+            para_lines.append(line)
+        _lengthen_last_line(para_lines, measure, max_width)
+        lines.extend("".join(units).strip() for units in para_lines)
     return lines
+
+
+def _phrase_break(line: list[str], unit: str, measure: Callable[[str], int],
+                  max_width: int) -> tuple[list[str], list[str]]:
+    """Split a full line at its last clause end (，。！？；：) when that keeps the line at least
+    PHRASE_FILL full and the rest still fits beside the next unit: a child reads a clause at a time."""
+    for k in range(len(line) - 2, -1, -1):
+        if line[k].rstrip()[-1:] not in CLAUSE_END:
+            continue
+        head, tail = line[: k + 1], line[k + 1 :]
+        while tail and _is_space(tail[0]):
+            tail.pop(0)
+        if (measure("".join(head).rstrip()) >= PHRASE_FILL * max_width
+                and measure("".join(tail + [unit]).rstrip()) <= max_width):
+            return head, tail
+        break
+    return line, []
+
+
+def _letters(units: list[str]) -> int:
+    return sum(ch.isalnum() for unit in units for ch in unit)
+
+
+def _lengthen_last_line(lines: list[list[str]], measure: Callable[[str], int], max_width: int) -> None:
+    """Move units from the end of the line above down to a last line shorter than MIN_LAST_LINE,
+    while the moved text still fits and the line above keeps more letters than the last one."""
+    if len(lines) < 2:
+        return
+    above, last = lines[-2], lines[-1]
+    while _letters(last) < MIN_LAST_LINE and len(above) > 1:
+        unit = above[-1]
+        if _is_space(unit):
+            above.pop()
+            continue
+        if measure("".join([unit] + last).strip()) > max_width or _letters(above) - _letters([unit]) < _letters([unit] + last):
+            return
+        last.insert(0, above.pop())
+    while above and _is_space(above[-1]):
+        above.pop()
 
 
 @dataclass(frozen=True)
@@ -169,6 +245,13 @@ def _sizes(size: int, min_size: int) -> list[int]:
     while sizes[-1] > min_size:
         sizes.append(max(min_size, min(sizes[-1] - 1, round(sizes[-1] * 0.92))))
     return sizes
+
+
+def _is_label(text: str) -> bool:
+    stripped = text.strip()
+    cells = sum(2 if _is_wide(ch) else 1 for ch in stripped)
+    words = [unit for unit in tokens(stripped) if not unit.isspace()]
+    return 0 < cells <= LABEL_CELLS and "\n" not in stripped and len(words) <= 3
 
 
 def _measurer(font: pygame.font.Font) -> Callable[[str], int]:
@@ -193,25 +276,38 @@ def fit_text(
     the text, broken with break_lines using font.size(s)[0] as measure, fits box_w x box_h (and
     max_lines if given). If it never fits, min_size is used and the lines are truncated to those
     that fit, with '…' at the end of the last kept line (shortened so it still fits the width);
-    at least one line is kept even if box_h is shorter than one line.
+    at least one line is kept even if box_h is shorter than one line. A short label (up to
+    LABEL_CELLS cells, at most three words) first tries one line at every size down to
+    LABEL_SHRINK x min_size, so it wraps or is cut only where even that does not fit.
 
     line_height = round(size * line_spacing): line_spacing is a multiple of the font size, as in
     CSS, not of font.get_linesize(), which for Noto Sans SC is already ~1.45 em (scaling that by
     1.3 would leave ~1.9 em between lines). height = line_height * (n - 1) + font.get_height(),
     0 for no lines. Lines are never wider than box_w unless a single glyph (or '…') is.
     """
+    if _is_label(text):
+        # a label reads as one word: a smaller size on one line before a wrap or a cut
+        for s in _sizes(size, max(8, round(min_size * LABEL_SHRINK))):
+            font = font_for_size(s)
+            measure = _measurer(font)
+            if measure(text.strip()) <= box_w and font.get_height() <= box_h:
+                return FittedText(s, (text.strip(),), max(1, round(s * line_spacing)), measure(text.strip()),
+                                  font.get_height(), False)
     for s in _sizes(size, min_size):
         font = font_for_size(s)
         measure = _measurer(font)
-        lines = break_lines(text, measure, box_w)
         line_height = max(1, round(s * line_spacing))
         limit = max(1, (box_h - font.get_height()) // line_height + 1)
         if max_lines is not None:
             limit = max(1, min(limit, max_lines))
-        if len(lines) <= limit and _height(len(lines), line_height, font) <= box_h:
-            widest = max(map(measure, lines), default=0)
-            height = _height(len(lines), line_height, font)
-            return FittedText(s, tuple(lines), line_height, widest, height, False)
+        # clause breaks cost a line now and then: a size is worth more; at the smallest size a word
+        # split between two lines is still better than a text cut short
+        for phrases, words in ((True, True), (False, True)) + (((False, False),) if s == min_size else ()):
+            lines = break_lines(text, measure, box_w, phrases, words)
+            if len(lines) <= limit and _height(len(lines), line_height, font) <= box_h:
+                widest = max(map(measure, lines), default=0)
+                height = _height(len(lines), line_height, font)
+                return FittedText(s, tuple(lines), line_height, widest, height, False)
 
     # Still too big at min_size (the last size tried): keep what fits and mark the cut.
     kept = lines[:limit]

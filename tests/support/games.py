@@ -11,6 +11,7 @@ from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_models
+from kiosk.ui import games
 
 from .paths import DEMO
 
@@ -28,13 +29,13 @@ steps:
 
 
 def open_step(make_app: Callable[..., App], lesson_id: str, step_id: str,
-              size: tuple[int, int] = (1920, 1080)) -> Pilot:
-    """A demo lesson opened at one of its steps, transitions settled."""
-    app = make_app(size, content=DEMO)
+              size: tuple[int, int] = (1920, 1080), band: str | None = None, **app_options: Any) -> Pilot:
+    """A demo lesson opened at one of its steps (by a child of `band` if given), transitions settled."""
+    app = make_app(size, content=DEMO, **app_options)
     lesson = app.library.lessons[lesson_id]
     index = next(i for i, s in enumerate(lesson.steps) if s.id == step_id)
     app.start_session()
-    app.play(lesson_id, start=index)
+    app.play(lesson_id, start=index, band=band)
     pilot = Pilot(app)
     pilot.wait(0.3, frames=2)
     return pilot
@@ -77,3 +78,9 @@ def where(text: str, needle: str, nth: int = 1) -> str:
     line = text.count("\n", 0, at) + 1
     col = at - (text.rfind("\n", 0, at) + 1) + 1
     return f"{line}:{col}"
+
+
+def drawn_texts(pilot: Pilot) -> list[str]:
+    """Every text one frame draws (its still layers painted afresh)."""
+    games.Layer.invalidate_all()
+    return [box.text for box in pilot.app.ui.fonts.layouts_of(lambda: pilot.frames(1))]
