@@ -84,9 +84,11 @@ def test_killed_ffmpeg_and_missing_rtmp_server(make_app: Callable[..., App], tmp
     # the render loop never waited on a sink: no offer near the back-off (>= 250 ms) or a blocked pipe
     assert max(offer_ms) < 200, sorted(offer_ms)[-5:]
     assert stats["offered"] >= frames // 3  # 30 fps out of a ~60 Hz loop, with slack for a busy machine
-    # the stream's restarts back off: each wait at least as long as the one before
-    gaps = [b2 - a for a, b2 in zip(r["failures"], r["failures"][1:])]
-    assert len(gaps) >= 2 and gaps[-1] > gaps[0]
+    # the stream's restarts back off: each wait at least as long as the one before (the waits, not the
+    # gaps between failures: how soon ffmpeg notices a refused connection varies with the load)
+    waits = r["waits"]
+    assert len(waits) >= 2 and waits == sorted(waits) and waits[-1] > waits[0], waits
+    assert len(r["failures"]) >= 2
     # ffmpeg gives up on the refused connection and exits: the sink sees either its write fail on the
     # closed pipe or the process gone, whichever comes first
     assert re.fullmatch(r"\[Errno 32\] Broken pipe|process exited with \d+: .*", r["last_error"]), r["last_error"]

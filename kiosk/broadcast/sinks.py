@@ -93,6 +93,7 @@ class Sink:
         self.discarded = 0              # arrived while the sink was down
         self.restarts = 0
         self.failures: list[tuple[float, str]] = []   # (monotonic time, why)
+        self.waits: list[float] = []                    # each back-off before a restart, in seconds
         self.last_error = ""
         self._q: collections.deque[ProgramFrame] = collections.deque()
         self._cond = threading.Condition()
@@ -179,6 +180,7 @@ class Sink:
             self.restarts += 1
             log.warning("broadcast %s %s failed (%s); restart %d in %.1f s", self.kind, self.target,
                         self.last_error, self.restarts, delay)
+            self.waits.append(delay)
             self._stop.wait(delay)
             delay = min(self.backoff[1], delay * 2)
             with self._cond:
@@ -232,7 +234,7 @@ class Sink:
     def stats(self) -> dict[str, Any]:
         return {"kind": self.kind, "target": self.target, "state": self.state, "frames": self.frames,
                 "duplicated": self.duplicated, "dropped": self.dropped, "discarded": self.discarded,
-                "restarts": self.restarts, "last_error": self.last_error}
+                "restarts": self.restarts, "last_error": self.last_error, "waits": list(self.waits)}
 
 
 def _write_all(fd: int, data: Any) -> None:
