@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from kiosk.voice.personas import DEFAULT_PERSONA, Personas
+from kiosk.voice.recordings import Line
 from kiosk.voice.synth import NarrationCache, SynthWorker, get_worker, speakable
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,16 @@ def step_narrations(step: Any, lang: str) -> list[tuple[str, str]]:
     from kiosk.ui.strings import Strings
 
     return [(text, step.speaker) for text in step.spoken(Strings(lang), lang).values() if text.strip()]
+
+
+def voice_lines(lessons: Iterable[Any], lang: str = "zh") -> list[Line]:
+    """Every narration line staff may record: each step's spoken() texts by moment, in its speaker's voice."""
+    from kiosk.ui.strings import Strings
+
+    words = Strings(lang)
+    return [Line(lesson.id, step.id, moment, step.speaker, text)
+            for lesson in lessons for step in getattr(lesson, "steps", [])
+            for moment, text in step.spoken(words, lang).items() if text.strip()]
 
 
 def lesson_items(lessons: Iterable[Any], lang: str = "zh") -> list[Item]:

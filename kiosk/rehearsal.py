@@ -52,8 +52,9 @@ def rehearsals(app: "App") -> Iterator[None]:
                 log.debug("rehearsal of %s step %d failed", lesson.id, index, exc_info=True)
                 continue
             yield
-            for skill in SKILLS:
-                yield from _played(app, lesson, index, skill, scratch)
+            for band in sorted(set(lesson.bands)):  # a 6-8 child sees a second try and a short law line
+                for skill in SKILLS:
+                    yield from _played(app, lesson, index, skill, scratch, band)
         scored: Counter[str] = Counter()
         for step in lesson.steps:
             scored[step.type] += step.max_score()
@@ -62,11 +63,13 @@ def rehearsals(app: "App") -> Iterator[None]:
             yield
 
 
-def _played(app: "App", lesson: Any, index: int, skill: float, scratch: pygame.Surface) -> Iterator[None]:
-    """The step's scene played by a simulated child, drawn after each move."""
+def _played(app: "App", lesson: Any, index: int, skill: float, scratch: pygame.Surface,
+            band: str) -> Iterator[None]:
+    """The step's scene played by a simulated child of band, drawn after each move."""
     step = lesson.steps[index]
     ctx = StepContext(ui=app.ui, lesson=lesson, index=index, count=len(lesson.steps),
-                      record=_nothing, finish=_nothing, back=_nothing, tally=_nothing)
+                      record=_nothing, finish=_nothing, back=_nothing, tally=_nothing, band=band,
+                      stars=lambda: index)  # the running count a child has reached by this step
     rng = random.Random(index)
     try:
         scene = scene_for(step.type)(ctx, step)

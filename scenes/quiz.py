@@ -1,4 +1,5 @@
-"""`quiz`: one question, 2-4 options or true/false, answered once, then the kind *why* and the law."""
+"""`quiz`: one question, 2-4 options or true/false; the options stay beside the kind *why* and the law
+(a 6-8 child whose first answer is wrong has one more go; the first answer is the scored one)."""
 from __future__ import annotations
 
 import random
@@ -13,7 +14,7 @@ from kiosk.engine.context import StepContext
 from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
-from kiosk.ui import draw
+from kiosk.ui import games
 from kiosk.ui.laws import cite
 from kiosk.ui.strings import Strings
 from kiosk.ui.widgets import Button, ButtonGroup, step_nav
@@ -97,15 +98,25 @@ class QuizStep(StepBase):
 
 @step_type(QuizStep, words=WORDS)
 class QuizScene(StepScene):
+    """Ask; on an answer the options stay, the chosen one wobbles, the right one glows with a tick,
+    and the why shows beside them. A 6-8 child whose first answer is wrong has one more go (the
+    first answer is the scored one); a right answer sends out a burst of stars."""
+
     def __init__(self, ctx: StepContext, step: QuizStep):
         super().__init__(ctx, step)
         self.hint = ctx.ui.t("hint_touch")
-        self.chosen: str | None = None
+        self.chosen: str | None = None      # the first answer: the scored one
+        self.second: str | None = None      # the answer after a retry (6-8 only), recorded unscored
+        self.retrying = False
+        self.answered_at = 0.0              # scene time of the latest answer: wobble and stars run from it
+        self.rewarded = True                # the reward sound has played for the latest right answer
+        self._veil: pygame.Surface | None = None  # dims the wrong option during the retry
         self.group = ButtonGroup()
         self.nav: ButtonGroup | None = None  # Next, once answered
         self._layout_options()
         if "chosen" in ctx.memory:  # came back to a question already answered: show, don't re-ask
-            self._show_answer(ctx.memory["chosen"])
+            self.chosen, self.second = ctx.memory["chosen"], ctx.memory.get("second")
+            self._show_answer(settled=True)
 
     def _label(self, choice_id: str, text: dict[str, str] | None) -> str:
         return self.ui.text(text) if text else self.ui.t(f"answer_{choice_id}")
@@ -130,49 +141,136 @@ class QuizScene(StepScene):
                                   (x + c * (bw + gap), top + r * (bh + gap), bw, bh), role=role, badge=badge))
         self.group.set(buttons, columns=cols)
 
+    @property
+    def final(self) -> str | None:
+        """The answer the feedback is about: the retry's if there was one."""
+        return self.second or self.chosen
+
+    @property
+    def answered(self) -> bool:
+        return self.chosen is not None and not self.retrying
+
     def on_enter(self) -> None:
         if self.chosen is None:
             self.ctx.say("open")
 
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        if not self.rewarded and self.time - self.answered_at >= games.BURST_S / 2:
+            self.rewarded = True  # the star lands: a sparkle after the "right" chime
+            self.ctx.sound("reward")
+
     def on_intent(self, intent: Intent) -> None:
-        if self.chosen is not None:
+        if self.answered:
             self.leave(intent, self.nav)
             return
-        chosen = self.group.handle(intent)
+        chosen = self._by_number(intent) if intent.kind is Kind.CHOOSE else self.group.handle(intent)
         if chosen is not None:
             self._answer(chosen.id, intent.source)
 
-    def _answer(self, choice_id: str, source: str) -> None:
-        correct = choice_id == self.step.answer_id
-        self.ctx.memory["chosen"] = choice_id
-        self.ctx.answer(str(self.step.id), choice_id, correct, input=source, response_ms=round(self.time * 1000))
-        self._show_answer(choice_id)
-        self.ctx.sound("right" if correct else "wrong")
-        self.ctx.say("right" if correct else "gentle")
+    def _by_number(self, intent: Intent) -> Button | None:
+        """Key 2 is option B even while A is dimmed for the retry (the group counts live ones only)."""
+        buttons = self.group.buttons
+        n = intent.value if isinstance(intent.value, int) else 0
+        return buttons[n - 1] if 0 < n <= len(buttons) and buttons[n - 1].enabled else None
 
-    def _show_answer(self, choice_id: str) -> None:
-        self.chosen = choice_id
+    def _answer(self, choice_id: str, source: str) -> None:
+        right = choice_id == self.step.answer_id
+        first = self.chosen is None
+        self.answered_at = self.time
+        if first:
+            self.chosen = self.ctx.memory["chosen"] = choice_id
+            self.ctx.answer(str(self.step.id), choice_id, right, input=source,
+                            response_ms=round(self.time * 1000))
+        else:  # the retry: kept for the reports, never scored (the first answer is)
+            self.second = self.ctx.memory["second"] = choice_id
+            self.ctx.answer(str(self.step.id), choice_id, None, input=source,
+                            response_ms=round(self.time * 1000), attempt=2)
+        if not right and first and self.ctx.youngest:
+            self._offer_retry()
+            return
+        self._show_answer()
+        self.rewarded = not right
+        self.ctx.sound("right" if right else "wrong")
+        self.ctx.say("right" if right else "gentle")
+
+    def _offer_retry(self) -> None:
+        self.retrying = True
+        wrong = self.group.by_id(self.chosen)
+        wrong.enabled, wrong.mark = False, "gentle"
+        wrong.hover = wrong.pressed = wrong.focused = False
+        self.group = ButtonGroup(self.group.buttons, columns=self.group.columns)
+        self.ctx.sound("retry")
+
+    def _show_answer(self, settled: bool = False) -> None:
+        self.retrying = False
+        if settled:
+            self.answered_at = -10.0  # nothing moves when a child comes back to it
         for b in self.group.buttons:
             b.enabled = False
             b.hover = b.pressed = b.focused = False
-            b.mark = "right" if b.id == self.step.answer_id else ("gentle" if b.id == choice_id else None)
-        self.group = ButtonGroup(self.group.buttons)
+            b.mark = "right" if b.id == self.step.answer_id else ("gentle" if b.id in (self.chosen, self.second)
+                                                                  else None)
         self.nav = step_nav(self.ui, first=self.ctx.index == 0)
+        self._layout_answered()
+        self.group = ButtonGroup(self.group.buttons)
         self.hint = self.ui.t("hint_next")
+
+    def _layout_answered(self) -> None:
+        """The options beside the card (landscape: a column on the left; portrait: the lower half,
+        where a child's hand is), the card with the why in the rest."""
+        lay = self.ui.layout
+        x, y, w, _ = lay.content_area
+        assert self.nav is not None
+        bottom = self.nav.buttons[1].rect[1] - lay.px(30)
+        top = y + self._question_h() + lay.px(16)
+        buttons, gap = self.group.buttons, lay.px(20)
+        n = len(buttons)
+        if lay.portrait:
+            opts_top = (top + bottom) // 2
+            self.card = (x, top, w, opts_top - gap - top)
+            area = (x, opts_top, w, bottom - opts_top)
+        else:
+            col = w * 9 // 20
+            self.card = (x + col + lay.px(40), top, w - col - lay.px(40), bottom - top)
+            area = (x, top, col, bottom - top)
+        ax, ay, aw, ah = area
+        bh = min((ah - gap * (n - 1)) // n, lay.px(200))
+        for i, b in enumerate(buttons):
+            b.rect = (ax, ay + i * (bh + gap), aw, bh)
+            # the narrower option keeps its words whole: a smaller size beside the badge and the tick
+            b.role = games.fitting_role(self.ui, b.label, aw - lay.px(230), bh - lay.px(48))
+
+    def _question_lines(self) -> int:
+        """The question above the answered view in as few lines as keep it whole (portrait: two or more)."""
+        ui, lay = self.ui, self.ui.layout
+        text, width = ui.text(self.step.question), lay.content_area[2] - lay.px(190)
+        return next((n for n in range(2 if lay.portrait else 1, 3)
+                     if games.fitting_role(ui, text, width, lay.px(70) * n, "body") == "body"), 3)
+
+    def _question_h(self) -> int:
+        return self.ui.layout.px(70) * self._question_lines()
 
     @property
     def correct(self) -> bool | None:
+        """The scored answer's: the first one."""
         return None if self.chosen is None else self.chosen == self.step.answer_id
 
     def draw(self, surface: pygame.Surface) -> None:
-        if self.chosen is None:
-            self._draw_question(surface)
-        else:
+        if self.answered:
             self._draw_feedback(surface)
+        else:
+            self._draw_question(surface)
 
     def _draw_question(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
         x, y, w, h = lay.content_area
+        if self.retrying:  # "再试一次" above the question; the wrong one stays, dimmed
+            band = ui.fonts.line_height("question") + lay.px(12)
+            pill_w = min(w, lay.px(420))
+            games.pill(surface, ui, (x + (w - pill_w) // 2, y, pill_w, band), ui.t("try_again"),
+                       theme.gentle_soft, theme.gentle_ink)
+            y, h = y + band + lay.px(12), h - band - lay.px(12)
         if self.step.picture:
             pic_w = w // 3
             image = ui.image(self.step.picture, (pic_w, h))
@@ -180,70 +278,83 @@ class QuizScene(StepScene):
                 surface.blit(image, (x, y + (h - image.get_height()) // 2))
             x, w = x + pic_w + lay.px(40), w - pic_w - lay.px(40)
         ui.fonts.draw(surface, ui.text(self.step.question), (x, y, w, h), "question", theme.ink, valign="middle")
-        self.group.draw(surface, ui.fonts, theme)
+        if not self.retrying:
+            self.group.draw(surface, ui.fonts, theme)
+            return
+        shift = self._draw_options(surface, self.chosen)
+        wrong = self.group.by_id(self.chosen)
+        if self._veil is None or self._veil.get_size() != wrong.rect[2:]:  # made once, not every frame
+            self._veil = pygame.Surface(wrong.rect[2:], pygame.SRCALPHA)
+            self._veil.fill((*theme.background, 150))
+        surface.blit(self._veil, (wrong.rect[0] + shift, wrong.rect[1]))
+
+    def _draw_options(self, surface: pygame.Surface, wobbling: str | None) -> int:
+        """Every option, the one just chosen shifted by its wobble (returned)."""
+        shift = games.wobble(self.ui, self.time - self.answered_at)
+        for b in self.group.buttons:
+            x, y, w, h = b.rect
+            if b.id == wobbling:
+                b.rect = (x + shift, y, w, h)
+            b.draw(surface, self.ui.fonts, self.ui.theme)
+            b.rect = (x, y, w, h)
+        return shift
 
     def _draw_feedback(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
         x, y, w, _ = lay.content_area
         assert self.nav is not None
-        bottom = self.nav.buttons[1].rect[1] - lay.px(30)
-        question_h = lay.px(70) * (2 if lay.portrait else 1)
-        ui.fonts.draw(surface, ui.text(self.step.question), (x, y, w, question_h), "body", theme.ink_soft,
-                      max_lines=2 if lay.portrait else 1)
-        card_top = y + question_h + lay.px(20)
-        card = (x, card_top, w, bottom - card_top)
-        colour, soft = (theme.right, theme.right_soft) if self.correct else (theme.gentle_ink, theme.gentle_soft)
-        draw.card(surface, card, theme.card, lay.px(32))
-        head_h = lay.px(120) * (2 if lay.portrait and not self.correct else 1)
-        pygame.draw.rect(surface, soft, (x, card_top, w, head_h),
-                         border_top_left_radius=lay.px(32), border_top_right_radius=lay.px(32))
-        pad = lay.px(44)
-        headline = ui.t("right" if self.correct else "gentle")
-        if not self.correct:
-            right = next(b.label for b in self.group.buttons if b.id == self.step.answer_id)
-            headline += ("\n" if lay.portrait else "  ") + ui.t("answer_is", answer=right)
-        ui.fonts.draw(surface, headline, (x + pad, card_top, w - 2 * pad, head_h), "question", colour,
-                      valign="middle")
-        inner_top = card_top + head_h + pad // 2
-        law_h = lay.px(150)
-        ui.fonts.draw(surface, ui.text(self.step.explanation),
-                      (x + pad, inner_top, w - 2 * pad, bottom - inner_top - law_h - pad), "body", theme.ink)
-        self._draw_basis(surface, (x + pad, bottom - law_h - pad // 2, w - 2 * pad, law_h))
+        stars_w, stars = lay.px(170), self.ctx.stars()
+        ui.fonts.draw(surface, ui.text(self.step.question), (x, y, w - stars_w - lay.px(20), self._question_h()),
+                      "body", theme.ink_soft, max_lines=self._question_lines())
+        if stars:  # the running count of stars won in this lesson; none yet: nothing to count
+            games.pill(surface, ui, (x + w - stars_w, y + lay.px(8), stars_w, lay.px(54)),
+                       ui.t("star_count", n=stars), theme.gold, theme.ink)
+        right = self.group.by_id(self.step.answer_id)
+        rx, ry, rw, rh = right.rect
+        glow = lay.px(10)
+        surface.blit(games.halo(((0, 0), (rw, 0), (rw, rh), (0, rh)), theme.right, glow), (rx - glow, ry - glow))
+        self._draw_options(surface, self.final)
+        d = min(rh - lay.px(24), lay.px(64))
+        games.tick_badge(surface, ui, (rx + rw - lay.px(20) - d // 2, ry + rh // 2), d)
+        landed = self.final == self.step.answer_id
+        headline = ui.t("right" if landed else "gentle")
+        if not landed:  # the right answer in words too, where it fits; its tick beside says it anyway
+            told = headline + "\n" + ui.t("answer_is", answer=right.label)
+            fits = games.fitting_role(ui, told, self.card[2] - lay.px(64), 2 * games.line(ui, "question", False),
+                                      "question") == "question"
+            headline = told if fits else headline
+        basis = self.step.basis
+        citation, says = games.law_lines(ui, cite(basis, ui.lang), ui.text(basis.says) if basis.says else "",
+                                         self.ctx.youngest)
+        games.feedback_card(surface, ui, self.card, "right" if landed else "gentle", headline,
+                            ui.text(self.step.explanation), citation, says, head_lines=1 if landed else 2)
+        if landed:
+            games.star_burst(surface, ui, (rx + rw // 2, ry + rh // 2), self.time - self.answered_at)
         self.nav.draw(surface, ui.fonts, theme)
 
-    def _draw_basis(self, surface: pygame.Surface, rect: tuple[int, int, int, int]) -> None:
-        ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
-        x, y, w, h = rect
-        pygame.draw.line(surface, theme.hover, (x, y), (x + w, y), lay.px(3))
-        basis = self.step.basis
-        says = ui.text(basis.says) if basis.says else ""
-        label = ui.t("law_says_line", says=says) if says else ui.t("law_says")
-        ui.fonts.draw(surface, label, (x, y + lay.px(12), w, h * 3 // 5), "small", theme.court_blue_dark)
-        ui.fonts.draw(surface, cite(basis, ui.lang), (x, y + h * 3 // 5 + lay.px(8), w, h * 2 // 5 - lay.px(8)),
-                      "small",
-                      theme.ink_soft, max_lines=1)
-
     def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
-        if self.chosen is not None:
+        if self.answered:
             return None
         right = self.step.answer_id
-        ids = [b.id for b in self.group.buttons]
+        ids = [b.id for b in self.group.buttons if b.enabled]
         wrong = [i for i in ids if i != right]
         pick = right if rng.random() < skill or not wrong else rng.choice(wrong)
         if rng.random() < 0.2:
-            return [Intent(Kind.CHOOSE, None, ids.index(pick) + 1, "key")]
+            return [Intent(Kind.CHOOSE, None, [b.id for b in self.group.buttons].index(pick) + 1, "key")]
         x, y, w, h = self.group.by_id(pick).rect
         centre = (x + w // 2, y + h // 2)
         source = rng.choice(("touch", "touch", "mouse"))
         return [Intent(Kind.PRESS, centre, source=source), Intent(Kind.SELECT, centre, source=source)]
 
     def groups(self) -> list[ButtonGroup]:
-        return [self.nav] if self.nav is not None else [self.group]
+        return [self.nav] if self.answered and self.nav is not None else [self.group]
 
     def describe(self) -> dict[str, Any]:
         info = {**super().describe(), "question": self.ui.text(self.step.question),
-                "options": [b.id for b in self.group.buttons], "chosen": self.chosen, "correct": self.correct}
-        if self.chosen is not None:
+                "options": [b.id for b in self.group.buttons], "chosen": self.chosen, "correct": self.correct,
+                "retrying": self.retrying, "second": self.second, "stars": self.ctx.stars()}
+        if self.answered:
+            info["marks"] = {b.id: b.mark for b in self.group.buttons if b.mark}
             info["explanation"] = self.ui.text(self.step.explanation)
-            info["basis"] = cite(self.step.basis, self.ui.lang)
+            info["basis"] = games.law_lines(self.ui, cite(self.step.basis, self.ui.lang), "", self.ctx.youngest)[0]
         return info

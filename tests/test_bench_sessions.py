@@ -29,8 +29,10 @@ def test_each_frame_is_tagged_with_what_the_child_saw(pilot: Pilot) -> None:
     pilot.wait(0.5)
     pilot.tap("a")
     assert pilot.moments[-1] == "feedback"
+    pilot.tap("b")  # a 6-8 child's second try
     pilot.tap("next")
     pilot.tap("true")
+    pilot.tap("false")  # and here
     pilot.tap("next")
     pilot.tap("next")
     assert pilot.screen["screen"] == "results" and pilot.moments[-1] == "results"

@@ -31,7 +31,7 @@ def test_a_path_to_the_good_ending_and_one_to_learn_from(make_app: Callable[...,
     good = pilot.screen
     assert (good["scene"], good["ending"], good["basis"]) == ("safe", "good", "《未成年人保护法》第七十二条")
     assert good["path"] == ["start", "offer", "start", "mom", "safe"]
-    assert good["teaches"].startswith("低价卖皮肤、免费送装备的，多半是骗子") and pilot.targets == ["again", "next", "replay"]
+    assert good["teaches"].startswith("低价卖皮肤、免费送装备的，多半是骗子") and pilot.targets == ["again", "back", "home", "next", "replay"]
     choices = [e for e in events(app, "answer") if e["item"] != "_ending"]  # recorded, not scored
     assert [(e["item"], e["option"], e["goto"], e["input"], e["correct"]) for e in choices] == [
         ("start", "ask", "offer", "key", None), ("offer", "think", "start", "touch", None),

@@ -21,7 +21,7 @@ LESSON, STEP = "games-law-play", "catch-safe"
 
 def start(pilot: Pilot) -> Any:
     sc = scene(pilot)
-    assert sc.phase == "ready" and pilot.targets == ["replay", "start"]
+    assert sc.phase == "ready" and pilot.targets == ["back", "home", "replay", "start"]
     pilot.tap("start")
     assert sc.phase == "play"
     return sc
@@ -69,7 +69,7 @@ def test_a_parked_pointer_catches_exactly_the_things_that_fall_on_it(make_app: C
     assert (app.sessions.current.right, app.sessions.current.answered) == (score, len(plan))
     done = pilot.screen
     assert (done["phase"], done["score"], done["max"]) == ("done", score, len(plan))
-    assert pilot.targets == ["back", "next", "replay"]
+    assert pilot.targets == ["back", "home", "next", "replay"]
 
 
 @pytest.mark.slow

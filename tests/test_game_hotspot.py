@@ -42,7 +42,7 @@ def test_finding_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     shown = pilot.screen
     assert (shown["type"], shown["phase"], shown["panorama"], shown["view"]) == ("hotspot", "find", True, 0.5)
     assert shown["areas"] == ["manhole", "red-light", "ball", "e-bike", "cigarettes"]
-    assert pilot.targets == ["done_looking", "replay"]  # the hidden areas are not buttons: nothing gives them away
+    assert pilot.targets == ["back", "done_looking", "home", "replay"]  # the hidden areas are not buttons: nothing gives them away
     assert sc.hint == "找到就摸一摸，拖动画面看两边"  # no camera: touch words
 
     tap_at(pilot, pan_to(pilot, "manhole"), "mouse")                  # 1 a click
@@ -73,7 +73,7 @@ def test_finding_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     pilot.tap("done_looking")                                         # the cigarettes stay hidden
     done = pilot.screen
     assert (done["phase"], done["score"], done["max"], done["missed"]) == ("done", 4, 5, ["cigarettes"])
-    assert pilot.targets == ["next", "replay"]
+    assert pilot.targets == ["back", "home", "next", "replay"]
     found = [e for e in events(app, "answer") if e["option"] == "found"]
     assert [(e["item"], e["input"], e["correct"]) for e in found] == [
         ("manhole", "mouse", True), ("red-light", "touch", True), ("ball", "gesture", True), ("e-bike", "key", True)]

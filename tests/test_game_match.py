@@ -29,7 +29,7 @@ def test_pairs_to_a_known_score(make_app: Callable[..., App]) -> None:
     assert sorted(shown["right"]) == sorted(shown["left"]) and shown["right"] != shown["left"]  # shuffled
     assert shown["right"] == [shown["left"][i] for i in scene(pilot).step.right_order()]
     assert all(a != b for a, b in zip(shown["left"], shown["right"]))  # no partner sits beside its card
-    assert len(pilot.targets) == 11  # ten cards and the speaker
+    assert len(pilot.targets) == 13  # ten cards, the speaker, Home and Back
 
     touch(pilot, "L:age8")
     assert pilot.screen["selected"] == "L:age8"
@@ -63,7 +63,7 @@ def test_pairs_to_a_known_score(make_app: Callable[..., App]) -> None:
 
     done = pilot.screen
     assert done["done"] and (done["score"], done["max"]) == (3, 5)  # fourteen and sixteen took two tries
-    assert pilot.targets == ["back", "next", "replay"]
+    assert pilot.targets == ["back", "home", "next", "replay"]
     pairs = events(app, "answer")  # each try: the left card (the item) and the right card chosen
     assert {e["interaction"] for e in pairs} == {"matching"}
     assert [(e["item"], e["option"], e["correct"], e["input"]) for e in pairs] == [

@@ -67,7 +67,7 @@ def test_ordering_by_every_input_then_checking(make_app: Callable[..., App]) -> 
         STEP, ",".join(RIGHT), True, "sequencing", STEP)
     assert (app.sessions.current.right, app.sessions.current.answered) == (1, 1)
     assert all(b.mark == "right" for b in sc.group.buttons)
-    assert pilot.targets == ["back", "next", "replay"]
+    assert pilot.targets == ["back", "home", "next", "replay"]
 
 
 def test_a_held_card_asks_for_a_raised_hand_only_while_the_camera_reads_hands(make_app: Callable[..., App]) -> None:

@@ -40,7 +40,7 @@ def test_sorting_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     fb = pilot.screen
     assert (fb["phase"], fb["right_bin"], fb["basis"]) == ("feedback", "bad", "《预防未成年人犯罪法》第二十八条")
     assert fb["explanation"].startswith("抽烟、喝酒")
-    assert pilot.targets == ["next", "replay"]
+    assert pilot.targets == ["back", "home", "next", "replay"]
     pilot.tap("next")
 
     card = tuple(map(int, sc.card_home))                                     # 2 drag onto serious (right)
@@ -72,7 +72,7 @@ def test_sorting_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
 
     done = pilot.screen
     assert (done["phase"], done["score"], done["max"]) == ("done", 6, 8)
-    assert pilot.targets == ["back", "next", "replay"]
+    assert pilot.targets == ["back", "home", "next", "replay"]
     sorts = events(app, "answer")  # one answer event per card: the card, the box chosen, its interaction type
     assert {e["interaction"] for e in sorts} == {"choice"}
     assert [(e["item"], e["option"], e["correct"], e["input"]) for e in sorts] == [

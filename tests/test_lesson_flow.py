@@ -16,16 +16,18 @@ def test_whole_lesson_by_touch(pilot: Pilot) -> None:
     screen = pilot.screen
     assert (screen["screen"], screen["type"], screen["step_id"], screen["persona"]) == ("lesson", "story", "hello",
                                                                                        "judge_mom")
-    assert "back" not in pilot.targets  # nothing to go back to on the first step
+    assert {"home", "back"} <= set(pilot.targets)  # the chrome's pair, even on the first step
     pilot.tap("next")
     assert pilot.screen["question"] == "多少周岁是成年人？"
     assert pilot.screen["options"] == ["a", "b"]
-    pilot.tap("a")  # the wrong one
+    pilot.tap("a")  # the wrong one: a 6-8 child (the lesson's youngest) has one more go
+    assert pilot.screen["retrying"] and "a" not in pilot.targets and "b" in pilot.targets
+    pilot.tap("b")
     shown = pilot.screen
-    assert shown["chosen"] == "a" and shown["correct"] is False
+    assert shown["chosen"] == "a" and shown["second"] == "b" and shown["correct"] is False  # the first is scored
     assert shown["explanation"].startswith("年满十八周岁")
-    assert shown["basis"] == "《民法典》第十七条"
-    assert pilot.targets == ["back", "next", "replay"]  # options are locked once answered
+    assert shown["basis"] == "给大人看：《民法典》第十七条"  # 6-8: the law in one line for the grown-ups
+    assert pilot.targets == ["back", "home", "next", "replay"]  # options are locked once answered
     pilot.tap("next")
     assert pilot.screen["options"] == ["true", "false"]
     pilot.tap("false")
@@ -38,7 +40,7 @@ def test_whole_lesson_by_touch(pilot: Pilot) -> None:
     assert (session.lesson_id, session.end_reason, session.right, session.answered) == ("tiny", "finished", 1, 2)
     answers = [e for e in app.recorder.events if e["kind"] == "answer"]
     assert [(e["step"], e["option"], e["correct"], e["input"]) for e in answers] == [
-        ("q-adult", "a", False, "touch"), ("q-tf", "false", True, "touch")]
+        ("q-adult", "a", False, "touch"), ("q-adult", "b", None, "touch"), ("q-tf", "false", True, "touch")]
     assert all(e["session"] == session.id for e in answers)
     shown_steps = [e["step"] for e in app.recorder.events if e["kind"] == "step_shown"]
     assert shown_steps == ["hello", "q-adult", "q-tf", "bye"]
@@ -73,14 +75,16 @@ def test_whole_lesson_by_keys_only(pilot: Pilot) -> None:
     assert pilot.screen["correct"] is True
     pilot.key(Kind.NEXT)
     pilot.key(Kind.CHOOSE, 1)                   # "true" on the true/false question
-    assert pilot.screen["correct"] is False
+    assert pilot.screen["correct"] is False and pilot.screen["retrying"]  # 6-8: one more go
+    pilot.key(Kind.CHOOSE, 2)                   # key 2 is still "false" though "true" is dimmed
+    assert (pilot.screen["second"], pilot.screen["correct"]) == ("false", False)  # the first answer counts
     pilot.key(Kind.SELECT)
     pilot.key(Kind.BACK)                        # back from the last story to the quiz...
     assert (pilot.screen["step_id"], pilot.screen["chosen"]) == ("q-tf", "true")  # ...shown as answered
     pilot.key(Kind.NEXT)
     pilot.key(Kind.NEXT)
     assert pilot.screen["screen"] == "results"
-    assert [e["input"] for e in app.recorder.events if e["kind"] == "answer"] == ["key", "key"]
+    assert [e["input"] for e in app.recorder.events if e["kind"] == "answer"] == ["key", "key", "key"]
 
 
 def test_swipes_turn_story_pages(pilot: Pilot) -> None:

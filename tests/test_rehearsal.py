@@ -31,7 +31,7 @@ def _rehearse(pilot: Pilot) -> None:
 def _play_tiny(pilot: Pilot, answers: tuple[str, str]) -> None:
     """The tiny lesson to its last step, with these two answers (right: "b", "false")."""
     pilot.tap("start")
-    pilot.tap("band:6-8")
+    pilot.tap("band:9-11")  # a 6-8 child gets a second try after a wrong answer: no feedback card yet
     pilot.tap("lesson:tiny")
     pilot.tap("next")
     pilot.tap(answers[0])

@@ -82,6 +82,9 @@ def test_sigterm_stops_the_kiosk_cleanly_and_a_supervisor_would_restart_it(tmp_p
     try:
         wait_for(lambda: (b := heartbeat.read(tmp_path / "heartbeat")) is not None and b[1] == kiosk.pid, timeout=30,
                  what="a heartbeat from the kiosk started here")
+        log_file = tmp_path / "logs" / "kiosk.log"  # the loop is running (start-up has its own test below)
+        wait_for(lambda: log_file.exists() and "first frame" in log_file.read_text(encoding="utf-8"), timeout=60,
+                 what="the kiosk's first frame")
         kiosk.terminate()
         assert kiosk.wait(timeout=30) == 128 + signal.SIGTERM  # not 0: "quit from the staff menu" is 0
     finally:

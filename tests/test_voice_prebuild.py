@@ -49,7 +49,8 @@ def test_prebuilt_texts_are_exactly_what_the_scenes_narrate() -> None:
     pilot = Pilot(app)
     start_tiny(pilot)
     pilot.tap("next")
-    pilot.tap("a")              # wrong: the gentle explanation
+    pilot.tap("a")              # wrong: a 6-8 child gets a second try
+    pilot.tap("b")              # right the second time: the explanation
     pilot.tap("next")
     pilot.tap("false")          # right
     pilot.tap("next")

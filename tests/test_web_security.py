@@ -265,7 +265,10 @@ def test_head_answers_every_get_page_like_get_without_a_body(hall: Hall) -> None
             "/staff/booking/{booking_id}/report": f"/staff/booking/{made['id']}/report",
             "/staff/settings": "/staff/settings", "/staff/stations": "/staff/stations",
             "/staff/calendar.ics": "/staff/calendar.ics", "/calendar.ics": f"/calendar.ics?key={key}",
-            "/static": "/static/style.css"}
+            "/static": "/static/style.css", "/staff/voices": "/staff/voices",
+            "/staff/voices/{lesson}/{step}/{moment}/{persona}": "/staff/voices/law-basics/hello/open/judge_mom",
+            "/staff/voices/{lesson}/{step}/{moment}/{persona}/audio": "/staff/voices/law-basics/hello/open/judge_mom"
+            "/audio"}
     gets = {r.path for r in hall.app.routes if "GET" in (getattr(r, "methods", None) or {"GET"})}
     assert gets == set(urls), gets ^ set(urls)                          # a new page needs a line here
     for url in urls.values():

@@ -11,7 +11,7 @@ from pathlib import Path
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("validate", parents=[common], help="check lesson files; exit 1 on any error")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the content folder)")
-    p.add_argument("--no-layout", action="store_true", help="skip laying every step out on real screen sizes")
+    p.add_argument("--no-layout", action="store_true", help="skip laying every screen out on real screen sizes, languages and text sizes")
     p.set_defaults(func=validate)
     p = sub.add_parser("lessons", parents=[common], help="list the lessons")
     p.add_argument("--json", action="store_true", help="one JSON list")

@@ -2,6 +2,7 @@
 
     python main.py narrate --prebuild [PATH ...]      every lesson's narration into <data>/narration/
     python main.py narrate --text "..." [--persona NAME] --out FILE.wav
+    python main.py narrate --status [PATH ...]        per lesson: lines recorded by staff, approved, missing, stale
 """
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     what.add_argument("--prebuild", nargs="*", metavar="PATH", default=None,
                       help="render all narration of the lessons (default: the whole content folder)")
     what.add_argument("--text", help="one text to speak")
+    what.add_argument("--status", nargs="*", metavar="PATH", default=None,
+                      help="per lesson, how many narration lines staff have recorded (/staff/voices)")
     p.add_argument("--persona", default="narrator", help="judge_mom, judge_sister or narrator (default)")
     p.add_argument("--out", metavar="FILE.wav", help="with --text: where to write the WAV")
     p.add_argument("--voices", metavar="FILE", help="station voice settings (YAML/JSON: persona -> fields)")
     p.add_argument("--slower", action="store_true", help="also (with --text: only) the slower-speech versions")
-    p.add_argument("--json", action="store_true", help="with --prebuild: print the counts as JSON")
+    p.add_argument("--json", action="store_true", help="with --prebuild or --status: print the counts as JSON")
     p.set_defaults(func=narrate)
 
 
@@ -35,6 +38,8 @@ def narrate(args: argparse.Namespace) -> int:
             print("--text needs --out FILE.wav", file=sys.stderr)
             return 2
         return speak_to_file(args, overrides)
+    if args.status is not None:
+        return status_command(args)
     return prebuild_command(args, overrides)
 
 
@@ -103,6 +108,27 @@ def prebuild_command(args: argparse.Namespace, overrides: dict | None) -> int:
               "captions only", file=sys.stderr)
         return 1
     return 1 if result.failed else 0
+
+
+def status_command(args: argparse.Namespace) -> int:
+    from kiosk.lessons import load_content
+    from kiosk.narration_prebuild import voice_lines
+    from kiosk.voice.recordings import STATES, Recordings
+
+    paths = [Path(p) for p in args.status] or None
+    library = load_content(Path(args.content), paths, check_glyphs=False, log_errors=False)
+    summary = Recordings(args.data).summary(voice_lines(library.lessons.values(), args.lang))
+    if args.json:
+        print(json.dumps({lesson: {state: counts[state] for state in STATES} for lesson, counts in summary.items()}))
+        return 0
+    width = max((len(lesson) for lesson in summary), default=6)
+    print(f"{'lesson':<{width}}  " + "  ".join(f"{state:>8}" for state in STATES))
+    for lesson, counts in summary.items():
+        print(f"{lesson:<{width}}  " + "  ".join(f"{counts[state]:>8}" for state in STATES))
+    total = sum(sum(c.values()) for c in summary.values())
+    approved = sum(c["approved"] for c in summary.values())
+    print(f"{approved} of {total} line(s) approved; recordings in {Path(args.data) / 'voices'}")
+    return 0
 
 
 def _gist(job: Any) -> str:

@@ -17,6 +17,8 @@ class Narrator(Protocol):
 
     def narrate(self, text: str, persona: str | None = None, recorded: Path | None = None) -> None: ...
 
+    def recording(self, lesson: str, step: str, moment: str, persona: str, text: str) -> Path | None: ...
+
     def replay(self) -> None: ...
 
     def stop(self) -> None: ...
@@ -31,6 +33,9 @@ class SilentNarrator:
     slower = False
 
     def narrate(self, text: str, persona: str | None = None, recorded: Path | None = None) -> None:
+        return None
+
+    def recording(self, lesson: str, step: str, moment: str, persona: str, text: str) -> Path | None:
         return None
 
     def replay(self) -> None:
@@ -57,16 +62,23 @@ class StepContext:
     tally: Callable[[bool], None]               # counts a scored answer for the session (answer() only)
     narrator: Narrator = field(default_factory=SilentNarrator)
     memory: dict[str, Any] = field(default_factory=dict)  # kept for this step if the child comes back to it
-    sound: Callable[[str], None] = lambda name: None      # a short effect: select, dwell, right, wrong
+    sound: Callable[[str], None] = lambda name: None      # a short effect: select, dwell, right, wrong, retry, reward
+    stars: Callable[[], int] = lambda: 0        # right answers so far in this lesson: the running star count
     gestures_on: bool = False   # the camera reads hands now: hints may say wave or raise a hand
     band: str | None = None     # the child's age band ("6-8" ...): chosen on the menu, else the lesson's youngest
 
     def say(self, moment: str) -> None:
-        """Narrate what the step says at this moment (see StepBase.spoken), with its recorded file."""
+        """Narrate what the step says at this moment (see StepBase.spoken): the staff's approved
+        recording of the line if there is one, else the step's `voice:` file for "open", else synthesis."""
         text = self.step.spoken(self.ui.t, self.ui.lang).get(moment)
         if text:
-            recorded = self.ui.content_root / self.step.voice if self.step.voice and moment == "open" else None
-            self.narrator.narrate(text, self.step.speaker, recorded)
+            step, persona = self.step, self.step.speaker
+            # a narrator twin of a test may know no recordings: it then has none
+            staff_take = getattr(self.narrator, "recording", None)
+            recorded = staff_take(self.lesson.id, step.id, moment, persona, text) if staff_take else None
+            if recorded is None and step.voice and moment == "open":
+                recorded = self.ui.content_root / step.voice
+            self.narrator.narrate(text, persona, recorded)
 
     def answer(self, item: Item | str, response: str, correct: bool | None, input: str | None = None,
                response_ms: int | None = None, **extra: Any) -> None:

@@ -2,12 +2,14 @@
 answered as GET, and the language a visitor chose.
 
 The largest legitimate body is the booking form (a few KB even with a 300-character note in
-Chinese, percent-encoded); no page uploads files. 64 KiB leaves ample room and keeps a flood of
-big bodies from filling memory: the cap is checked before the app reads a byte.
+Chinese, percent-encoded). 64 KiB leaves ample room and keeps a flood of big bodies from filling
+memory: the cap is checked before the app reads a byte. The one upload, a staff member's recording
+of a narration line (a few seconds of Opus), has its own larger cap.
 """
 from __future__ import annotations
 
 import json
+import re
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,25 +20,32 @@ LANG_COOKIE = "site_lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
 
 MAX_BODY = 64 * 1024
+MAX_RECORDING = 2 * 1024 * 1024
+RECORDING_PATH = re.compile(r"/staff/voices/[^/]+/[^/]+/[^/]+/[^/]+/recording")
 
 Scope = dict[str, Any]
 
 
 class BodyLimit:
-    """413 for a body over `limit` bytes: at once when its Content-Length says so, else (chunked) as
+    """413 for a body over `limit` bytes (a recording's upload: `recording_limit`): at once when its Content-Length says so, else (chunked) as
     soon as what has streamed in passes the limit; the app then sees the client gone, and whatever it
     would have answered is dropped. The connection is closed after a 413 (the rest is never read)."""
 
-    def __init__(self, app: Any, limit: int = MAX_BODY):
+    def __init__(self, app: Any, limit: int = MAX_BODY, recording_limit: int = MAX_RECORDING):
         self.app = app
         self.limit = limit
+        self.recording_limit = recording_limit
+
+    def limit_of(self, scope: Scope) -> int:
+        return self.recording_limit if RECORDING_PATH.fullmatch(scope["path"]) else self.limit
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_of(scope)
         length = dict(scope.get("headers", [])).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.limit:
+        if length.isdigit() and int(length) > limit:
             await self._refuse(scope, send)
             return
         received = 0
@@ -49,7 +58,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     if not state["started"]:
                         await self._refuse(scope, send)
                     state["refused"] = True
@@ -70,6 +79,9 @@ class BodyLimit:
             body = json.dumps({"error": f"body: {say('body_too_big', kib=self.limit // 1024)}", "field": "body"},
                               ensure_ascii=False).encode()
             kind = b"application/json"
+        elif RECORDING_PATH.fullmatch(scope["path"]):
+            body = say("recording_too_big", kib=self.recording_limit // 1024).encode()
+            kind = b"text/plain; charset=utf-8"
         else:
             body = say("form_too_big", kib=self.limit // 1024).encode()
             kind = b"text/plain; charset=utf-8"

@@ -5,8 +5,12 @@ import math
 
 import pygame
 
+from kiosk.input.intents import Intent
 from kiosk.ui import draw
 from kiosk.ui.toolkit import UI
+from kiosk.ui.widgets import Button, ButtonGroup
+
+Rect = tuple[int, int, int, int]
 
 
 def background(surface: pygame.Surface, ui: UI, zone: str | None = None) -> None:
@@ -42,8 +46,42 @@ def caption_bar(surface: pygame.Surface, ui: UI, text: str) -> None:
                   ui.theme.on_dark, align="center", valign="middle", max_lines=2)
 
 
-def progress(surface: pygame.Surface, ui: UI, count: int, current: int, beside: tuple[int, int, int, int]) -> None:
-    """Step dots in the top right corner, left of the speaker button."""
-    x, y, w, h = ui.layout.corner_area
-    right = beside[0] - ui.layout.px(24)
-    draw.dots(surface, (x, y + h // 4, right - x, h // 2), count, current, ui.theme.court_blue, ui.theme.ink_soft)
+def nav(ui: UI) -> ButtonGroup:
+    """Home and Back, top left on every screen a child meets, on the speaker's line: a house and an
+    arrow for children who do not read yet, the word beneath. A raised hand never chooses them
+    (raising hands answers); touch, mouse and a hand's dwell do, and Esc is Back."""
+    lay = ui.layout
+    h = max(lay.target_min, lay.px(120))
+    w, gap = lay.px(150), lay.px(16)
+    _, y, _, row_h = lay.corner_area
+    top, left = y + (row_h - h) // 2, lay.title_area[0]
+    colour = ui.theme.court_blue
+    return ButtonGroup([
+        Button("home", ui.t("home"), (left, top, w, h), role="small", style="quiet", accent=colour,
+               icon=draw.house),
+        Button("back", ui.t("back"), (left + w + gap, top, w, h), role="small", style="quiet", accent=colour,
+               icon=draw.back_arrow),
+    ], columns=2, by_raise=False)
+
+
+def nav_choice(group: ButtonGroup, intent: Intent) -> str | None:
+    """"home" or "back" when a pointer chose one of them. Only pointer intents: keys 1-4 and the
+    arrows belong to the screen's own buttons."""
+    if intent.pos is None:
+        return None
+    chosen = group.handle(intent)
+    return chosen.id if chosen is not None else None
+
+
+def title_area(ui: UI, group: ButtonGroup, right: int) -> Rect:
+    """The title row between Home/Back and whatever holds the top right corner (ending at x=right)."""
+    _, y, _, h = ui.layout.title_area
+    bx, _, bw, _ = group.buttons[-1].rect
+    left = bx + bw + ui.layout.px(32)
+    return (left, y, max(0, right - ui.layout.px(24) - left), h)
+
+
+def progress(surface: pygame.Surface, ui: UI, rect: Rect, count: int, current: int, starred: set[int]) -> None:
+    """The lesson's path of stepping stones, a star on each step answered right."""
+    draw.progress_path(surface, rect, count, current, starred, ui.theme.court_blue, ui.theme.ink_soft,
+                       ui.theme.gold)

@@ -27,7 +27,9 @@ class LessonScreen(Screen):
         self.zone = lesson.zone
         self.index = start
         self.memory: dict[int, dict[str, Any]] = {}
+        self.answers: dict[int, list[int]] = {}  # step index -> [right, answered]: the path's stars
         self.speaker = ButtonGroup([speaker_button(app.ui)], by_raise=False)
+        self.nav = chrome.nav(app.ui)
         self.rehearsal = rehearsal
         self.scene: StepScene = self._open(start, announce=not rehearsal)
 
@@ -39,10 +41,11 @@ class LessonScreen(Screen):
         step = self.steps[index]
         ctx = StepContext(ui=self.ui, lesson=self.lesson, index=index, count=len(self.steps),
                           record=self._record, finish=self._finish, back=self._back,
-                          tally=lambda correct: self.app.sessions.count_answer(step.type, correct),
+                          tally=lambda correct: self._tally(index, step.type, correct),
                           narrator=self.app.narrator,
                           memory=self.memory.setdefault(index, {}), sound=self.app.sound,
-                          gestures_on=self.app.gestures_on, band=self._band())
+                          gestures_on=self.app.gestures_on, band=self._band(),
+                          stars=lambda: sum(right for right, _ in self.answers.values()))
         scene = scene_for(step.type)(ctx, step)
         if not self.rehearsal:
             scene.on_enter()
@@ -55,6 +58,17 @@ class LessonScreen(Screen):
         session = self.app.sessions.current
         chosen = session.band if session is not None else None
         return chosen or min(self.lesson.bands, key=BANDS.index)
+
+    def _tally(self, index: int, step_type: str, correct: bool) -> None:
+        counts = self.answers.setdefault(index, [0, 0])
+        counts[0] += correct
+        counts[1] += 1
+        self.app.sessions.count_answer(step_type, correct)
+
+    @property
+    def starred(self) -> set[int]:
+        """Steps the child answered mostly right: one answer for a quiz, many for a game."""
+        return {i for i, (right, answered) in self.answers.items() if right * 2 > answered}
 
     def _record(self, kind: str, **data: Any) -> None:
         self.app.emit(kind, lesson=self.lesson.id, step=self.steps[self.index].id, **data)
@@ -76,7 +90,10 @@ class LessonScreen(Screen):
             self.app.open_menu(band=None)
 
     def on_intent(self, intent: Intent) -> None:
-        if intent.kind is Kind.BACK:
+        choice = chrome.nav_choice(self.nav, intent)
+        if choice == "home":
+            self.app.home("back")
+        elif intent.kind is Kind.BACK or choice == "back":
             self._back()
         elif self._asks_replay(intent):
             self.app.narrator.replay()
@@ -97,16 +114,19 @@ class LessonScreen(Screen):
     def draw(self, surface: pygame.Surface) -> None:
         ui = self.ui
         chrome.background(surface, ui, self.zone)
-        ui.fonts.draw(surface, ui.text(self.lesson.title), ui.layout.title_area, "title", ui.theme.court_blue_dark,
-                      valign="middle", max_lines=1)
-        chrome.progress(surface, ui, len(self.steps), self.index, self.speaker.buttons[0].rect)
-        self.speaker.draw(surface, ui.fonts, ui.theme)
+        x, y, w, h = chrome.title_area(ui, self.nav, self.speaker.buttons[0].rect[0])
+        title_h = h * 3 // 5  # the title above, the path of the lesson's steps beneath it
+        ui.fonts.draw(surface, ui.text(self.lesson.title), (x, y, w, title_h), "caption", ui.theme.court_blue_dark,
+                      valign="middle", max_lines=1)  # smaller than the step's message: that comes first
+        chrome.progress(surface, ui, (x, y + title_h, w, h - title_h), len(self.steps), self.index, self.starred)
         self.scene.draw(surface)
+        self.nav.draw(surface, ui.fonts, ui.theme)  # after the scene: nothing a step draws may hide them
+        self.speaker.draw(surface, ui.fonts, ui.theme)
         chrome.hint(surface, ui, self.app.hint_for(self.scene), self.time)
         chrome.caption_bar(surface, ui, self.app.narrator.caption())
 
     def groups(self) -> list["ButtonGroup"]:
-        return [*self.scene.groups(), self.speaker]
+        return [*self.scene.groups(), self.speaker, self.nav]
 
     def describe(self) -> dict[str, Any]:
         return {**self.scene.describe(), "screen": "lesson", "lesson": self.lesson.id, "index": self.index,

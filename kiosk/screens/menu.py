@@ -24,6 +24,7 @@ class MenuScreen(Screen):
         self.band = band
         self.page = 0
         self.group = ButtonGroup()
+        self.nav = chrome.nav(app.ui)
         self.hint = app.ui.t("hint_pick")
         self._build()
 
@@ -81,7 +82,11 @@ class MenuScreen(Screen):
         self.group.set(buttons, columns=cols)
 
     def on_intent(self, intent: Intent) -> None:
-        if intent.kind is Kind.BACK:
+        choice = chrome.nav_choice(self.nav, intent)
+        if choice == "home":
+            self.app.home("back")
+            return
+        if intent.kind is Kind.BACK or choice == "back":
             self._back()
             return
         if intent.kind is Kind.SWIPE and self.band is not None:
@@ -116,7 +121,8 @@ class MenuScreen(Screen):
         ui = self.ui
         chrome.background(surface, ui)
         title = ui.t("choose_age") if self.band is None else ui.t("choose_lesson")
-        ui.fonts.draw(surface, title, ui.layout.title_area, "title", ui.theme.ink, valign="middle", max_lines=1)
+        ui.fonts.draw(surface, title, chrome.title_area(ui, self.nav, ui.layout.corner_area[0]), "title", ui.theme.ink,
+                      valign="middle", max_lines=1)
         if self.band is not None and not self._lessons():
             ui.fonts.draw(surface, ui.t("no_lessons"), ui.layout.content_area, "body", ui.theme.ink_soft,
                           align="center", valign="middle")
@@ -125,10 +131,11 @@ class MenuScreen(Screen):
             ui.fonts.draw(surface, ui.t("page", n=self.page + 1, total=self.pages), (x, y, w, h), "small",
                           ui.theme.ink_soft, align="right", valign="middle", max_lines=1)
         self.group.draw(surface, ui.fonts, ui.theme)
+        self.nav.draw(surface, ui.fonts, ui.theme)
         chrome.hint(surface, ui, self.app.hint_for(self), self.time)
 
     def groups(self) -> list[ButtonGroup]:
-        return [self.group]
+        return [self.group, self.nav]
 
     def describe(self) -> dict[str, Any]:
         return {"screen": "menu", "band": self.band, "page": self.page,

@@ -37,28 +37,23 @@ class ResultsScreen(Screen):
         self.zone = lesson.zone
         self.stars = stars_for(self.right, self.total)
         lay = self.ui.layout
-        y, h = int(lay.height * 0.70), max(lay.target_min, lay.px(130))
+        h = max(lay.target_min, lay.px(130))
         w = int(lay.width * (0.40 if not lay.portrait else 0.42))
-        gap = int(lay.width * 0.04)
-        left = (lay.width - 2 * w - gap) // 2
-        self.group = ButtonGroup([
-            Button("again", self.ui.t("play_again"), (left, y, w, h), style="primary"),
-            Button("home", self.ui.t("home"), (left + w + gap, y, w, h)),
-        ], columns=2)
+        # forward is bottom right, as on every step; Home and Back are the chrome's, top left
+        self.group = ButtonGroup([Button("again", self.ui.t("play_again"),
+                                         (int(lay.width * 0.95) - w, lay.controls_bottom - h, w, h), style="primary")])
         self.group.focus("again")
+        self.nav = chrome.nav(app.ui)
         rng = random.Random(7)
         self.particles = [(rng.random(), rng.random(), rng.uniform(0.6, 1.4), rng.choice(
             [self.ui.theme.gold, self.ui.theme.zones["game"], self.ui.theme.zones["learning"]])) for _ in range(40)]
 
     def on_intent(self, intent: Intent) -> None:
-        if intent.kind is Kind.BACK:
+        choice = chrome.nav_choice(self.nav, intent)
+        if intent.kind is Kind.BACK or choice == "home":
             self.app.home("finished")
-            return
-        chosen = self.group.handle(intent)
-        if chosen is not None and chosen.id == "again":
+        elif choice == "back" or self.group.handle(intent) is not None:  # back from here is the lessons again
             self.app.start_session(source=intent.source)
-        elif chosen is not None:
-            self.app.home("finished")
 
     def draw(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
@@ -68,8 +63,12 @@ class ResultsScreen(Screen):
                 y = (fy * 0.3 + self.time * 0.35 * speed) * lay.height
                 x = fx * lay.width + lay.px(20) * math.sin(self.time * 3 * speed + fx * 9)
                 pygame.draw.circle(surface, colour, (int(x), int(y)), lay.px(9))
-        ui.fonts.draw(surface, ui.t("results_title"), lay.rect(0.05, 0.06, 0.90, 0.12), "hero", theme.court_blue_dark,
-                      align="center", valign="middle", max_lines=1)
+        # centred on the screen, clear of Home and Back: beside them, or in portrait (too narrow) beneath
+        _, nav_y, _, nav_h = self.nav.buttons[0].rect
+        margin, top = ((int(lay.width * 0.05), nav_y + nav_h) if lay.portrait else
+                       (chrome.title_area(ui, self.nav, lay.width)[0], int(lay.height * 0.06)))
+        ui.fonts.draw(surface, ui.t("results_title"), (margin, top, lay.width - 2 * margin, int(lay.height * 0.12)),
+                      "hero", theme.court_blue_dark, align="center", valign="middle", max_lines=1)
         cy = int(lay.height * 0.30)
         r = lay.px(78)
         for i in range(3):
@@ -84,6 +83,7 @@ class ResultsScreen(Screen):
         ui.fonts.draw(surface, "★ " + ui.t("badge") + " ★", (bx, by, bw, bh), "title", theme.ink,
                       align="center", valign="middle", max_lines=1)
         self.group.draw(surface, ui.fonts, theme)
+        self.nav.draw(surface, ui.fonts, theme)
 
     def lines(self) -> list[str]:
         """What the child did, worded by each activity ("found 3 of 5", "sorted 6 of 7 right")."""
@@ -93,8 +93,9 @@ class ResultsScreen(Screen):
                 for kind, (right, total) in self.by_type.items()]
 
     def groups(self) -> list[ButtonGroup]:
-        return [self.group]
+        return [self.group, self.nav]
 
     def describe(self) -> dict[str, Any]:
         return {"screen": "results", "lesson": self.lesson.id, "right": self.right, "total": self.total,
-                "lines": self.lines(), "stars": self.stars, "buttons": [b.id for b in self.group.buttons]}
+                "lines": self.lines(), "stars": self.stars,
+                "buttons": [b.id for g in self.groups() for b in g.buttons]}

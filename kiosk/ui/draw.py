@@ -93,22 +93,48 @@ def speaker(surface: pygame.Surface, rect: Rect, color: Color) -> None:
         pygame.draw.arc(surface, color, box, -math.radians(50), math.radians(50), max(2, int(5 * s)))
 
 
-def dots(surface: pygame.Surface, rect: Rect, count: int, current: int, on: Color, off: Color) -> None:
-    """Step progress: one dot a step, the current one larger, finished ones filled."""
+def house(surface: pygame.Surface, rect: Rect, color: Color) -> None:
+    """Home: a roof over a square with a door, centred in rect."""
+    x, y, w, h = rect
+    s = min(w, h) / 100
+    cx, cy = x + w / 2, y + h / 2
+    pygame.draw.polygon(surface, color, [(cx - 44 * s, cy - 2 * s), (cx, cy - 42 * s), (cx + 44 * s, cy - 2 * s)])
+    pygame.draw.rect(surface, color, (cx - 30 * s, cy - 6 * s, 60 * s, 46 * s))
+    pygame.draw.rect(surface, (255, 255, 255), (cx - 9 * s, cy + 14 * s, 18 * s, 26 * s))
+
+
+def back_arrow(surface: pygame.Surface, rect: Rect, color: Color) -> None:
+    """Back: a thick arrow pointing left, centred in rect."""
+    x, y, w, h = rect
+    s = min(w, h) / 100
+    cx, cy = x + w / 2, y + h / 2
+    pygame.draw.polygon(surface, color, [(cx - 42 * s, cy), (cx - 6 * s, cy - 34 * s), (cx - 6 * s, cy - 14 * s),
+                                         (cx + 40 * s, cy - 14 * s), (cx + 40 * s, cy + 14 * s),
+                                         (cx - 6 * s, cy + 14 * s), (cx - 6 * s, cy + 34 * s)])
+
+
+def progress_path(surface: pygame.Surface, rect: Rect, count: int, current: int, starred: set[int],
+                  on: Color, off: Color, gold: Color) -> None:
+    """Step progress as a path of stepping stones: walked ones filled, the current one larger and
+    ringed, a gold star on each stone the child answered right. Stones shrink to fit, never to a dash."""
     if count <= 0:
         return
     x, y, w, h = rect
-    gap = min(w / count, h * 0.9)
-    r = max(3, int(gap * 0.28))
-    start = x + w - gap * count + gap / 2
-    for i in range(count):
-        c = (int(start + i * gap), y + h // 2)
-        if i < current:
-            pygame.draw.circle(surface, on, c, r)
-        elif i == current:
-            pygame.draw.circle(surface, on, c, int(r * 1.35))
-        else:
-            pygame.draw.circle(surface, off, c, r, max(2, r // 3))
+    gap = w / count
+    r = max(4, int(min(gap * 0.34, h * 0.36)))
+    cy = y + h // 2
+    centres = [(int(x + gap * (i + 0.5)), cy) for i in range(count)]
+    if count > 1:
+        pygame.draw.line(surface, off, centres[0], centres[-1], max(2, r // 3))
+        pygame.draw.line(surface, on, centres[0], centres[min(current, count - 1)], max(2, r // 3))
+    for i, c in enumerate(centres):
+        radius = int(r * 1.3) if i == current else r
+        pygame.draw.circle(surface, on if i <= current else (255, 255, 255), c, radius)
+        pygame.draw.circle(surface, on if i <= current else off, c, radius, max(2, radius // 5))
+        if i == current:
+            pygame.draw.circle(surface, gold, c, radius + max(2, r // 4), max(2, r // 4))
+        if i in starred:
+            star(surface, c, radius * 0.8, gold)
 
 
 @memoize("scrims", 16 * MB, surface_bytes)

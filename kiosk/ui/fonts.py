@@ -66,8 +66,9 @@ class Fonts:
 
     def role_sizes(self, role: str) -> tuple[int, int, bool]:
         size, smallest, bold = TEXT_ROLES[role]
-        scale = self.layout.scale * self.text_scale
-        return self.layout.px(size * self.text_scale), max(8, round(smallest * scale)), bold
+        # large text starts larger but may still shrink to the usual smallest size: a text that
+        # fits at all is shown whole rather than cut at a floor raised with the rest
+        return self.layout.px(size * self.text_scale), max(8, round(smallest * self.layout.scale)), bold
 
     def line_height(self, role: str) -> int:
         """Height of one line of role text at its full size."""

@@ -145,6 +145,63 @@ def feedback_card(surface: pygame.Surface, ui: "UI", rect: Rect, tone: str | Non
                       valign="middle")
 
 
+def law_lines(ui: "UI", citation: str, says: str, youngest: bool) -> tuple[str, str]:
+    """(citation, says) for a feedback card: for the 6-8 band one small line for the grown-ups
+    beside the child ("给大人看：《…》第…条"), for older children the law's words and its name."""
+    return (ui.t("for_adults", law=citation), "") if youngest else (citation, says)
+
+
+WOBBLE_S = 0.7  # the chosen answer's soft shake: how long it lasts
+
+
+def wobble(ui: "UI", age: float) -> int:
+    """Sideways offset of a just-chosen answer `age` seconds after the choice: a short damped
+    shake (about three swings, fading out) drawn from the scene's clock, 0 once it is over."""
+    if not 0.0 <= age < WOBBLE_S:
+        return 0
+    return round(ui.layout.px(14) * math.exp(-5.0 * age) * math.sin(2 * math.pi * 5.0 * age))
+
+
+BURST_S, BURST_STARS = 0.8, 7
+
+
+def star_burst(surface: pygame.Surface, ui: "UI", centre: tuple[int, int], age: float) -> None:
+    """A few gold stars flying out of centre and fading, `age` seconds after a right answer."""
+    if not 0.0 <= age < BURST_S:
+        return
+    p = age / BURST_S
+    reach = ui.layout.px(190) * (1 - (1 - p) ** 3)  # fast out, easing to a stop
+    d = max(8, ui.layout.px(44))
+    fade = min(7, int(p * 8))  # 8 steps of fading, each a cached sprite
+    for i in range(BURST_STARS):
+        a = 2 * math.pi * i / BURST_STARS - math.pi / 2
+        sprite = _star(d, ui.theme.gold, fade)
+        surface.blit(sprite, (int(centre[0] + reach * math.cos(a)) - d // 2,
+                              int(centre[1] + reach * math.sin(a)) - d // 2))
+
+
+@memoize("stars", 2 * MB, surface_bytes)
+def _star(d: int, colour: Color, fade: int) -> pygame.Surface:
+    """A five-pointed star d wide, fade of 8 steps towards clear; drawn 4x larger and smoothed."""
+    k = 4
+    big = pygame.Surface((d * k, d * k), pygame.SRCALPHA)
+    c, outer = d * k / 2, d * k / 2
+    points = [(c + (outer if j % 2 == 0 else outer * 0.45) * math.cos(-math.pi / 2 + j * math.pi / 5),
+               c + (outer if j % 2 == 0 else outer * 0.45) * math.sin(-math.pi / 2 + j * math.pi / 5))
+              for j in range(10)]
+    pygame.draw.polygon(big, (*colour, 255 - fade * 30), points)
+    return pygame.transform.smoothscale(big, (d, d))
+
+
+def tick_badge(surface: pygame.Surface, ui: "UI", centre: tuple[int, int], d: int) -> None:
+    """A green disc with a white tick: the right answer, readable without words or colour alone."""
+    pygame.draw.circle(surface, ui.theme.right, centre, d // 2)
+    x, y, u = centre[0], centre[1], d / 10
+    pygame.draw.lines(surface, ui.theme.card, False,
+                      [(x - 2.6 * u, y + 0.2 * u), (x - 0.6 * u, y + 2.2 * u), (x + 2.8 * u, y - 2.0 * u)],
+                      max(2, int(1.3 * u)))
+
+
 _FITS: dict[tuple[str, str, int, int, float, float], bool] = {}
 
 

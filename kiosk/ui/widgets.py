@@ -34,6 +34,7 @@ class Button:
     pressed: bool = False
     focused: bool = False
     draw_extra: Callable[[pygame.Surface, Rect], None] | None = field(default=None, repr=False)
+    icon: Callable[[pygame.Surface, Rect, Color], None] | None = field(default=None, repr=False)  # above the label
 
     def contains(self, pos: tuple[int, int]) -> bool:
         x, y, w, h = self.rect
@@ -64,15 +65,20 @@ class Button:
             left += d + pad
         if self.draw_extra:
             self.draw_extra(surface, rect)
-        text_h = h - 2 * pad
+        text_top, text_h, right_pad = rect[1] + pad, h - 2 * pad, pad
+        if self.icon:  # a picture a non-reader knows, the word small beneath it
+            icon_h = h * 11 // 20
+            self.icon(surface, (x, rect[1] + pad // 3, w, icon_h - pad // 3), ink)
+            text_top, text_h = rect[1] + icon_h, h - icon_h - pad // 3
+            left, right_pad = x + pad // 3, pad // 3
         if self.sublabel:
             sub_h = min(text_h // 2, fonts.line_height("small"))
             fonts.draw(surface, self.sublabel, (left, rect[1] + h - pad - sub_h, x + w - pad - left, sub_h),
                        "small", ink if self.style == "primary" else theme.ink_soft, max_lines=1)
             text_h -= sub_h
         align = "left" if self.badge or (self.accent and self.style != "quiet") else "center"
-        fonts.draw(surface, self.label, (left, rect[1] + pad, x + w - pad - left, text_h), self.role, ink,
-                   align=align, valign="middle")
+        fonts.draw(surface, self.label, (left, text_top, x + w - right_pad - left, text_h),
+                   self.role, ink, align=align, valign="middle")
 
     def _colours(self, theme: Theme) -> tuple[Color, Color]:
         if self.mark == "right":
@@ -203,14 +209,16 @@ def button_h(ui: "UI") -> int:
     return max(lay.target_min, lay.px(120), ui.fonts.font(smallest, bold).get_height() + 2 * lay.px(24) + lay.px(2))
 
 
-def step_nav(ui: "UI", first: bool) -> ButtonGroup:
-    """Back (quiet, left) and Next (primary, right) in the same place on every step."""
+def step_nav(ui: "UI", first: bool = False) -> ButtonGroup:
+    """Next (primary) bottom right, the same place on every step. Back lives in the screen chrome
+    (kiosk/screens/chrome.py) so a child meets one Back, in one place: the slot here stays, never
+    enabled (so never drawn nor a target), because scenes find Next as the second button. `first`
+    is what callers passed for the old Back and changes nothing."""
     lay = ui.layout
     h = button_h(ui)
     y = lay.controls_bottom - h
     w = int(lay.width * (0.30 if not lay.portrait else 0.42))
-    buttons = [Button("back", ui.t("back"), (int(lay.width * 0.05), y, w * 2 // 3, h), style="quiet",
-                      accent=ui.theme.court_blue, enabled=not first),
+    buttons = [Button("back", ui.t("back"), (int(lay.width * 0.05), y, w * 2 // 3, h), enabled=False),
                Button("next", ui.t("next"), (int(lay.width * 0.95) - w, y, w, h), style="primary")]
     group = ButtonGroup(buttons, columns=2)
     group.focus("next")

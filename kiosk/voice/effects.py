@@ -1,4 +1,4 @@
-"""Short, gentle sound effects made in code: select, dwell, right, wrong.
+"""Short, gentle sound effects made in code: select, dwell, right, wrong, retry, reward.
 
 No files, no licences: each effect is a few sine partials under a soft envelope. "wrong" is two
 soft falling notes, quieter than "right" and with no harsh harmonics: a child who got it wrong
@@ -19,7 +19,7 @@ from . import audio
 log = logging.getLogger(__name__)
 
 RATE = 44100
-EFFECTS = ("select", "dwell", "right", "wrong")
+EFFECTS = ("select", "dwell", "right", "wrong", "retry", "reward")
 
 
 def _note(freq: float, dur: float, rate: int, attack: float = 0.005, decay: float = 6.0,
@@ -63,6 +63,16 @@ def synth_effect(name: str, rate: int = RATE) -> np.ndarray:
         x = _mix([(0.00, _note(392.0, 0.22, rate, attack=0.02, decay=7.0, partials=soft)),
                   (0.16, _note(329.6, 0.30, rate, attack=0.02, decay=6.0, partials=soft))], rate)
         peak = 0.20
+    elif name == "retry":                    # an open, rising question: "have another go" (G4 then C5)
+        soft = ((1.0, 1.0), (2.0, 0.1))
+        x = _mix([(0.00, _note(392.0, 0.18, rate, attack=0.015, decay=9.0, partials=soft)),
+                  (0.12, _note(523.3, 0.26, rate, attack=0.015, decay=7.0, partials=soft))], rate)
+        peak = 0.25
+    elif name == "reward":                   # a star lands: a quick high sparkle, E6 G6 C7
+        x = _mix([(0.00, _note(1318.5, 0.16, rate, decay=18.0, partials=bell)),
+                  (0.05, _note(1568.0, 0.16, rate, decay=18.0, partials=bell)),
+                  (0.10, _note(2093.0, 0.30, rate, decay=10.0, partials=bell))], rate)
+        peak = 0.30
     else:
         raise KeyError(f"unknown effect {name!r}; known: {', '.join(EFFECTS)}")
     top = float(np.max(np.abs(x))) or 1.0

@@ -29,6 +29,7 @@ from kiosk.bounded_cache import MB, BoundedCache
 from . import audio
 from .captions import Timeline, reading_timeline, split_sentences, timeline
 from .personas import SLOWER, Personas, VoiceSettings
+from .recordings import Line, Recordings
 from .synth import Job, NarrationCache, SynthWorker, get_worker
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class Narrator:
         self.lang = lang
         self.content_root = Path(content_root) if content_root else None
         self.cache = NarrationCache(data_dir)
+        self.recordings = Recordings(data_dir)
         self.effects = effects
         self.clock = clock
         self.caption_max_chars = caption_max_chars
@@ -226,6 +228,10 @@ class Narrator:
             self._narrate(text, persona, recorded)
         except Exception:  # noqa: BLE001 - narration must never break a lesson
             log.exception("narration failed for %r; captions only", text[:40])
+
+    def recording(self, lesson: str, step: str, moment: str, persona: str, text: str) -> Path | None:
+        """The staff's approved recording of this line as it reads now (the staff pages' /staff/voices)."""
+        return self.recordings.approved(Line(lesson, step, moment, persona, text))
 
     def _narrate(self, text: str, persona: str | None, recorded: Path | str | None) -> None:
         now = self.clock()

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kiosk.records.store import HALL_NAME, Store, store_url
+from kiosk.voice.recordings import Recordings
 
 from ..auth import Staff
 from ..middleware import BodyLimit, HeadAsGet, SiteLanguage
@@ -17,7 +18,7 @@ from ..passports import PassportCache
 from ..service import BookingService
 from ..throttle import LoginThrottle
 from ..words import say
-from . import api_routes, calendar_routes, font, staff_pages, staff_settings, teacher_pages
+from . import api_routes, calendar_routes, font, staff_pages, staff_settings, teacher_pages, voice_pages
 from .errors import add_error_handlers
 from .headers import SecurityHeaders
 from .site import Site, page_templates
@@ -48,6 +49,7 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
                           passports=PassportCache(store, data_dir), templates=page_templates(), clock=clock)
     # serve, the benchmark and the tests reach these directly
     app.state.service, app.state.staff, app.state.throttle, app.state.store = service, staff, throttle, store
+    app.state.recordings = Recordings(data_dir)   # staff's takes of the narration, which the kiosk plays
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit)
     app.add_middleware(SiteLanguage)
@@ -57,7 +59,7 @@ def create_app(data_dir: Path | str = "var", content_dir: Path | str | None = "c
 
     add_routes(app, api_routes.router)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
-    for pages in (font, teacher_pages, staff_pages, staff_settings, calendar_routes):
+    for pages in (font, teacher_pages, staff_pages, staff_settings, voice_pages, calendar_routes):
         add_routes(app, pages.router)
     return app
 
