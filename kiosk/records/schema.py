@@ -1,4 +1,8 @@
-"""The records' tables (SQLAlchemy Core); kiosk/records/upgrade.py creates and upgrades them.
+"""The store's tables (SQLAlchemy Core); kiosk/records/upgrade.py creates and upgrades them.
+
+The booking site's tables live here too, on purpose: one database has one migration sequence, and
+the layer rules put kiosk.schedule above kiosk.records, so the store owns every table and the
+booking service imports the ones it uses.
 
 Tables:
   schema_version  one row per migration applied (version, name, applied_at)
