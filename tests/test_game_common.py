@@ -62,6 +62,16 @@ def test_the_five_types_are_registered_and_listed(tmp_path: Path) -> None:
     assert rows["games-law-play"]["zone"] == "game" and rows["games-safe-scenes"]["zone"] == "immersive"
 
 
+def test_the_fit_memo_answers_when_it_is_full(make_app: Callable[..., App], monkeypatch: pytest.MonkeyPatch) -> None:
+    # it once cleared itself right after storing the answer and then looked the answer up (KeyError:
+    # the lesson was taken out of play in the middle of a quiz)
+    ui = make_app().ui
+    monkeypatch.setattr(games, "_FITS", {("filler", "body", n, 1, 1.0, 1.0): True for n in range(3999)})
+    assert games.fitting_role(ui, "一句新的话。", 800, 200, "body") == "body"
+    assert games.fitting_role(ui, "又一句新的话。", 800, 200, "body") == "body"
+    assert len(games._FITS) <= 4000
+
+
 def test_polygon_and_position_dwell() -> None:
     square = [(0, 0), (1, 0), (1, 1), (0, 1)]
     assert games.inside_polygon((0.5, 0.5), square) and not games.inside_polygon((1.5, 0.5), square)

@@ -212,15 +212,17 @@ def _fits(ui: "UI", text: str, role: str, width: int, height: int) -> bool:
 
     fonts = ui.fonts
     key = (text, role, width, height, fonts.layout.scale, fonts.text_scale)
-    if key not in _FITS:
+    fits = _FITS.get(key)
+    if fits is None:
         if height <= 0 or width <= 0:
-            _FITS[key] = False
+            fits = False
         else:
             size, smallest, bold = fonts.role_sizes(role)
-            _FITS[key] = not fit_text(text, lambda s: fonts.font(s, bold), width, height, size, smallest).overflow
-        if len(_FITS) > 4000:
+            fits = not fit_text(text, lambda s: fonts.font(s, bold), width, height, size, smallest).overflow
+        if len(_FITS) >= 4000:  # a bound, not a budget: measuring again is cheap
             _FITS.clear()
-    return _FITS[key]
+        _FITS[key] = fits
+    return fits
 
 
 def pill(surface: pygame.Surface, ui: "UI", rect: Rect, text: str, fill: Color, ink: Color) -> None:
