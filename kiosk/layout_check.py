@@ -65,6 +65,11 @@ def layout_problems(root: Path, library: Library, sizes: tuple[tuple[int, int], 
             for scale in scales:
                 setting = Setting(size, lang, scale)
                 for where, box in _laid_out(root, library, setting, places):
+                    if box is None:  # the step failed while it was played: a kiosk takes it out of play
+                        errors.setdefault((*where, "", "failed"), ContentError(
+                            *where, f"this step stopped with an error when played at {setting} (the log says "
+                                    "why); a kiosk would take the lesson out of play"))
+                        continue
                     for kind, advice in _problems(box):
                         key = (*where, box.text, kind)
                         errors.setdefault(key, ContentError(
@@ -76,7 +81,8 @@ def _quote(text: str) -> str:
     return text if len(text) <= 18 else text[:18] + "…"
 
 
-def _laid_out(root: Path, library: Library, setting: Setting, places: "_Places") -> Iterator[tuple[Where, LaidOut]]:
+def _laid_out(root: Path, library: Library, setting: Setting,
+              places: "_Places") -> Iterator[tuple[Where, LaidOut | None]]:
     """Every text box of every screen in one setting, each with the place its words come from."""
     ui = UI(setting.size, setting.lang, root, text_scale=setting.scale)
     app = build_app(library, ui, AppOptions(idle_timeout=1e9))
@@ -94,6 +100,10 @@ def _laid_out(root: Path, library: Library, setting: Setting, places: "_Places")
             boxes = _boxes(app)
             if "options" in app.describe():
                 boxes += _boxes(app, [Intent(Kind.CHOOSE, value=1)])
+            if lesson.id not in app.library.lessons:  # App's guard took it out of play
+                yield places._lesson_field(lesson, ("steps", i), setting.lang), None
+                app.library.lessons[lesson.id] = lesson  # laid out on in the next settings
+                break
             yield from places.step(app, boxes, lesson, i)
         app.replace("results", lesson, {})
         yield from places.menu(app, _boxes(app), [lesson])

@@ -78,3 +78,17 @@ def test_a_lesson_that_fits_everywhere_reports_nothing(tmp_path: Path) -> None:
 def test_split_words_are_found_by_comparing_line_starts_with_word_bounds(
         text: str, lines: tuple[str, ...], word: str) -> None:
     assert layout_check._split_word(text, lines) == word
+
+
+def test_a_step_that_fails_when_played_is_an_error_and_the_pass_goes_on(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.registry import scene_for
+
+    def broken(self: object, surface: object) -> None:
+        raise RuntimeError("a scene that cannot draw")
+
+    monkeypatch.setattr(scene_for("quiz"), "draw", broken)
+    found = problems(tmp_path, GOOD, sizes=((1280, 720), (1080, 1920)), langs=("zh",), scales=(1.0,))
+    failed = [(line, message) for line, _, _, message in found if "stopped with an error" in message]
+    assert [line for line, _ in failed] == [11], found       # the quiz step's line, once
+    assert "1280x720" in failed[0][1] and "out of play" in failed[0][1]
