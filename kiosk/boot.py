@@ -106,14 +106,14 @@ def build_app(library: Library, ui: "UI", options: AppOptions = AppOptions(), **
     needs and the off-screen rehearsal. Every App is built here (commands, tests, tools); kwargs
     are the collaborators a caller brings (surface, recorder, narrator, gestures, effects, feed_state)."""
     from kiosk.engine.app import App
-    from kiosk.rehearsal import rehearsals
+    from kiosk.rehearsal import look_ahead, rehearsals
     from kiosk.screens.flows import hall_screens
     from kiosk.staff_desk import StoreDesk
     from kiosk.staff_pin import PinGate
 
     desks = PinGate(options.data_dir), StoreDesk(options.data_dir)
     return App(library, ui, screens=hall_screens(*desks), content_loader=load_content, options=options,
-               narration=narration_items, rehearsal=rehearsals, **kwargs)
+               narration=narration_items, look_ahead=look_ahead, rehearsal=rehearsals, **kwargs)
 
 
 def narration_items(lessons: Iterable[Any], lang: str) -> list[Any]:

@@ -22,6 +22,7 @@ PATIENCE = 150  # actions in one session before a child skips whatever game is o
 @dataclass
 class Summary:
     sessions: int = 0
+    children: int = 0
     answers: int = 0
     right: int = 0
     frames: int = 0
@@ -36,7 +37,7 @@ class Summary:
 
     def lines(self) -> list[str]:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.end_reasons.items()))
-        return [f"sessions: {self.sessions} ({reasons})",
+        return [f"sessions: {self.sessions} ({reasons}) of {self.children} children (a child may play several lessons)",
                 f"answers: {self.answers}, accuracy {self.accuracy:.0%}",
                 f"frames: {self.frames}, worst frame {self.worst_frame_ms:.1f} ms, p99 {self.p99_frame_ms:.1f} ms"]
 
@@ -50,8 +51,9 @@ class ChildBot:
 
     def think(self) -> None:
         """A child takes 0.5-3 s per action; a few frames over that time are enough to draw
-        (one in a fast soak, where the clock is what matters)."""
-        self.pilot.wait(self.rng.uniform(0.5, 3.0), frames=1 if self.fast else self.rng.randint(2, 6))
+        (one in a fast soak, where the clock is what matters), the gaps after the others are the
+        kiosk's as they would be at 60 Hz (Pilot.wait)."""
+        self.pilot.wait(self.rng.uniform(0.5, 3.0), frames=1 if self.fast else self.rng.randint(2, 6), gaps=not self.fast)
 
     def act(self, target: str | list) -> None:
         if isinstance(target, list):  # a game station's own move (a swipe, a drag, a pointer)
@@ -126,6 +128,20 @@ class Tally:
             self.reasons[event.get("reason")] += 1
 
 
+OPENING_S = 300.0  # the longest the hall waits for the rehearsal (the demo lessons' takes ~100 s of attract)
+
+
+def open_hall(app: App, most_s: float = OPENING_S) -> float:
+    """The kiosk boots before the hall opens: its attract screen shows until every step has been
+    rehearsed off screen (App.rehearsed; kiosk/rehearsal.py), for at most most_s. Returns the
+    seconds waited; those frames are nobody's (a Pilot of their own)."""
+    pilot, waited = Pilot(app), 0.0
+    while not app.rehearsed and waited < most_s:
+        pilot.wait(1.0)
+        waited += 1.0
+    return waited
+
+
 def simulate(app: App, sessions: int, seed: int = 0, on_screen: Callable[[str], None] | None = None,
              fast: bool = False, on_progress: Callable[[int], None] | None = None,
              walk_away: float = 0.15, pilot: Pilot | None = None) -> Summary:
@@ -133,15 +149,17 @@ def simulate(app: App, sessions: int, seed: int = 0, on_screen: Callable[[str], 
     pilot = pilot or Pilot(app)  # the caller's, to read each frame's moment afterwards
     tally = Tally(app.sessions.recorder)
     app.sessions.recorder = tally
+    played = 0
     try:
-        for i in range(sessions):
+        for played in range(1, sessions + 1):
             if stop_signals.requested():  # SIGTERM/SIGINT under stop_signals.polled(): stop between two children
+                played -= 1
                 break
             ChildBot(pilot, rng, walk_away=walk_away, fast=fast).play_session(on_screen)
             if on_progress:
-                on_progress(i + 1)
+                on_progress(played)
     finally:
         app.sessions.recorder = tally.inner
-    return Summary(sessions=tally.kinds["session_end"], answers=tally.answers, right=tally.right,
+    return Summary(sessions=tally.kinds["session_end"], children=played, answers=tally.answers, right=tally.right,
                    frames=pilot.frame_count, worst_frame_ms=pilot.worst_ms, p99_frame_ms=pilot.p99_ms(),
                    end_reasons=tally.reasons, events=sum(tally.kinds.values()))

@@ -21,7 +21,6 @@ from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import draw, games
 from kiosk.ui.games import word
-from kiosk.ui.laws import cite
 from kiosk.ui.widgets import Button, ButtonGroup
 
 LETTERS = "ABC"
@@ -222,16 +221,22 @@ class BranchingScene(StepScene):
         self.group = ButtonGroup()
         self.layer = games.Layer(self.ui)
         self.current = step.start_id
+        self.cheer = games.Cheer()                   # a good ending's stars, from the choice that led there
+        self.chip: Button | None = None              # that choice, kept beside what it led to
         walked = list(ctx.memory.get("path") or [])  # came back to this step: where the child left it
         self.path: list[str] = walked[:-1]
-        self._go(walked[-1] if walked else step.start_id, first=True)
+        came = walked[-1] if walked else step.start_id
+        by = next((c for c in step.scene(self.path[-1]).choices if c.goto == came), None) if self.path else None
+        self._go(came, first=True, by=by)
+        self.chose_at = -10.0 if walked else 0.0     # scene time of the latest choice: nothing moves on coming back
 
     @property
     def node(self) -> SceneNode:
         return self.step.scene(self.current)
 
     # ----- layout --------------------------------------------------------------------------------
-    def _go(self, scene_id: str, first: bool = False) -> None:
+    def _go(self, scene_id: str, first: bool = False, by: Choice | None = None) -> None:
+        """Show a scene (`by` the choice that led to it: it stays in sight above the scene's words)."""
         self.current = scene_id
         self.path.append(scene_id)
         self.ctx.memory["path"] = list(self.path)
@@ -263,15 +268,32 @@ class BranchingScene(StepScene):
             bottom = top - gap
             self.hint = word(self.ui.lang, "hint_choose")
         if lay.portrait:
-            stage_h = (bottom - y) * 11 // 20
+            stage_h = (bottom - y) * (11 if not node.ending else 9) // 20  # an ending: room for its law too
             self.stage = (x, y, w, stage_h)
             self.card = (x, y + stage_h + gap, w, bottom - y - stage_h - gap)
         else:
             sw = int(w * (0.46 if not node.ending else 0.40))
             self.stage = (x, y, sw, bottom - y)
             self.card = (x + sw + gap, y, w - sw - gap, bottom - y)
+        self.chip = self._chip(by, node) if by is not None else None
         if not first:
             self.ctx.say(f"scene:{scene_id}")
+
+    def _chip(self, by: Choice, node: SceneNode) -> Button:
+        """The choice that led here, at the top of the card (which makes room): green with a tick
+        at a good ending, warm orange (and a soft wobble) at one to learn from."""
+        ui, lay = self.ui, self.ui.layout
+        cx, cy, cw, ch = self.card
+        before = self.step.scene(self.path[-2]).choices if len(self.path) > 1 else [by]
+        letter = LETTERS[before.index(by)] if len(before) > 1 and by in before else None
+        label = word(ui.lang, "you_chose", choice=ui.text(by.text))
+        pad = lay.px(24)
+        h = max(lay.px(96), games.line(ui, "button") + 2 * pad)
+        self.card = (cx, cy + h + lay.px(20), cw, ch - h - lay.px(20))
+        text_w = cw - 3 * pad - (min(h - 2 * pad, lay.px(84)) if letter else 0) - lay.px(90)  # the tick's room
+        mark = {"good": "right", "learn": "gentle"}.get(node.ending or "", "chosen")
+        return Button("chose", label, (cx, cy, cw, h), badge=letter, mark=mark, enabled=False,
+                      role=games.fitting_role(ui, label, text_w, h - 2 * pad))
 
     def on_enter(self) -> None:
         self.ctx.say("open" if self.path == [self.step.start_id] else f"scene:{self.current}")
@@ -298,8 +320,8 @@ class BranchingScene(StepScene):
         choice = next(c for c in node.choices if f"choice:{c.id}" == chosen.id)
         self.ctx.answer(node.id, str(choice.id), None, input=intent.source, response_ms=round(self.time * 1000),
                         goto=choice.goto)
-        self.time = 0.0
-        self._go(choice.goto)
+        self.time = self.chose_at = 0.0
+        self._go(choice.goto, by=choice)
         if self.node.ending:
             self._ended()
 
@@ -307,6 +329,8 @@ class BranchingScene(StepScene):
         node = self.node
         good = node.ending == "good"
         self.ctx.sound("right" if good else "wrong")
+        if good and self.chip is not None:
+            self.cheer.start(self.chose_at, pygame.Rect(self.chip.rect).center)
         first = not self.ctx.memory.get("ended")  # the first ending reached is the one that counts
         self.ctx.answer(ENDING, node.id, good if first else None, outcome=node.ending, path=list(self.path))
         if first:
@@ -314,9 +338,22 @@ class BranchingScene(StepScene):
             self.ctx.record("game_result", score=int(good), max=1, ending=node.id)
 
     # ----- drawing ---------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        self.cheer.update(self.time, self.ctx.sound)
+
     def draw(self, surface: pygame.Surface) -> None:
-        self.layer.draw(surface, self.current, self._paint)
-        self.group.draw(surface, self.ui.fonts, self.ui.theme)
+        ui, chip = self.ui, self.chip
+        self.layer.draw(surface, (self.current, chip is None), self._paint)
+        if chip is not None:
+            if chip.mark == "right":
+                games.right_glow(surface, ui, chip.rect)
+            games.draw_shaken(surface, ui, [chip], ["chose"] if chip.mark == "gentle" else [],
+                              self.time - self.chose_at)
+            if chip.mark == "right":
+                games.right_tick(surface, ui, chip.rect)
+                self.cheer.draw(surface, ui, self.time)
+        self.group.draw(surface, ui.fonts, ui.theme)
 
     def _paint(self, surface: pygame.Surface) -> None:
         """Everything but the buttons: it changes only with the scene."""
@@ -374,10 +411,8 @@ class BranchingScene(StepScene):
         body = ui.text(node.text) + "\n" + ui.text(node.lesson)
         if node.help:
             body += "\n" + ui.text(node.help)
-        basis = node.basis
         games.feedback_card(surface, ui, self.card, tone, word(ui.lang, f"ending_{node.ending}"), body,
-                            cite(basis, ui.lang) if basis else "",
-                            ui.text(basis.says) if basis and basis.says else "")
+                            *games.law_of(ui, node.basis, self.ctx.youngest))
 
     def walk(self, rng: random.Random, skill: float) -> list[Intent] | None:
         """Any choice (a story has no wrong turn); at an ending, go on."""
@@ -392,8 +427,9 @@ class BranchingScene(StepScene):
         node = self.node
         info = {**super().describe(), "scene": node.id, "text": self.ui.text(node.text),
                 "choices": [c.id for c in node.choices], "path": list(self.path), "ending": node.ending,
-                "buttons": [b.id for b in self.group.buttons if b.enabled]}
+                "buttons": [b.id for b in self.group.buttons if b.enabled], "stars": self.ctx.stars()}
         if node.ending:
             info["teaches"] = self.ui.text(node.lesson)
-            info["basis"] = cite(node.basis, self.ui.lang) if node.basis else None
+            info["basis"] = games.law_of(self.ui, node.basis, self.ctx.youngest)[0] or None
+        info["chose"] = self.chip.label if self.chip is not None else None
         return info

@@ -169,6 +169,7 @@ class CatchScene(StepScene):
         self.basket_x = 0.5          # fraction of the play field's width
         self.target_x = 0.5
         self.toast: tuple[str, float, bool] | None = None   # thing id, since when, caught good
+        self.burst: tuple[tuple[int, int], float] | None = None  # stars from the basket: where, since when
         self.nav: ButtonGroup | None = None
         if ctx.memory.get("done"):
             self._to_done(recorded=True)
@@ -258,6 +259,9 @@ class CatchScene(StepScene):
         if caught:
             self.ctx.sound("right" if thing.good else "wrong")
             self.toast = (thing.id, self.time, thing.good)
+            if thing.good:
+                fx, fy, fw, fh = self.field
+                self.burst = ((int(fx + self.basket_x * fw), fy + fh - self.basket_h), self.time)
             if not thing.good:
                 self.ctx.say(f"bad:{thing.id}")
         return caught
@@ -358,8 +362,8 @@ class CatchScene(StepScene):
         games.timer(surface, ui, (fx + pad, fy + pad // 2, fw // 3, max(lay.px(80), games.line(ui, "small"))),
                     1 - self.clock / self.step.seconds)
         pill_h = max(lay.px(52), games.line(ui, "small") + lay.px(4))
-        games.pill(surface, ui, (fx + fw - pad - lay.px(170), fy + pad // 2, lay.px(170), pill_h),
-                   f"★ {self.score}", theme.gold, theme.ink)
+        games.star_tally(surface, ui, self.ctx.stars(), (fx + fw - pad - lay.px(games.TALLY_W), fy + pad // 2,
+                                                         lay.px(games.TALLY_W), pill_h))
         size = self.thing_size
         label_h = lay.px(44)
         clip = surface.get_clip()
@@ -379,6 +383,8 @@ class CatchScene(StepScene):
         surface.set_clip(clip)
         bx = int(fx + self.basket_x * fw)
         surface.blit(_basket(self.basket_w, self.basket_h), (bx - self.basket_w // 2, fy + fh - self.basket_h))
+        if self.burst:
+            games.star_burst(surface, ui, self.burst[0], self.time - self.burst[1])
         if self.toast and self.time - self.toast[1] < TOAST_S:
             thing = self.step.thing(self.toast[0])
             text = word(ui.lang, "labelled", label=ui.text(thing.name),
@@ -397,25 +403,29 @@ class CatchScene(StepScene):
             surface, ui, word(ui.lang, "catch_done", score=self.score, max=len(self.results)), head,
             theme.court_blue_dark, max_lines=1, above=lay.px(40) // 3)
         bad = [t for t in self.step.things if not t.good]
-        row = (bottom - pad // 3 - top) // max(1, len(bad))
+        # the laws in one small line at the foot (for the 6-8 band, one for the grown-ups): the whys,
+        # the larger text, say what each thing is about
+        laws = word(ui.lang, "list_sep").join(dict.fromkeys(cite(t.basis, ui.lang) for t in bad if t.basis))
+        foot = games.law_lines(ui, laws, "", self.ctx.youngest)[0] if laws else ""
+        foot_h = 0
+        if foot:
+            one = games._fits(ui, foot, "small", w - 2 * pad, games.line(ui, "small", False))
+            foot_h = ui.fonts.line_height("small") * (1 if one else 2)
+            ui.fonts.draw(surface, foot, (x + pad, bottom - pad // 3 - foot_h, w - 2 * pad, foot_h), "small",
+                          theme.ink_soft, max_lines=2)
+        row = (bottom - pad // 3 - foot_h - lay.px(8) - top) // max(1, len(bad))
         size = min(self.thing_size, row - lay.px(16))
-        for i, thing in enumerate(bad):
+        tx = x + 2 * pad + size
+        tw = x + w - pad - tx
+        whys = [word(ui.lang, "labelled", label=ui.text(t.name), text=ui.text(t.explanation)) for t in bad]
+        role = next((r for r in ("body", "caption") if all(games._fits(ui, why, r, tw, row - lay.px(8))
+                                                             for why in whys)), "small")  # one size for every row
+        for i, (thing, why) in enumerate(zip(bad, whys)):
             ry = top + i * row
             image = self._picture(thing, size)
             if image is not None:
                 surface.blit(image, (x + pad, ry + (row - size) // 2))
-            tx = x + 2 * pad + size
-            tw = x + w - pad - tx
-            cite_text = cite(thing.basis, ui.lang) if thing.basis else ""
-            why = word(ui.lang, "labelled", label=ui.text(thing.name), text=ui.text(thing.explanation))
-            cite_h = ui.fonts.line_height("small") if cite_text else 0
-            if cite_text and not games._fits(ui, why, "small", tw, row - cite_h - lay.px(12)):
-                cite_text, cite_h = "", 0  # short of room: the why first, its law is in the narration
-            text_h = row - cite_h - lay.px(8)
-            ui.fonts.draw(surface, why,
-                          (tx, ry + lay.px(4), tw, text_h - lay.px(4)), "small", theme.ink, valign="bottom")
-            if cite_text:
-                ui.fonts.draw(surface, cite_text, (tx, ry + text_h, tw, cite_h), "small", theme.ink_soft, max_lines=1)
+            ui.fonts.draw(surface, why, (tx, ry + lay.px(4), tw, row - lay.px(8)), role, theme.ink, valign="middle")
 
     def groups(self) -> list[ButtonGroup]:
         return [self.group] if self.group.buttons else []
@@ -428,7 +438,7 @@ class CatchScene(StepScene):
                 "falling": [{"thing": self.step.things[f.index].id, "x": f.x, "y": round(f.y / self.field[3], 3)}
                             for f in self.falling],
                 "results": list(self.results),
-                "score": self.score, "max": len(self.results),
+                "score": self.score, "max": len(self.results), "stars": self.ctx.stars(),
                 "buttons": [b.id for g in self.groups() for b in g.buttons if b.enabled]}
 
 

@@ -25,7 +25,6 @@ from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import games
 from kiosk.ui.games import word
-from kiosk.ui.laws import cite
 from kiosk.ui.widgets import Button, ButtonGroup, button_h
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
@@ -150,6 +149,7 @@ class HotspotScene(StepScene):
         self.last: str | None = None          # the area explained in the panel
         self.missed_at: tuple[tuple[int, int], float] | None = None
         self.glow: tuple[str, float] | None = None  # the youngest band's hint until the next touch: area, since
+        self.cheer = games.Cheer()             # stars from the place just found
         self.pointer: tuple[int, int] | None = None
         self.pointer_source = ""
         self.press: tuple[int, int] | None = None   # where a touch or click went down on the picture
@@ -334,6 +334,7 @@ class HotspotScene(StepScene):
             self.ctx.answer(hit.id, "found", True, input=source, x=round(spot[0], 3), y=round(spot[1], 3),
                             seconds=round(self.elapsed, 1))
             self.ctx.sound("right")
+            self.cheer.start(self.time)
             self.ctx.say(f"found:{hit.id}")
             if len(self.found) == len(self.step.areas):
                 self._to_done()
@@ -369,6 +370,7 @@ class HotspotScene(StepScene):
 
     def update(self, dt: float) -> None:
         super().update(dt)
+        self.cheer.update(self.time, self.ctx.sound)
         if self.pannable and self.pointer is not None and self.press is None \
                 and self.pointer_source in ("mouse", "gesture") and self._in_stage(self.pointer):
             sx, _, sw, _ = self.stage
@@ -449,6 +451,7 @@ class HotspotScene(StepScene):
         for a in self.step.areas:
             if a.id in self.found:
                 self._outline(surface, a, theme.right)
+                self._tick(surface, a)
             elif self.phase == "done":
                 self._glow(surface, a, 1.0)
                 self._outline(surface, a, theme.gentle)
@@ -468,6 +471,8 @@ class HotspotScene(StepScene):
             pygame.draw.circle(surface, theme.court_blue, (cx, cy), r, lay.px(5))
             pygame.draw.line(surface, theme.court_blue, (cx - r, cy), (cx + r, cy), lay.px(4))
             pygame.draw.line(surface, theme.court_blue, (cx, cy - r), (cx, cy + r), lay.px(4))
+        if self.found:  # inside the picture: the stars never cover the panel's words
+            self.cheer.draw(surface, ui, self.time, self.to_screen(*self._area(self.found[-1]).centre()))
         surface.set_clip(clip)
         if self.pannable:
             self._draw_pan_cues(surface)
@@ -479,6 +484,18 @@ class HotspotScene(StepScene):
         points = [self.to_screen(fx, fy) for fx, fy in area.outline()]
         pygame.draw.polygon(surface, self.ui.theme.card, points, lay.px(12))
         pygame.draw.polygon(surface, colour, points, lay.px(7))
+
+    def _area(self, area_id: str) -> Area:
+        return next(a for a in self.step.areas if a.id == area_id)
+
+    def _tick(self, surface: pygame.Surface, area: Area) -> None:
+        """A found place's tick, at its outline's top right corner (inside the picture)."""
+        points = [self.to_screen(fx, fy) for fx, fy in area.outline()]
+        d = self.ui.layout.px(52)
+        sx, sy, sw, _ = self.stage
+        x = min(max(p[0] for p in points), sx + sw - d // 2)
+        y = max(min(p[1] for p in points), sy + d // 2)
+        games.tick_badge(surface, self.ui, (x, y), d)
 
     def _glow(self, surface: pygame.Surface, area: Area, strength: float) -> None:
         """A warm glow around the area: the places 「亮起来的地方」 names (the inside stays clear)."""
@@ -519,16 +536,17 @@ class HotspotScene(StepScene):
             assert self.step.misses_allowed is not None
             status += " · " + word(ui.lang, "misses_left", n=self.step.misses_allowed - self.misses)
         line_h = max(lay.px(56), games.line(ui, "small") + lay.px(4))
-        ui.fonts.draw(surface, status, (x, top, w, line_h), "small", theme.ink_soft, valign="middle", max_lines=1)
+        tally_w = lay.px(games.TALLY_W)
+        ui.fonts.draw(surface, status, (x, top, w - tally_w - gap, line_h), "small", theme.ink_soft, valign="middle",
+                      max_lines=1)
+        games.star_tally(surface, ui, self.ctx.stars(), (x + w - tally_w, top, tally_w, line_h))
         top += line_h
         card = (x, top + gap // 2, w, self.button_rect[1] - gap - top - gap // 2)
         area = next((a for a in self.step.areas if a.id == self.last), None)
         if area is not None:
-            basis = area.basis
             tone = "right" if area.id in self.found else "gentle"
             games.feedback_card(surface, ui, card, tone, ui.text(area.name), ui.text(area.explanation),
-                                cite(basis, ui.lang) if basis else "",
-                                ui.text(basis.says) if basis and basis.says else "")
+                                *games.law_of(ui, area.basis, self.ctx.youngest))
         elif self.phase == "done":
             games.feedback_card(surface, ui, card, None, word(ui.lang, "find_done", score=len(self.found),
                                                               max=len(self.step.areas)),
@@ -550,11 +568,11 @@ class HotspotScene(StepScene):
                 "view": round(self.view / self.max_view, 3) if self.max_view else 0.0, "glowing": self.glowing,
                 "time_left": None if self.step.time_limit is None else
                 max(0.0, round(self.step.time_limit - self.elapsed, 1)),
-                "buttons": [b.id for b in self.group.buttons if b.enabled]}
+                "buttons": [b.id for b in self.group.buttons if b.enabled], "stars": self.ctx.stars()}
         if self.phase == "done":
             info["missed"] = self.missed
         area = next((a for a in self.step.areas if a.id == self.last), None)
         if area is not None:
             info["explanation"] = self.ui.text(area.explanation)
-            info["basis"] = cite(area.basis, self.ui.lang) if area.basis else None
+            info["basis"] = games.law_of(self.ui, area.basis, self.ctx.youngest)[0] or None
         return info

@@ -20,7 +20,6 @@ from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import games
 from kiosk.ui.games import word
-from kiosk.ui.laws import cite
 from kiosk.ui.widgets import Button, ButtonGroup, step_nav
 
 WRONG_GLOW_S = 0.9
@@ -112,6 +111,7 @@ class MatchScene(StepScene):
         self.pointer: tuple[int, int] | None = None
         self.glow: tuple[str, str, float] | None = None  # a wrong pair glowing orange, since when
         self.last: dict[str, Any] | None = None   # the latest attempt, explained in the panel
+        self.cheer = games.Cheer()                # stars from the tick of the pair just joined
         self.group = ButtonGroup()
         self.nav: ButtonGroup | None = None
         self.layer = games.Layer(self.ui)
@@ -125,6 +125,7 @@ class MatchScene(StepScene):
         lay = self.ui.layout
         x, y, w, _ = lay.content_area
         self.prompt_rect = (x, y, w, max(lay.px(84), games.line(self.ui, "question") + lay.px(4)))
+        self.tally_w = lay.px(games.TALLY_W)      # the star count at the prompt's right, as on a quiz
         top = y + self.prompt_rect[3] + lay.px(12)
         n = len(self.step.pairs)
         gap = lay.px(16)
@@ -211,6 +212,7 @@ class MatchScene(StepScene):
         self.last = {"left": left, "right": right, "correct": correct}
         if correct:
             self.matched.append(left)
+            self.cheer.start(self.time, self._tick_at(left))
             for side in "LR":
                 b = self.group.by_id(f"{side}:{left}")
                 b.enabled, b.mark, b.hover, b.pressed, b.focused = False, "right", False, False, False
@@ -224,6 +226,7 @@ class MatchScene(StepScene):
 
     def update(self, dt: float) -> None:
         super().update(dt)
+        self.cheer.update(self.time, self.ctx.sound)
         if self.glow and self.time - self.glow[2] >= WRONG_GLOW_S:
             for b in (self.group.by_id(f"L:{self.glow[0]}"), self.group.by_id(f"R:{self.glow[1]}")):
                 if b.enabled:
@@ -288,14 +291,29 @@ class MatchScene(StepScene):
             start = (bx + bw, by + bh // 2) if self.selected[0] == "L" else (bx, by + bh // 2)
             pygame.draw.line(surface, theme.gold, start, self.pointer, width)
             pygame.draw.circle(surface, theme.gold, self.pointer, lay.px(14))
-        self.group.draw(surface, ui.fonts, theme)
+        shaken = (f"L:{self.glow[0]}", f"R:{self.glow[1]}") if self.glow else ()  # a wrong pair wobbles softly
+        games.draw_shaken(surface, ui, self.group.buttons, shaken, self.time - self.glow[2] if self.glow else 1.0)
+        d = self._tick_d()
+        for pair_id in self.matched:  # each pair joined rightly: a tick on its line
+            games.tick_badge(surface, ui, self._tick_at(pair_id), d)
+        self.cheer.draw(surface, ui, self.time)
+
+    def _tick_d(self) -> int:
+        return min(self.ui.layout.px(56), self.board[2] // 8)
+
+    def _tick_at(self, pair_id: str) -> tuple[int, int]:
+        """On the pair's line, a third of the way from the left card: two crossing lines' ticks never meet."""
+        (ax, ay), (bx, by) = self._ends(f"L:{pair_id}", f"R:{pair_id}")
+        return ax + (bx - ax) // 3, ay + (by - ay) // 3
 
     def _paint(self, surface: pygame.Surface) -> None:
         """The prompt, the headings and the panel: they change only with each try."""
         ui, theme = self.ui, self.ui.theme
         x, y, w, h = self.prompt_rect
-        ui.fonts.draw(surface, ui.text(self.step.prompt), (x, y, w, h), "question", theme.ink, valign="middle",
-                      max_lines=1)
+        gap = self.ui.layout.px(20)
+        ui.fonts.draw(surface, ui.text(self.step.prompt), (x, y, w - self.tally_w - gap, h), "question", theme.ink,
+                      valign="middle", max_lines=1)
+        games.star_tally(surface, ui, self.ctx.stars(), (x + w - self.tally_w, y, self.tally_w, h))
         for rect, text in zip(self.heads, (self.step.left_title, self.step.right_title)):
             if text and rect[3]:
                 ui.fonts.draw(surface, ui.text(text), rect, "small", theme.ink_soft, align="center",
@@ -316,10 +334,8 @@ class MatchScene(StepScene):
             return
         left = self._pair(self.last["left"])
         if self.last["correct"]:
-            basis = left.basis
             games.feedback_card(surface, ui, self.panel, "right", word(ui.lang, "right"), ui.text(left.explanation),
-                                cite(basis, ui.lang) if basis else "",
-                                ui.text(basis.says) if basis and basis.says else "")
+                                *games.law_of(ui, left.basis, self.ctx.youngest))
         else:
             right = self._pair(self.last["right"])
             body = join_sentences([word(ui.lang, "not_a_pair", a=ui.text(left.left), b=ui.text(right.right)),
@@ -353,4 +369,7 @@ class MatchScene(StepScene):
                 "right": [self.step.pairs[i].id for i in self.order], "selected": self.selected,
                 "matched": list(self.matched), "attempts": list(self.attempts), "last": self.last,
                 "score": self.score, "max": len(self.step.pairs), "done": self.nav is not None,
+                "stars": self.ctx.stars(),
+                "basis": games.law_of(self.ui, self._pair(self.last["left"]).basis, self.ctx.youngest)[0] or None
+                if self.last and self.last["correct"] else None,
                 "buttons": [b.id for g in self.groups() for b in g.buttons if b.enabled]}

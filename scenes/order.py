@@ -21,7 +21,6 @@ from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import draw, games
-from kiosk.ui.laws import cite
 from kiosk.ui.strings import Strings
 from kiosk.ui.widgets import Button, ButtonGroup, step_nav
 
@@ -129,6 +128,8 @@ class OrderScene(StepScene):
         self.layer = games.Layer(self.ui)
         self.group = ButtonGroup()
         self.checked: bool | None = ctx.memory.get("checked")
+        self.checked_at = -10.0                 # scene time of the check: the misplaced cards wobble from it
+        self.cheer = games.Cheer()
         self._layout()
         if self.checked is not None:
             self._to_feedback()
@@ -300,7 +301,15 @@ class OrderScene(StepScene):
         self.ctx.memory["checked"] = self.checked = correct
         self.ctx.sound("right" if correct else "wrong")
         self.ctx.say("right" if correct else "gentle")
+        self.checked_at = self.time
         self._to_feedback()
+        if correct:
+            row = pygame.Rect(self.places[0]).union(self.places[-1])
+            self.cheer.start(self.time, row.center)
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        self.cheer.update(self.time, self.ctx.sound)
 
     def _to_feedback(self) -> None:
         self.held = None
@@ -346,7 +355,12 @@ class OrderScene(StepScene):
         self.layer.draw(surface, key, self._paint)
         ui = self.ui
         if self.nav is not None:
-            self.group.draw(surface, ui.fonts, ui.theme)
+            misplaced = [b.id for b in self.group.buttons if b.mark == "gentle"]
+            games.draw_shaken(surface, ui, self.group.buttons, misplaced, self.time - self.checked_at)
+            for b in self.group.buttons:
+                if b.mark == "right":  # each card in its place: a tick in its corner
+                    games.right_tick(surface, ui, b.rect, corner=True)
+            self.cheer.draw(surface, ui, self.time)
             self.nav.draw(surface, ui.fonts, ui.theme)
             return
         lifted = f"card:{self.held}" if self.drag is not None else None
@@ -383,12 +397,11 @@ class OrderScene(StepScene):
             return
         x, _, w, _ = lay.content_area
         rect = (x, self.panel_top, w, games.nav_top(ui) - lay.px(30) - self.panel_top)
-        basis = self.step.basis
         headline = words("right" if self.checked else "gentle")  # each misplaced card says where it goes
         games.feedback_card(surface, ui, rect, "right" if self.checked else "gentle", headline,
-                            ui.text(self.step.explanation),
-                            cite(basis, ui.lang) if basis else "", ui.text(basis.says) if basis and basis.says else "",
+                            ui.text(self.step.explanation), *games.law_of(ui, self.step.basis, self.ctx.youngest),
                             head_lines=2 if lay.portrait else 1)
+        games.star_tally(surface, ui, self.ctx.stars(), games.nav_left(ui), align="left")
 
     def groups(self) -> list[ButtonGroup]:
         return [self.nav] if self.nav is not None else [self.group]
@@ -396,4 +409,5 @@ class OrderScene(StepScene):
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "phase": "order" if self.nav is None else "feedback", "order": list(self.order),
                 "held": self.held, "right_order": self.step.right_order, "correct": self.checked,
+                "stars": self.ctx.stars(), "basis": games.law_of(self.ui, self.step.basis, self.ctx.youngest)[0] or None,
                 "buttons": [b.id for g in self.groups() for b in g.buttons if b.enabled]}

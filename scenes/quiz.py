@@ -25,6 +25,7 @@ WORDS = {"results": {"zh": "答对了 {right} 题，共 {total} 题", "en": "{ri
 
 class QuizStep(StepBase):
     interaction: ClassVar[Interaction] = "choice"
+    tells_in_words: ClassVar[bool] = True
     type: Literal["quiz"]
     question: LocalText
     options: list[Option] | None = Field(
@@ -281,23 +282,12 @@ class QuizScene(StepScene):
         if not self.retrying:
             self.group.draw(surface, ui.fonts, theme)
             return
-        shift = self._draw_options(surface, self.chosen)
+        shift = games.draw_shaken(surface, ui, self.group.buttons, [self.chosen], self.time - self.answered_at)
         wrong = self.group.by_id(self.chosen)
         if self._veil is None or self._veil.get_size() != wrong.rect[2:]:  # made once, not every frame
             self._veil = pygame.Surface(wrong.rect[2:], pygame.SRCALPHA)
             self._veil.fill((*theme.background, 150))
         surface.blit(self._veil, (wrong.rect[0] + shift, wrong.rect[1]))
-
-    def _draw_options(self, surface: pygame.Surface, wobbling: str | None) -> int:
-        """Every option, the one just chosen shifted by its wobble (returned)."""
-        shift = games.wobble(self.ui, self.time - self.answered_at)
-        for b in self.group.buttons:
-            x, y, w, h = b.rect
-            if b.id == wobbling:
-                b.rect = (x + shift, y, w, h)
-            b.draw(surface, self.ui.fonts, self.ui.theme)
-            b.rect = (x, y, w, h)
-        return shift
 
     def _draw_feedback(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
@@ -306,16 +296,12 @@ class QuizScene(StepScene):
         stars_w, stars = lay.px(170), self.ctx.stars()
         ui.fonts.draw(surface, ui.text(self.step.question), (x, y, w - stars_w - lay.px(20), self._question_h()),
                       "body", theme.ink_soft, max_lines=self._question_lines())
-        if stars:  # the running count of stars won in this lesson; none yet: nothing to count
-            games.pill(surface, ui, (x + w - stars_w, y + lay.px(8), stars_w, lay.px(54)),
-                       ui.t("star_count", n=stars), theme.gold, theme.ink)
+        games.star_tally(surface, ui, stars, (x + w - stars_w, y + lay.px(8), stars_w, lay.px(games.TALLY_H)))
         right = self.group.by_id(self.step.answer_id)
         rx, ry, rw, rh = right.rect
-        glow = lay.px(10)
-        surface.blit(games.halo(((0, 0), (rw, 0), (rw, rh), (0, rh)), theme.right, glow), (rx - glow, ry - glow))
-        self._draw_options(surface, self.final)
-        d = min(rh - lay.px(24), lay.px(64))
-        games.tick_badge(surface, ui, (rx + rw - lay.px(20) - d // 2, ry + rh // 2), d)
+        games.right_glow(surface, ui, right.rect)
+        games.draw_shaken(surface, ui, self.group.buttons, [self.final or ""], self.time - self.answered_at)
+        games.right_tick(surface, ui, right.rect)
         landed = self.final == self.step.answer_id
         headline = ui.t("right" if landed else "gentle")
         if not landed:  # the right answer in words too, where it fits; its tick beside says it anyway
@@ -323,9 +309,7 @@ class QuizScene(StepScene):
             fits = games.fitting_role(ui, told, self.card[2] - lay.px(64), 2 * games.line(ui, "question", False),
                                       "question") == "question"
             headline = told if fits else headline
-        basis = self.step.basis
-        citation, says = games.law_lines(ui, cite(basis, ui.lang), ui.text(basis.says) if basis.says else "",
-                                         self.ctx.youngest)
+        citation, says = games.law_of(ui, self.step.basis, self.ctx.youngest)
         games.feedback_card(surface, ui, self.card, "right" if landed else "gentle", headline,
                             ui.text(self.step.explanation), citation, says, head_lines=1 if landed else 2)
         if landed:

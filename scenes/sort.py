@@ -20,7 +20,6 @@ from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import draw, games
 from kiosk.ui.games import word
-from kiosk.ui.laws import cite
 from kiosk.ui.widgets import Button, ButtonGroup, step_nav
 
 FLY_S = 0.25  # a landed card glides into its box
@@ -122,6 +121,8 @@ class SortScene(StepScene):
         self.fly: tuple[tuple[float, float], tuple[float, float], float] | None = None
         self.shown_at = 0.0
         self.shown = 0
+        self.landed_at = -10.0       # scene time the placed card's feedback came up: its wobble runs from it
+        self.cheer = games.Cheer()
         self.layer = games.Layer(self.ui)
         self._layout()
         if len(self.placed) >= len(step.items):
@@ -252,9 +253,13 @@ class SortScene(StepScene):
 
     def update(self, dt: float) -> None:
         super().update(dt)
+        self.cheer.update(self.time, self.ctx.sound)
         if self.phase == "fly" and self.fly and self.time - self.fly[2] >= FLY_S:
             self.fly = None
             self.phase = "feedback"
+            self.landed_at = self.time
+            if self.placed[-1]["correct"]:
+                self.cheer.start(self.time, pygame.Rect(self._feedback_rects()[0]).center)
             self.hint = word(self.ui.lang, "hint_next_one")
             last = len(self.placed) >= len(self.step.items)
             self.nav = games.one_button(self.ui, "next", self.ui.t("next") if last else word(self.ui.lang, "next_one"))
@@ -330,6 +335,12 @@ class SortScene(StepScene):
         if self.phase in ("feedback", "done"):
             self.layer.draw(surface, (self.phase, self.shown),
                             self._draw_feedback if self.phase == "feedback" else self._draw_done)
+            if self.phase == "feedback" and not self.placed[-1]["correct"]:  # the card just placed wobbles
+                margin = self.ui.layout.px(14)  # its soft shadow, short of the card beside it
+                self.layer.nudge(surface, pygame.Rect(self._feedback_rects()[0]).inflate(2 * margin, 2 * margin),
+                                 games.wobble(self.ui, self.time - self.landed_at))
+            elif self.phase == "feedback":
+                self.cheer.draw(surface, ui, self.time)
             assert self.nav is not None
             self.nav.draw(surface, ui.fonts, theme)
             return
@@ -386,19 +397,25 @@ class SortScene(StepScene):
                 pygame.draw.polygon(surface, theme.hover, [(cx + d * r, cy), (cx - d * r // 2, cy - r),
                                                            (cx - d * r // 2, cy + r)])
 
+    def _feedback_rects(self) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+        """(the card just placed, the card with its why) while the why is shown."""
+        lay = self.ui.layout
+        x, y, w, _ = lay.content_area
+        bottom = games.nav_top(self.ui) - lay.px(30)
+        if lay.portrait:
+            side = (x, y, w, lay.px(220))
+            return side, (x, y + side[3] + lay.px(24), w, bottom - y - side[3] - lay.px(24))
+        side = (x, y, int(w * 0.30), bottom - y)
+        return side, (x + side[2] + lay.px(30), y, w - side[2] - lay.px(30), bottom - y)
+
     def _draw_feedback(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
         item = self.item
         last = self.placed[-1]
-        x, y, w, _ = lay.content_area
-        bottom = games.nav_top(ui) - lay.px(30)
-        if lay.portrait:
-            side = (x, y, w, lay.px(220))
-            card = (x, y + side[3] + lay.px(24), w, bottom - y - side[3] - lay.px(24))
-        else:
-            side = (x, y, int(w * 0.30), bottom - y)
-            card = (x + side[2] + lay.px(30), y, w - side[2] - lay.px(30), bottom - y)
+        side, card = self._feedback_rects()
         tone = "right" if last["correct"] else "gentle"
+        if last["correct"]:
+            games.right_glow(surface, ui, side)
         draw.card(surface, side, theme.card, lay.px(28))
         stripe = theme.right if last["correct"] else theme.gentle
         pygame.draw.rect(surface, stripe, (side[0], side[1], lay.px(16), side[3]),
@@ -413,12 +430,13 @@ class SortScene(StepScene):
             inner = (inner[0], inner[1] + pic + pad, inner[2], inner[3] - pic - pad)
         if item.text:
             ui.fonts.draw(surface, ui.text(item.text), inner, "question", theme.ink, align="center", valign="middle")
+        if last["correct"]:
+            games.right_tick(surface, ui, side, corner=True)
         right = ui.text(self.step.bin(item.bin).label)
         headline = f"{word(ui.lang, tone)} {word(ui.lang, 'goes_in', bin=right)}"
-        basis = item.basis
         games.feedback_card(surface, ui, card, tone, headline, ui.text(item.explanation),
-                            cite(basis, ui.lang) if basis else "", ui.text(basis.says) if basis and basis.says else "",
-                            head_lines=2 if lay.portrait else 1)
+                            *games.law_of(ui, item.basis, self.ctx.youngest), head_lines=2 if lay.portrait else 1)
+        games.star_tally(surface, ui, self.ctx.stars(), games.nav_left(ui), align="left")
 
     def _draw_done(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
@@ -450,6 +468,7 @@ class SortScene(StepScene):
                 label = ui.text(it.text) if it.text else "…"
                 ui.fonts.draw(surface, label, (cx + pad // 2 + 3 * r, ry, cw - pad - 3 * r, row_h), "small", theme.ink,
                               valign="middle")
+        games.star_tally(surface, ui, self.ctx.stars(), games.nav_left(ui), align="left")
 
     def groups(self) -> list[ButtonGroup]:
         if self.phase in ("feedback", "done") and self.nav is not None:
@@ -459,7 +478,7 @@ class SortScene(StepScene):
     def describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {**super().describe(), "phase": self.phase,
                                 "bins": [b.id for b in self.step.bins], "placed": list(self.placed),
-                                "score": self.score, "max": len(self.step.items)}
+                                "score": self.score, "max": len(self.step.items), "stars": self.ctx.stars()}
         if self.phase != "done":
             item = self.item
             info["item"] = item.id
@@ -467,7 +486,7 @@ class SortScene(StepScene):
         if self.phase == "feedback":
             item = self.item
             info["explanation"] = self.ui.text(item.explanation)
-            info["basis"] = cite(item.basis, self.ui.lang) if item.basis else None
+            info["basis"] = games.law_of(self.ui, item.basis, self.ctx.youngest)[0] or None
             info["right_bin"] = item.bin
         info["buttons"] = [b.id for g in self.groups() for b in g.buttons if b.enabled]
         return info

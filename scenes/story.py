@@ -1,7 +1,7 @@
 """`story`: a narrated card: a judge (or the narrator) says a few sentences, maybe with a picture."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, Callable, ClassVar, Iterator, Literal
 
 import pygame
 
@@ -16,6 +16,7 @@ from kiosk.ui.widgets import ButtonGroup, step_nav
 
 
 class StoryStep(StepBase):
+    tells_in_words: ClassVar[bool] = True
     type: Literal["story"]
     persona: Persona = "narrator"
     text: LocalText
@@ -39,6 +40,8 @@ class StoryStep(StepBase):
 
 @step_type(StoryStep)
 class StoryScene(StepScene):
+    draws_guide = True
+
     def __init__(self, ctx: StepContext, step: StoryStep):
         super().__init__(ctx, step)
         self.hint = ctx.ui.t("hint_next")
@@ -56,14 +59,14 @@ class StoryScene(StepScene):
         bottom = self.group.buttons[0].rect[1] - lay.px(30)
         if lay.portrait:
             size = lay.px(240)
-            draw.avatar(surface, (x + size // 2, y + size // 2), size, self.step.persona)
+            draw.avatar(surface, (x + size // 2, y + size // 2), size, self.step.persona, self.ctx.guide())
             ui.fonts.draw(surface, ui.t(f"persona_{self.step.persona}"), (x + size + lay.px(30), y, w - size, size),
                           "question", theme.court_blue_dark, valign="middle", max_lines=1)
             card = (x, y + size + lay.px(30), w, bottom - y - size - lay.px(30))
         else:
             col = int(w * 0.24)
             size = min(col, lay.px(300))
-            draw.avatar(surface, (x + col // 2, y + size // 2 + lay.px(10)), size, self.step.persona)
+            draw.avatar(surface, (x + col // 2, y + size // 2 + lay.px(10)), size, self.step.persona, self.ctx.guide())
             ui.fonts.draw(surface, ui.t(f"persona_{self.step.persona}"),
                           (x, y + size + lay.px(24), col, lay.px(70)), "body", theme.court_blue_dark,
                           align="center", max_lines=1)

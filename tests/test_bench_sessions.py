@@ -10,7 +10,6 @@ import pytest
 
 from kiosk import sim
 from kiosk.bench import sessions
-from kiosk.bounded_cache import live_caches
 from kiosk.commands.bench import verdict
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
@@ -111,25 +110,3 @@ def test_the_table_has_a_row_per_moment() -> None:
     rows = sessions.table(_figures(p99=9.0, worst=20.0))
     assert rows[1].split()[:3] == ["1920x1080", "all", "1000"]
     assert rows[2].split()[:2] == ["1920x1080", "step_change"]
-
-
-def _misses() -> int:
-    """Text laid out, lines rendered and pictures rasterised anew, by any app in this process."""
-    return sum(c.misses for c in live_caches() if c.name in ("text layouts", "text lines", "pictures"))
-
-
-@pytest.mark.parametrize("rehearsed", [True, False])
-def test_steps_rehearsed_on_the_attract_screen_open_from_the_caches(make_app: Callable[..., App],
-                                                                   rehearsed: bool) -> None:
-    app = make_app()
-    pilot = Pilot(app)
-    if rehearsed:
-        app.rehearse_ahead()
-    pilot.wait(1.0)  # nobody yet: one step rehearsed per gap between frames
-    pilot.tap("start")
-    pilot.tap("band:6-8")
-    before = _misses()
-    pilot.tap("lesson:tiny")
-    pilot.tap("next")
-    assert (_misses() == before) is rehearsed
-    assert [e["kind"] for e in app.recorder.events].count("step_shown") == 2  # rehearsals are not recorded

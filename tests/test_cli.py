@@ -173,7 +173,8 @@ def test_simulate_summary(tmp_path: Path) -> None:
     lines = simulate(tmp_path)
     assert [line.split(":")[0] for line in lines[:3]] == ["sessions", "answers", "frames"]
     sessions = re.match(r"sessions: (\d+)", lines[0])
-    assert sessions and int(sessions.group(1)) >= 8
+    assert sessions and int(sessions.group(1)) >= 8 and lines[0].endswith("of 8 children (a child may play several lessons)")
+    assert any(line.startswith("opened after ") for line in lines)  # the kiosk rehearsed before the first child
     answers = re.match(r"answers: (\d+)", lines[1])
     frames = re.match(r"frames: (\d+)", lines[2])
     assert answers and int(answers.group(1)) > 0

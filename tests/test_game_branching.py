@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import pytest
+
 from kiosk.engine.app import App
 from kiosk.input.intents import Intent, Kind
 
+from .support.feedback import bare_citations, laid_out, moved_buttons, sounds, spy
 from .support.games import events, load_step, open_step, scene, where
 
 LESSON, STEP = "games-safe-scenes", "scam-story"
@@ -29,7 +32,8 @@ def test_a_path_to_the_good_ending_and_one_to_learn_from(make_app: Callable[...,
     assert (mom["scene"], mom["choices"]) == ("mom", ["block"])
     pilot.send(Intent(Kind.RAISE, value="left", source="gesture"))   # one choice: either hand takes it
     good = pilot.screen
-    assert (good["scene"], good["ending"], good["basis"]) == ("safe", "good", "《未成年人保护法》第七十二条")
+    # the lesson's youngest band is 6-8: the law is one line for the grown-ups
+    assert (good["scene"], good["ending"], good["basis"]) == ("safe", "good", "给大人看：《未成年人保护法》第七十二条")
     assert good["path"] == ["start", "offer", "start", "mom", "safe"]
     assert good["teaches"].startswith("低价卖皮肤、免费送装备的，多半是骗子") and pilot.targets == ["again", "back", "home", "next", "replay"]
     choices = [e for e in events(app, "answer") if e["item"] != "_ending"]  # recorded, not scored
@@ -57,6 +61,38 @@ def test_a_path_to_the_good_ending_and_one_to_learn_from(make_app: Callable[...,
     assert events(app, "replay")[0]["path"] == ["start", "offer", "start", "mom", "safe"]
     pilot.tap("next")
     assert pilot.screen["step_id"] == "wrap-up"
+
+
+def test_the_choice_stays_in_sight_beside_what_it_led_to(make_app: Callable[..., App],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    pilot = open_step(make_app, LESSON, STEP)                  # the lesson's youngest band: 6-8
+    sc, played = scene(pilot), sounds(pilot)
+    ticks, bursts = spy(monkeypatch, "tick_badge"), spy(monkeypatch, "star_burst")
+    assert pilot.screen["chose"] is None                       # the first scene: nothing chosen yet
+    pilot.key(Kind.CHOOSE, 2)                                  # "不理他，告诉妈妈"
+    assert pilot.screen["chose"] == "你选了：不理他，告诉妈妈"
+    assert "你选了：不理他，告诉妈妈" in [b.text for b in laid_out(pilot)]
+    assert sc.chip.badge == "B" and sc.chip.mark == "chosen" and sc.chip.id not in pilot.targets
+    pilot.key(Kind.CHOOSE, 1)                                  # "和妈妈一起挡住他，告诉平台": a good ending
+    shown = pilot.screen
+    assert shown["ending"] == "good" and shown["chose"] == "你选了：和妈妈一起挡住他，告诉平台"
+    assert sc.chip.mark == "right" and shown["stars"] == 1
+    pilot.frames(2)
+    assert ticks and sc.chip.rect[0] < ticks[-1][0][0] < sc.chip.rect[0] + sc.chip.rect[2]  # a tick on the choice
+    assert bursts and bursts[-1][0] == (sc.chip.rect[0] + sc.chip.rect[2] // 2, sc.chip.rect[1] + sc.chip.rect[3] // 2)
+    pilot.wait(0.6, frames=6)
+    assert played[-2:] == ["right", "reward"]
+    boxes = laid_out(pilot)
+    assert "给大人看：《未成年人保护法》第七十二条" in [b.text for b in boxes] and bare_citations(boxes) == []
+    # the card with the ending's words sits below the choice, not over it
+    assert sc.card[1] >= sc.chip.rect[1] + sc.chip.rect[3]
+    pilot.tap("again")                                         # played again: the first scene, no choice shown
+    assert pilot.screen["chose"] is None and sc.chip is None
+    pilot.key(Kind.CHOOSE, 1)
+    pilot.key(Kind.CHOOSE, 1)
+    pilot.key(Kind.CHOOSE, 1)                                  # an ending to learn from: the choice wobbles softly
+    assert pilot.screen["ending"] == "learn" and sc.chip.mark == "gentle"
+    assert moved_buttons(monkeypatch, pilot, 20) == {"chose"}
 
 
 def test_coming_back_returns_to_where_the_child_was(make_app: Callable[..., App]) -> None:

@@ -14,6 +14,7 @@ from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
 from .support.camera_reading import reading_camera
+from .support.feedback import bare_citations, laid_out, spy
 from .support.games import drawn_texts, events, load_step, open_step, scene, where
 
 LESSON, STEP = "games-law-play", "catch-safe"
@@ -99,6 +100,28 @@ def test_a_pointer_that_follows_the_good_things_gets_them_all(make_app: Callable
     good = [r for r in results if r["good"]]
     assert good and all(r["caught"] for r in good)
     assert pilot.screen["score"] >= len(results) - 2   # a harmful one may land right beside a good one
+
+
+@pytest.mark.parametrize("lesson, step, band", [("little-shopper", "catch-shop", "6-8"), (LESSON, STEP, "9-11")])
+def test_the_summary_gives_each_why_larger_than_the_laws(make_app: Callable[..., App], monkeypatch: pytest.MonkeyPatch,
+                                                         lesson: str, step: str, band: str) -> None:
+    pilot = open_step(make_app, lesson, step, band=band)
+    bursts = spy(monkeypatch, "star_burst")
+    sc = start(pilot)
+    park(pilot, 0.3, fps=10)
+    caught = [r for r in sc.results if r["caught"] and r["good"]]
+    assert caught and len(bursts) > 0                          # a good catch sends stars from the basket
+    assert pilot.screen["stars"] == sc.score                   # every right move in this lesson so far
+    boxes = laid_out(pilot)
+    names = [pilot.app.ui.text(t.name) for t in sc.step.things if not t.good]
+    whys = [b for b in boxes if any(b.text.startswith(name + "：") for name in names)]
+    laws = [b for b in boxes if "《" in b.text]
+    assert len(whys) == len(names) and len(laws) == 1          # the laws in one line at the foot
+    assert min(b.fitted.size for b in whys) > laws[0].fitted.size
+    if band == "6-8":
+        assert laws[0].text.startswith("给大人看：") and bare_citations(boxes) == []
+    else:
+        assert laws[0].text.startswith("《")
 
 
 def test_arrow_keys_move_the_basket_a_lane(make_app: Callable[..., App]) -> None:

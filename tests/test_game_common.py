@@ -20,6 +20,7 @@ from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_types
+from kiosk.ui import fonts as fonts_module
 from kiosk.ui import games
 
 from .support.games import centre, open_step, scene, tap_at
@@ -62,14 +63,17 @@ def test_the_five_types_are_registered_and_listed(tmp_path: Path) -> None:
     assert rows["games-law-play"]["zone"] == "game" and rows["games-safe-scenes"]["zone"] == "immersive"
 
 
-def test_the_fit_memo_answers_when_it_is_full(make_app: Callable[..., App], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_fit_memo_answers_when_it_is_full(make_app: Callable[..., App]) -> None:
     # it once cleared itself right after storing the answer and then looked the answer up (KeyError:
-    # the lesson was taken out of play in the middle of a quiz)
+    # the lesson was taken out of play in the middle of a quiz); now a bounded LRU in Fonts
     ui = make_app().ui
-    monkeypatch.setattr(games, "_FITS", {("filler", "body", n, 1, 1.0, 1.0): True for n in range(3999)})
+    fonts = ui.fonts
+    for n in range(fonts_module.TRIALS_BUDGET):
+        fonts._trials.put(("filler", "body", n, 1), True)
     assert games.fitting_role(ui, "一句新的话。", 800, 200, "body") == "body"
-    assert games.fitting_role(ui, "又一句新的话。", 800, 200, "body") == "body"
-    assert len(games._FITS) <= 4000
+    assert games.fitting_role(ui, "一句新的话。" * 40, 300, 60, "body") == "small"
+    assert len(fonts._trials) <= fonts_module.TRIALS_BUDGET
+    assert ("filler", "body", 0, 1) not in fonts._trials  # the oldest answer made room
 
 
 def test_polygon_and_position_dwell() -> None:

@@ -12,6 +12,7 @@ from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
 from .support.camera_reading import reading_camera
+from .support.feedback import bare_citations, laid_out, sounds, spy
 from .support.games import drawn_texts, events, load_step, open_step, scene, tap_at, where
 
 LESSON, STEP = "games-safe-scenes", "find-street"
@@ -49,7 +50,7 @@ def test_finding_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     assert pilot.screen["found"] == ["manhole"] and pilot.screen["view"] < 0.5  # panned to the left
     assert pilot.screen["explanation"].startswith("井盖开着")
     tap_at(pilot, pan_to(pilot, "red-light"), "touch")                # 2 a touch
-    assert pilot.screen["basis"] == "《道路交通安全法》"              # taught without an article number
+    assert pilot.screen["basis"] == "给大人看：《道路交通安全法》"    # 6-8: for the grown-ups, without an article
     sx, sy, sw, sh = sc.stage
     tap_at(pilot, (sx + sw // 2, sy + 20), "touch")                   # a miss: the sky
     assert pilot.screen["misses"] == 1 and "explanation" not in pilot.screen
@@ -176,6 +177,30 @@ def test_no_tries_left_for_the_youngest_a_glowing_hint_instead(make_app: Callabl
     tap_at(older, scene(older).to_screen(0.5, 0.1))
     assert older.screen["misses"] == 1 and older.screen["glowing"] is None
     assert "找到 0 个，一共 4 个 · 还能试 7 次" in drawn_texts(older)
+
+
+def test_a_find_sends_stars_from_the_place_and_ticks_it(make_app: Callable[..., App],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    pilot = open_step(make_app, "kind-friends", "find-unkind")   # 6-8
+    sc, played = scene(pilot), sounds(pilot)
+    ticks, bursts = spy(monkeypatch, "tick_badge"), spy(monkeypatch, "star_burst")
+    tap_at(pilot, sc.to_screen(0.5, 0.1))                        # a miss: no stars
+    assert bursts == [] and ticks == [] and pilot.screen["stars"] == 0
+    push = area(pilot, "push")
+    tap_at(pilot, sc.to_screen(*push.centre()))
+    pilot.frames(2)
+    assert pilot.screen["found"] == ["push"] and pilot.screen["stars"] == 1
+    assert bursts and bursts[-1][0] == sc.to_screen(*push.centre())   # from the place found
+    x, y, w, h = push.rect
+    left, top = sc.to_screen(x, y)
+    right, bottom = sc.to_screen(x + w, y + h)
+    assert all(left <= cx <= right + 40 and top - 40 <= cy <= bottom for (cx, cy), _ in ticks)  # at its corner
+    pilot.wait(0.6, frames=6)
+    assert played[-2:] == ["right", "reward"]
+    boxes = laid_out(pilot)
+    texts = [b.text for b in boxes]
+    assert "给大人看：《未成年人学校保护规定》第二十一条" in texts and bare_citations(boxes) == []
+    assert "★ 1" in texts                                        # the running count beside how many are found
 
 
 def test_the_hidden_places_glow_at_the_end_as_the_words_say(make_app: Callable[..., App]) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import pytest
+
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
+from .support.feedback import bare_citations, laid_out, moved_buttons, sounds, spy
 from .support.games import centre, events, load_step, open_step, scene, tap_at, where
 
 LESSON, STEP = "games-law-play", "match-ages"
@@ -86,6 +89,33 @@ def test_feedback_explains_right_and_wrong_pairs(make_app: Callable[..., App]) -
     touch(pilot, "R:age12")
     spoken = sc.step.spoken(pilot.app.ui.t, "zh")["right:age12"]
     assert spoken.startswith("答对了！「满十二周岁」和「可以骑自行车上路」是一对。在道路上骑自行车，要年满十二周岁")
+
+
+def test_a_right_pair_ticks_and_wins_a_star_a_wrong_one_wobbles(make_app: Callable[..., App],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    pilot = open_step(make_app, LESSON, STEP, band="6-8")
+    sc, played = scene(pilot), sounds(pilot)
+    ticks, bursts = spy(monkeypatch, "tick_badge"), spy(monkeypatch, "star_burst")
+    stars = pilot.screen["stars"]
+    touch(pilot, "L:age12")
+    touch(pilot, "R:age16")                                   # wrong: both cards wobble softly
+    assert moved_buttons(monkeypatch, pilot, 20) == {"L:age12", "R:age16"}
+    assert ticks == [] and pilot.screen["stars"] == stars and played == ["wrong"]
+    pilot.wait(1.0, frames=5)
+    assert moved_buttons(monkeypatch, pilot, 3) == set()     # and then are still
+    touch(pilot, "L:age12")
+    touch(pilot, "R:age12")                                   # right: a tick on its line, a burst of stars
+    assert pilot.screen["stars"] == stars + 1
+    assert {centre for centre, _ in ticks} == {sc._tick_at("age12")}
+    assert bursts and bursts[-1][0] == sc._tick_at("age12")
+    pilot.wait(0.6, frames=6)
+    assert played[-2:] == ["right", "reward"]
+    boxes = laid_out(pilot)                                   # 6-8: the law in one line for the grown-ups
+    assert "给大人看：《道路交通安全法实施条例》第七十二条" in [b.text for b in boxes] and bare_citations(boxes) == []
+    older = open_step(make_app, LESSON, STEP)
+    touch(older, "L:age12")
+    touch(older, "R:age12")
+    assert older.screen["basis"] == "《道路交通安全法实施条例》第七十二条"
 
 
 MATCH = """\

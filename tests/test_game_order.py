@@ -6,11 +6,15 @@ import random
 from pathlib import Path
 from typing import Callable
 
+import pygame
+import pytest
+
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
 from .support.camera_reading import reading_camera
+from .support.feedback import bare_citations, laid_out, moved_buttons, sounds, spy
 from .support.games import centre, events, load_step, open_step, scene, tap_at, where
 
 LESSON, STEP = "order-step-by-step", "order-bullied"
@@ -95,6 +99,37 @@ def test_a_wrong_order_says_kindly_where_each_misplaced_card_goes(make_app: Call
     pilot.tap("next")                                          # on to the next step; back again shows the same
     pilot.key(Kind.BACK)
     assert pilot.screen["phase"] == "feedback" and len(events(pilot.app, "answer")) == 1
+
+
+def test_after_the_check_the_cards_in_place_tick_the_others_wobble(make_app: Callable[..., App],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pilot = open_step(make_app, LESSON, STEP, band="6-8")
+    sc = scene(pilot)
+    ticks = spy(monkeypatch, "tick_badge")
+    pilot.tap("check")                                           # the shuffled order: some cards misplaced
+    right = {f"card:{c}" for c, r in zip(sc.order, RIGHT) if c == r}
+    misplaced = {f"card:{c}" for c, r in zip(sc.order, RIGHT) if c != r}
+    assert misplaced and moved_buttons(monkeypatch, pilot, 20) == misplaced
+    centres = {c for c, _ in ticks}                            # one tick on each card in its place
+    assert right and len(centres) == len(right)
+    assert all(any(pygame.Rect(sc.group.by_id(b).rect).collidepoint(c) for b in right) for c in centres)
+    boxes = laid_out(pilot)
+    assert "给大人看：《未成年人保护法》第三十九条" in [b.text for b in boxes] and bare_citations(boxes) == []
+    assert pilot.screen["stars"] == 0
+
+
+def test_the_right_order_wins_a_star_and_a_burst(make_app: Callable[..., App], monkeypatch: pytest.MonkeyPatch) -> None:
+    pilot = open_step(make_app, LESSON, STEP, band="9-11")
+    sc, played = scene(pilot), sounds(pilot)
+    bursts = spy(monkeypatch, "star_burst")
+    rng = random.Random(3)
+    while sc.order != RIGHT:
+        pilot.send(*(sc.walk(rng, 1.0) or []))
+    pilot.tap("check")
+    assert pilot.screen["correct"] and pilot.screen["stars"] == 1 and bursts
+    pilot.wait(0.6, frames=6)
+    assert played[-2:] == ["right", "reward"]
+    assert pilot.screen["basis"] == "《未成年人保护法》第三十九条"
 
 
 def test_the_lesson_results_word_the_activity(make_app: Callable[..., App]) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import pygame
+import pytest
 
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
 from .support.camera_reading import reading_camera
+from .support.feedback import bare_citations, laid_out, sounds, spy
 from .support.games import centre, events, load_step, open_step, scene, tap_at, where
 
 LESSON, STEP = "games-law-play", "sort-behaviour"
@@ -87,6 +90,48 @@ def test_sorting_by_every_input_to_a_known_score(make_app: Callable[..., App]) -
     assert (session.right, session.answered) == (6, 8)
     pilot.tap("next")
     assert pilot.screen["type"] == "match"
+
+
+def test_a_6_8_child_sees_the_card_wobble_or_tick_and_the_law_only_for_grown_ups(
+        make_app: Callable[..., App], monkeypatch: pytest.MonkeyPatch) -> None:
+    pilot = open_step(make_app, "little-shopper", "sort-ask", band="6-8")
+    sc, played = scene(pilot), sounds(pilot)
+    ticks, bursts = spy(monkeypatch, "tick_badge"), spy(monkeypatch, "star_burst")
+    stars = pilot.screen["stars"]
+    pilot.key(Kind.CHOOSE, 2)                      # a pencil into "ask first": wrong
+    pilot.wait(0.26, frames=2)
+    assert pilot.screen["phase"] == "feedback" and played == ["wrong"]
+    side = pygame.Rect(sc._feedback_rects()[0]).inflate(40, 0)
+
+    def card_pixels() -> bytes:
+        return pygame.image.tobytes(pilot.app.surface.subsurface(side), "RGB")
+    shaking = []
+    for _ in range(20):
+        pilot.frames(1)
+        shaking.append(card_pixels())
+    pilot.wait(1.0, frames=5)
+    assert any(seen != card_pixels() for seen in shaking)   # the card just placed wobbled, then was still
+    boxes = laid_out(pilot)
+    assert "给大人看：《民法典》第十九条" in [b.text for b in boxes]
+    assert bare_citations(boxes) == [] and not any("法律这样说" in b.text for b in boxes)
+    assert pilot.screen["basis"] == "给大人看：《民法典》第十九条"
+    assert ticks == [] and bursts == [] and pilot.screen["stars"] == stars
+    pilot.tap("next")
+    pilot.key(Kind.CHOOSE, 2)                      # a computer into "ask first": right
+    pilot.wait(0.26, frames=2)
+    assert pilot.screen["stars"] == stars + 1
+    assert ticks and all(side.collidepoint(centre) for centre, _ in ticks)   # the tick on the card placed
+    assert bursts and side.collidepoint(bursts[0][0])                        # the stars fly from it
+    pilot.wait(0.6, frames=6)
+    assert played[-2:] == ["right", "reward"]
+
+
+def test_an_older_child_sees_the_law_in_full(make_app: Callable[..., App]) -> None:
+    pilot = open_step(make_app, "little-shopper", "sort-ask", band="9-11")
+    pilot.key(Kind.CHOOSE, 1)
+    pilot.wait(0.26, frames=2)
+    texts = [b.text for b in laid_out(pilot)]
+    assert "《民法典》第十九条" in texts and any(t.startswith("法律这样说") for t in texts)
 
 
 def test_waving_is_offered_only_while_the_camera_reads_hands(make_app: Callable[..., App]) -> None:

@@ -4,9 +4,11 @@ some with a painted face mask or cap), and `vision score` on it.
 
 Margins asserted here are the ones measured (see docs/mediapipe-comparison.md, "Issue 20"):
 - every clip's person arrives: with a face (bare or under a cap) within 1.0 s (0.77 s measured,
-  the face tracker's confirmation); masked, found from their moving silhouette, within 2.5 s
-  (1.0-2.3 s measured: these people stand still at the start, so nothing shows them until they
-  move);
+  the face tracker's confirmation); masked, found as a head on shoulders (upper_body.py) in the
+  faint motion of a body standing still, within 1.5 s (0.77-1.03 s measured; the first 0.5 s
+  the background model learns the room, and presence holds);
+- a small person walking across behind the player does not take the turn: the player's head
+  stays where and as big as it is without the walker (clips `*_walker_behind`);
 - an open hand or fist held beside the head at chin height or above ("no", "yes") is a raise of
   the signer's right hand within 1.0 s bare-faced, 1.25 s under a cap (measured 0.48-0.68 and
   1.12 s);
@@ -25,6 +27,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.vision.labelled import GRID_2X2, load_set, score_set
+from kiosk.vision.pipeline import Pipeline
+from kiosk.vision.replay import file_frames
 
 from .support.paths import ROOT
 
@@ -54,8 +58,35 @@ def test_the_set_is_labelled_and_small() -> None:
 def test_everyone_arrives_masked_or_not(result: dict) -> None:
     got = arrivals(result)
     for video, truth in load_set(SET):
-        limit = 2.5 if truth["cover"] == "mask" else 1.0
+        limit = 1.5 if truth["cover"] == "mask" else 1.0
         assert got[video.parent.name] <= limit, (video.parent.name, got[video.parent.name])
+    assert result["per_type"]["presence"]["recall"] == 1.0
+    assert result["per_type"]["presence"]["false_events"] == 0
+
+
+def player_heads(video: Path) -> list[tuple[float, float] | None]:
+    """The player's head (middle x, size) in ROI widths, per frame once someone is present."""
+    pipe = Pipeline()
+    out: list[tuple[float, float] | None] = []
+    for frame, t in file_frames(video):
+        pipe.process(frame, t)
+        body, rw = pipe.body, pipe.last_frame.roi_size[0]
+        out.append((body.head_cx / rw, body.size / rw) if body is not None and pipe.presence.present else None)
+    return out
+
+
+@pytest.mark.parametrize("name", ["no_raise_right_walker_behind", "hungry_hand_at_chin_masked_walker_behind"])
+def test_a_person_walking_behind_does_not_take_the_turn(result: dict, name: str) -> None:
+    base = name.removesuffix("_walker_behind")
+    alone, behind = player_heads(SET / base / "clip.mp4"), player_heads(SET / name / "clip.mp4")
+    assert len(alone) == len(behind)
+    both = [(a, b) for a, b in zip(alone, behind) if a is not None and b is not None]
+    assert len(both) >= 0.3 * len(alone)
+    for (ax, asize), (bx, bsize) in both:
+        assert abs(bx - ax) <= 0.5 * asize and 0.7 <= bsize / asize <= 1.4, ((ax, asize), (bx, bsize))
+        assert 0.35 <= bx <= 0.65 and bsize >= 0.08     # the signer's head, not the walker's (~0.045)
+    events = {k: [e for e in result["clips"][k]["events"] if e["type"] != "select"] for k in (base, name)}
+    assert [e["type"] for e in events[name]] == [e["type"] for e in events[base]], events
 
 
 def test_a_hand_beside_the_head_is_a_raise_of_that_side(result: dict) -> None:
@@ -70,7 +101,7 @@ def test_a_hand_beside_the_head_is_a_raise_of_that_side(result: dict) -> None:
 
 def test_hands_at_mouth_chin_or_chest_never_raise(result: dict) -> None:
     quiet = [v.parent.name for v, truth in load_set(SET) if not any(e["type"] == "raise" for e in truth["events"])]
-    assert len(quiet) == 7
+    assert len(quiet) == 8
     for name in quiet:
         assert [e for e in result["clips"][name]["events"] if e["type"] == "raise"] == [], name
 

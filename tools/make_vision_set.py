@@ -4,10 +4,12 @@ away, arms at rest before and after each sign.
 
 Each clip is written small (320x240, H.264) with a truth.json. Some are composed: a black face
 mask painted over the nose and mouth, or a cap over the forehead, following the face found in
-the original frame, so that the pipeline must find the person without a face. Faces are located
-here with the kiosk's own thorough search on the unmodified frame, held through misses.
+the original frame, so that the pipeline must find the person without a face; or a small person
+from the same repository's one-by-one-person-detection.mp4 walking across behind the signer, who
+must keep the turn. Faces are located here with the kiosk's own thorough search on the
+unmodified frame, followed from frame to frame and held through misses.
 
-    python tools/make_vision_set.py SAMPLE_VIDEOS_DIR   # the repository's asl_gestures/ folder
+    python tools/make_vision_set.py SAMPLE_VIDEOS_DIR/asl_gestures   # the repository's folder
 
 Nothing here runs in the kiosk; the clips it writes are the ones the tests replay.
 """
@@ -48,19 +50,98 @@ CLIPS: dict[str, tuple[str, str | None, list[tuple[float, str]]]] = {
 
 
 def face_track(frames: list[np.ndarray]) -> list[tuple[float, float, float, float]]:
-    """The biggest face per frame, held through misses and smoothed so a painted cover does not jump."""
-    boxes: list[tuple[float, float, float, float] | None] = []
-    for f in frames:
-        found = detect_faces(f, thorough=True)
-        boxes.append(max(found, key=lambda b: b[2] * b[3]) if found else None)
-    first = next((b for b in boxes if b is not None), None)
+    """The signer's face per frame, held through misses and smoothed so a painted cover does not
+    jump. Followed from the highest face of the first frame with one, to the face found nearest
+    to where it was: a face printed on a shirt, or a hand at the chest, is found too, lower down."""
+    found = [detect_faces(f, thorough=True) for f in frames]
+    first = next((min(fs, key=lambda b: b[1]) for fs in found if fs), None)
     if first is None:
         raise SystemExit("no face found in the source clip")
     out, last = [], first
-    for b in boxes:
-        if b is not None:
+    for fs in found:
+        near = [b for b in fs if abs(b[0] + b[2] / 2 - last[0] - last[2] / 2) < 0.5 * last[2]
+                and abs(b[1] + b[3] / 2 - last[1] - last[3] / 2) < 0.5 * last[3] and 0.7 <= b[2] / last[2] <= 1.4]
+        if near:
+            b = min(near, key=lambda b: abs(b[0] - last[0]) + abs(b[1] - last[1]))
             last = tuple(0.6 * np.array(last) + 0.4 * np.array(b))
         out.append(last)
+    return out
+
+
+# Composed clips: a small person from the repository's one-by-one-person-detection.mp4 (a man
+# walking from the door to a table, away from the camera) walks across behind the player, further
+# back: their head is a third of the player's width. name -> the clip above it is composed on.
+BEHIND = {
+    "no_raise_right_walker_behind": "no_raise_right",
+    "hungry_hand_at_chin_masked_walker_behind": "hungry_hand_at_chin_masked",
+}
+WALKER_CLIP = "one-by-one-person-detection.mp4"
+WALKER_S = (23.5, 25.5)   # seconds of that clip the man walks in
+EMPTY_S = (20.6, 22.4)    # the empty room just before: its background
+WALKER_H = 0.42           # the walker's height, of the picture's
+WALKER_X = (0.02, 0.72)   # the walker's middle at the clip's start and end, of the picture's width
+
+
+def walker(root: Path) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The walking man, frame by frame: his picture and mask (against the empty room), cropped."""
+    cap = cv2.VideoCapture(str(root / WALKER_CLIP))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 10.0
+    frames = []
+    while len(frames) < int(WALKER_S[1] * fps):
+        ok, f = cap.read()
+        if not ok:
+            break
+        frames.append(f)
+    cap.release()
+    bg = np.median(np.stack(frames[int(EMPTY_S[0] * fps):int(EMPTY_S[1] * fps)]), axis=0).astype(np.uint8)
+    out = []
+    for f in frames[int(WALKER_S[0] * fps):]:
+        m = (cv2.absdiff(f, bg).max(axis=2) > 40).astype(np.uint8)
+        m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
+        n, lab, st, _ = cv2.connectedComponentsWithStats(m)
+        i = 1 + int(np.argmax(st[1:, cv2.CC_STAT_AREA]))
+        x, y, w, h = (int(v) for v in st[i, :4])
+        out.append((f[y:y + h, x:x + w], lab[y:y + h, x:x + w] == i))
+    return out
+
+
+def player_mask(frame: np.ndarray, face: tuple[float, float, float, float]) -> np.ndarray:
+    """Where the player is (GrabCut from a box around the face down to the picture's bottom), so
+    the walker passes behind them."""
+    h, w = frame.shape[:2]
+    s = 0.5
+    small = cv2.resize(frame, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+    fx, fy, fw = face[0] * w * s, face[1] * h * s, face[2] * w * s
+    x0, y0 = int(max(0, fx + fw / 2 - 2.6 * fw)), int(max(0, fy - 0.6 * fw))
+    rect = (x0, y0, int(min(small.shape[1] - 1, fx + fw / 2 + 2.6 * fw)) - x0, small.shape[0] - 1 - y0)
+    mask = np.zeros(small.shape[:2], np.uint8)
+    cv2.grabCut(small, mask, rect, np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64), 3,
+                cv2.GC_INIT_WITH_RECT)
+    fg = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.uint8)
+    return cv2.resize(fg, (w, h), interpolation=cv2.INTER_NEAREST) > 0
+
+
+def walk_behind(frames: list[np.ndarray], faces: list[tuple[float, float, float, float]],
+                man: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+    """The walking man pasted into each frame: his head at 0.3 of the picture's height (further
+    back than the signer, seen by a low camera), moving along WALKER_X, hidden by the signer."""
+    out = []
+    for i, (f, face) in enumerate(zip(frames, faces)):
+        h, w = f.shape[:2]
+        pic, m = man[i % len(man)]
+        k = WALKER_H * h / pic.shape[0]
+        pic = cv2.resize(pic, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        m = cv2.resize(m.astype(np.uint8), (pic.shape[1], pic.shape[0]), interpolation=cv2.INTER_NEAREST) > 0
+        a = i / max(1, len(frames) - 1)
+        cx, top = (WALKER_X[0] + a * (WALKER_X[1] - WALKER_X[0])) * w, int(0.3 * h)
+        x0 = int(cx - pic.shape[1] / 2)
+        xs0, xs1 = max(0, x0), min(w, x0 + pic.shape[1])
+        ys1 = min(h, top + pic.shape[0])
+        region = m[:ys1 - top, xs0 - x0:xs1 - x0] & ~player_mask(f, face)[top:ys1, xs0:xs1]
+        g = f.copy()
+        g[top:ys1, xs0:xs1][region] = pic[:ys1 - top, xs0 - x0:xs1 - x0][region]
+        out.append(g)
     return out
 
 
@@ -83,7 +164,10 @@ def paint(frame: np.ndarray, box: tuple[float, float, float, float], cover: str)
 
 def build(src_dir: Path) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, (sign, cover, raises) in CLIPS.items():
+    man = walker(src_dir.parent)
+    plan = [(name, name, False) for name in CLIPS] + [(name, base, True) for name, base in BEHIND.items()]
+    for name, base, behind in plan:
+        sign, cover, raises = CLIPS[base]
         cap = cv2.VideoCapture(str(src_dir / f"{sign}.mkv"))
         fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
         frames = []
@@ -93,8 +177,11 @@ def build(src_dir: Path) -> None:
                 break
             frames.append(f)
         cap.release()
+        faces = face_track(frames) if cover or behind else []
+        if behind:
+            frames = walk_behind(frames, faces, man)
         if cover:
-            frames = [paint(f, b, cover) for f, b in zip(frames, face_track(frames))]
+            frames = [paint(f, b, cover) for f, b in zip(frames, faces)]
         folder = OUT / name
         folder.mkdir(exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
@@ -108,7 +195,10 @@ def build(src_dir: Path) -> None:
         truth = [ARRIVE] + [{"t": t, "type": "raise", "side": side, "window": [0.0, 1.0]} for t, side in raises]
         # A hand held up beside the head may rest on a top target for the dwell time: that select
         # is the raised hand's, not a resting hand's, so raise clips do not score selects.
-        meta = {"source": f"intel-iot-devkit/sample-videos asl_gestures/{sign}.mkv", "cover": cover,
+        source = f"intel-iot-devkit/sample-videos asl_gestures/{sign}.mkv"
+        if behind:
+            source += f" + {WALKER_CLIP} {WALKER_S[0]}-{WALKER_S[1]} s (walker behind)"
+        meta = {"source": source, "cover": cover,
                 "duration_s": round(len(frames) / fps, 2), "events": truth,
                 "ignore": ["select"] if raises else []}
         (folder / "truth.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")

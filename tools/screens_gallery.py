@@ -21,12 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SIZE = (1920, 1080)
-SETTLE_S = 1.0
 
 
 def shoot(out: Path, content: Path, data: Path) -> int:
+    from kiosk import screen_shots
     from kiosk.boot import offscreen_app
-    from kiosk.input.intents import Intent, Kind
 
     import pygame
 
@@ -36,31 +35,24 @@ def shoot(out: Path, content: Path, data: Path) -> int:
         args = argparse.Namespace(content=content, data=data, lang=lang, verbose=False)
         app = offscreen_app(args, SIZE)
 
-        def settle() -> None:
-            for _ in range(3):
-                app.frame(SETTLE_S / 3)
-
         def save(name: str) -> None:
             nonlocal count
-            settle()
-            pygame.image.save(app.surface, str(out / f"{lang}-{name}.png"))
+            screen_shots.save(app, out / f"{lang}-{name}.png")
             count += 1
 
         save("attract")
         app.start_session()
         save("menu")
-        bands = [b.id for b in app.top.group.buttons if str(b.id).startswith("band:")]
+        bands = [str(b.id).split(":", 1)[1] for b in app.top.group.buttons if str(b.id).startswith("band:")]
         for band in bands:
             app.start_session()
-            app.top.on_intent(Intent(Kind.SELECT, app.top.group.by_id(band).rect[:2]))
-            save(f"menu-{band.split(':', 1)[1]}")
-        for lesson_id, lesson in sorted(app.library.lessons.items()):
-            for index in range(len(lesson.steps)):
-                app.play(lesson_id, start=index)
-                save(f"{lesson_id}-{index + 1:02d}")
-                if (app.top.describe().get("options") or []):
-                    app.frame(SETTLE_S, [Intent(Kind.CHOOSE, value=1)])
-                    save(f"{lesson_id}-{index + 1:02d}-answered")
+            screen_shots.pick_band(app, band)
+            save(f"menu-{band}")
+        for lesson, index in screen_shots.lesson_steps(app):
+            save(f"{lesson.id}-{index + 1:02d}")
+            if (app.top.describe().get("options") or []):
+                screen_shots.answer(app, 1)
+                save(f"{lesson.id}-{index + 1:02d}-answered")
         pygame.display.quit()
     print(f"wrote {count} pictures to {out}")
     return 0

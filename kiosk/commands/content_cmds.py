@@ -47,7 +47,7 @@ def validate(args: argparse.Namespace) -> int:
         _, station_errors = load_profiles(root, set(everything.lessons))
         stations_text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in profile_files(root))
         errors += station_errors + lint.unused_assets(root, everything, stations_text)
-        errors += lint.long_sentences(library) + lint.hard_words(library)
+        errors += lint.long_sentences(library) + lint.hard_words(library) + lint.young_pictures(library)
         if args.layout_all:
             errors += layout_check.layout_problems(root, library)
         elif not args.no_layout:

@@ -1,21 +1,25 @@
-"""screenshot: render a lesson step or the attract screen offscreen to a PNG."""
+"""screenshot: render a lesson step or the attract screen offscreen to a PNG; or, with --all, every
+step of every lesson at 1920x1080 and 1080x1920 into a folder with an index (kiosk/screen_shots.py)."""
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
-
-SETTLE_S = 1.0  # let transitions and entry animations finish before the picture is taken
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("screenshot", parents=[common], help="render a screen to a PNG")
-    p.add_argument("target", metavar="LESSON_ID|attract|menu", help="a lesson id, 'attract' or 'menu'")
+    p.add_argument("target", nargs="?", metavar="LESSON_ID|attract|menu", help="a lesson id, 'attract' or 'menu'")
     p.add_argument("--step", type=int, default=1, help="step number, counting from 1 as in the file")
     p.add_argument("--answer", metavar="OPTION", help="on a quiz step: answer it first (shows the feedback)")
     p.add_argument("--band", help="on the menu: pick this age band first; on a lesson: a child of this band "
                                   "plays it (default: the lesson's youngest)")
-    p.add_argument("--out", required=True, metavar="FILE.png")
-    p.add_argument("--size", default="1920x1080", metavar="WxH")
+    p.add_argument("--out", metavar="FILE.png")
+    p.add_argument("--size", metavar="WxH", help="screen size (default 1920x1080)")
+    p.add_argument("--all", metavar="DIR", type=Path,
+                   help="instead of one screen: every step of every lesson at 1920x1080 and 1080x1920, saved at "
+                        "half size as DIR/<size>/<lesson>/<NN>-<step id>.png, with DIR/README.md indexing them "
+                        "(pictures of steps that are gone are removed)")
     p.set_defaults(func=screenshot)
 
 
@@ -30,19 +34,20 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def screenshot(args: argparse.Namespace) -> int:
+    if args.all is not None:
+        return _catalogue(args)
+    if args.target is None or args.out is None:
+        raise SystemExit("screenshot needs LESSON_ID|attract|menu and --out FILE.png, or --all DIR")
+    from kiosk import screen_shots
     from kiosk.boot import offscreen_app
     from kiosk.content.errors import UnknownLesson
 
-    size = parse_size(args.size)
+    size = parse_size(args.size or "1920x1080")
     app = offscreen_app(args, size)
-    import pygame
-
-    from kiosk.input.intents import Intent, Kind
-
     if args.target == "menu":
         app.start_session()
         if args.band:
-            app.top.on_intent(Intent(Kind.SELECT, app.top.group.by_id(f"band:{args.band}").rect[:2]))
+            screen_shots.pick_band(app, args.band)
     elif args.target != "attract":
         try:
             lesson = app.library.lesson(args.target)
@@ -54,13 +59,26 @@ def screenshot(args: argparse.Namespace) -> int:
             return 2
         app.play(lesson.id, start=args.step - 1, band=args.band)
         if args.answer:
-            app.frame(SETTLE_S, [Intent(Kind.CHOOSE, value=_option_number(app, args.answer))])
-    for _ in range(3):
-        app.frame(SETTLE_S / 3)
+            screen_shots.answer(app, _option_number(app, args.answer))
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pygame.image.save(app.surface, str(out))
+    screen_shots.save(app, out)
     print(f"wrote {out} ({size[0]}x{size[1]}, {app.describe()['screen']})")
+    return 0
+
+
+def _catalogue(args: argparse.Namespace) -> int:
+    from kiosk import screen_shots
+
+    extra = [name for name, value in (("LESSON_ID", args.target), ("--out", args.out), ("--size", args.size),
+                                      ("--answer", args.answer), ("--band", args.band)) if value]
+    if extra:
+        sizes = " and ".join(f"{w}x{h}" for w, h in screen_shots.CATALOGUE_SIZES)
+        raise SystemExit(f"--all shoots every step at {sizes}; leave out {', '.join(extra)}")
+    started = time.perf_counter()
+    written = screen_shots.catalogue(args, args.all)
+    size_mb = sum(p.stat().st_size for p in written) / 1e6
+    print(f"wrote {len(written)} pictures and {args.all / 'README.md'} in {time.perf_counter() - started:.0f} s "
+          f"({size_mb:.1f} MB of PNGs in {args.all})")
     return 0
 
 

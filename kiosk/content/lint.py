@@ -103,3 +103,35 @@ def hard_words(library: Library, words: WordList | None = None) -> list[ContentE
                                        ", ".join(words.advice(w) for w in found), "warning"))
     return errors
 
+
+
+PICTURE_USES_MAX = 2  # one picture for more statements than this cannot show what each one says
+
+
+def young_pictures(library: Library) -> list[ContentError]:
+    """Warnings for the lessons for ages 6-8, at the step: a story or quiz step without a picture,
+    and each use of a picture past its second in one lesson."""
+    errors = []
+    for lesson_id, lesson in library.lessons.items():
+        if YOUNG_BAND not in lesson.bands:
+            continue
+        path = library.sources[lesson_id]
+        where = positions(path)
+        uses: dict[str, list[int]] = {}
+        for i, step in enumerate(lesson.steps):  # type: ignore[attr-defined]
+            picture = getattr(step, "picture", None)
+            if picture:
+                uses.setdefault(picture, []).append(i)
+                if len(uses[picture]) > PICTURE_USES_MAX:
+                    earlier = ", ".join(str(n + 1) for n in uses[picture][:-1])
+                    errors.append(ContentError(
+                        display_path(path), *where.of(("steps", i, "picture")),
+                        f"'{picture}' is already the picture of steps {earlier}: for ages 6-8 each statement "
+                        f"needs a picture that shows it (one picture at most {PICTURE_USES_MAX} times a lesson)",
+                        "warning"))
+            elif step.tells_in_words:
+                errors.append(ContentError(
+                    display_path(path), *where.of(("steps", i)),
+                    f"this {step.type} step has no picture: for ages 6-8 add one that shows what it says",
+                    "warning"))
+    return errors

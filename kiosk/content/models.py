@@ -123,6 +123,7 @@ class StepBase(Strict):
     asks something sets `interaction` (its xAPI interaction type) and lists its `answer_items()`."""
 
     interaction: ClassVar[Interaction | None] = None
+    tells_in_words: ClassVar[bool] = False  # it tells or asks in words: a 6-8 child needs it shown in a picture too
 
     id: StableId | None = Field(
         None, description="Stable id (records, narration cache, translations); derived when omitted")

@@ -10,7 +10,7 @@ import logging
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Hashable, Iterable, Iterator
 
 import pygame
 
@@ -18,12 +18,13 @@ from kiosk.content.library import Library
 from kiosk.input.intents import Intent, Kind
 
 from .access import Access
+from .ahead import Prepare, WorkAhead
 from .context import UI, Narrator, SilentNarrator
 from .diagnostics import diagnostic_lines
 from .fade import Fade
 from .gestures import Gestures
 from .idle import IdleWatch
-from .idle_gc import SPARE_MS, IdleCollector
+from .idle_gc import IdleCollector
 from .notice import Notice
 from .options import AppOptions
 from .program_feed import ProgramFeed
@@ -39,7 +40,8 @@ class App:
     not name: the hall's screens and flows by name (`screens`: "attract", "menu", "lesson",
     "host_lesson", "results", overlays "idle" and "camera", flows such as "staff"), how lessons are
     loaded again (`content_loader`), the narration a lesson will need (`narration`: lessons and a
-    language to narrator items), the off-screen rehearsal (`rehearsal`: one step per next()) and
+    language to narrator items), what to draw ahead off screen (`look_ahead`: what the screen on
+    show may lead to; `rehearsal`: every step of every lesson, once after start-up; see ahead.py) and
     what the program feed is given each frame (`feed_state`, see ProgramFeed), with the station's
     settings (`options`).
 
@@ -52,7 +54,8 @@ class App:
                  surface: pygame.Surface | None = None, recorder: Recorder | None = None,
                  narrator: Narrator | None = None, gestures: Gestures | None = None, effects: Any = None,
                  narration: Callable[[list[Any], str], Any] | None = None,
-                 rehearsal: Callable[["App"], Iterator[None]] | None = None,
+                 look_ahead: Callable[["App"], Iterator[Prepare]] | None = None,
+                 rehearsal: Callable[["App"], Iterator[Prepare]] | None = None,
                  feed_state: Callable[..., Any] = dict):
         self.library = library
         self.ui = ui
@@ -60,6 +63,7 @@ class App:
         self.content_loader = content_loader
         self.options = options
         self.narration = narration
+        self.look_ahead = look_ahead
         self.rehearsal = rehearsal
         self.feed = ProgramFeed(options.program, feed_state)
         self.surface = surface or pygame.Surface((ui.layout.width, ui.layout.height))
@@ -84,7 +88,9 @@ class App:
         self.fade = Fade()
         self.stack: list[Screen] = [self._attract()]
         self.collector = IdleCollector()  # started by the loops that play for long (run, simulate, bench)
-        self._rehearsals: Iterator[None] | None = None
+        self.ahead = WorkAhead(ui)
+        self._ahead_of: tuple[int, Hashable, int, int] | None = None  # the screen the plan ahead was made for
+        self._rehearsals: Iterator[Prepare] | None = None
         self._rehearsing = False  # rehearse_ahead was asked: again when the words or lessons change
 
     @property
@@ -123,15 +129,33 @@ class App:
 
     def rehearse_ahead(self) -> None:
         self._rehearsing = True
+        self._ahead_of = None
         if self.rehearsal is not None:
             self._rehearsals = self.rehearsal(self)
 
+    @property
+    def rehearsed(self) -> bool:
+        """Everything rehearsed and what the screen on show leads to prepared."""
+        return self._rehearsals is None and self.ahead.done
+
     def between_frames(self, frame_ms: float) -> None:
         """After a frame is on screen, before the loop sleeps: housekeeping that must not land in a frame."""
-        if self._rehearsals is not None and len(self.stack) == 1 and frame_ms < SPARE_MS:
-            if next(self._rehearsals, StopIteration) is StopIteration:  # nobody is playing: one step
-                self._rehearsals = None
+        if self._rehearsing:
+            showing = (id(self.top), self.top.progress(), len(self.stack), id(self.ui.fonts))
+            if showing != self._ahead_of:
+                self._ahead_of = showing
+                self.ahead.plan(self._coming())
+            self.ahead.between_frames(frame_ms)
         self.collector.between_frames(frame_ms)
+
+    def _coming(self) -> Iterator[Prepare]:
+        """What the screen on show leads to; then, while nobody plays, the rest of the rehearsal."""
+        if self.look_ahead is not None:
+            yield from self.look_ahead(self)
+        if len(self.stack) == 1 and self._rehearsals is not None:
+            for drawing in self._rehearsals:  # not `yield from`: a new plan must not close it
+                yield drawing
+            self._rehearsals = None
 
     @property
     def fading(self) -> bool:

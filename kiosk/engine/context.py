@@ -64,6 +64,7 @@ class StepContext:
     memory: dict[str, Any] = field(default_factory=dict)  # kept for this step if the child comes back to it
     sound: Callable[[str], None] = lambda name: None      # a short effect: select, dwell, right, wrong, retry, reward
     stars: Callable[[], int] = lambda: 0        # right answers so far in this lesson: the running star count
+    guide: Callable[[], str] = lambda: "neutral"  # the guide's face this frame, for a step that draws its own
     gestures_on: bool = False   # the camera reads hands now: hints may say wave or raise a hand
     band: str | None = None     # the child's age band ("6-8" ...): chosen on the menu, else the lesson's youngest
 

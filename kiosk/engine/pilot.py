@@ -57,10 +57,21 @@ class Pilot:
         ms = sorted(self.frame_ms)
         return ms[int(len(ms) * 0.99)] if ms else 0.0
 
-    def wait(self, seconds: float, frames: int | None = None) -> None:
-        """Let time pass: every frame at 60 Hz, or `frames` frames spread over the time."""
-        n = frames or max(1, round(seconds / FRAME))
-        self.frames(n, seconds / n)
+    def wait(self, seconds: float, frames: int | None = None, gaps: bool = True) -> None:
+        """Let time pass: every frame at 60 Hz, or `frames` frames spread over the time. The frames
+        not drawn (an accelerated clock) still get the gap after them (App.between_frames, as
+        after a steady frame), where the kiosk works ahead, unless gaps is False (a soak, where
+        only the clock matters)."""
+        every = max(1, round(seconds / FRAME))
+        n = frames or every
+        spare = max(0, every - n) if gaps else 0
+        for i in range(n):
+            self.frames(1, seconds / n)
+            undrawn = spare // n + (i < spare % n)
+            if undrawn:  # each after what an undrawn steady frame would have cost
+                steady = min(self.frame_ms[-k] for k in range(1, min(8, len(self.frame_ms)) + 1))
+                for _ in range(undrawn):
+                    self.app.between_frames(steady)
 
     def tap(self, target: str, source: str = "touch", quick: bool = False) -> None:
         """Touch (or click) a target by id: down and up, over two frames (one when quick)."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Hashable
 
 import pygame
 
@@ -47,11 +47,17 @@ class Screen:
         """What the screen shows, as data: tests and the simulator read this, not pixels."""
         return {"screen": type(self).__name__}
 
+    def progress(self) -> Hashable:
+        """Where the child has got to on this screen, as far as it changes what may come next
+        (the work ahead is planned again when it changes; see kiosk/engine/ahead.py)."""
+        return None
+
 
 class StepScene(Screen):
     """Plays one step of a lesson. Subclasses are registered with @step_type(StepModel, words=...)."""
 
     step_type: ClassVar[str] = ""
+    draws_guide: ClassVar[bool] = False  # the step shows its judge itself (ctx.guide() says the face)
 
     def __init__(self, ctx: "StepContext", step: Any):
         super().__init__(ctx.ui)

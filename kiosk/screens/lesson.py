@@ -1,7 +1,7 @@
 """Plays a lesson's steps in order, each through the scene registered for its type."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Hashable
 
 import pygame
 
@@ -13,6 +13,7 @@ from kiosk.registry import scene_for
 from kiosk.ui.widgets import ButtonGroup, speaker_button
 
 from . import chrome
+from .guide import REACTIONS, Guide, Posed
 
 if TYPE_CHECKING:
     from kiosk.engine.app import App
@@ -31,6 +32,7 @@ class LessonScreen(Screen):
         self.speaker = ButtonGroup([speaker_button(app.ui)], by_raise=False)
         self.nav = chrome.nav(app.ui)
         self.rehearsal = rehearsal
+        self.guide = Guide()
         self.scene: StepScene = self._open(start, announce=not rehearsal)
 
     @property
@@ -43,15 +45,21 @@ class LessonScreen(Screen):
                           record=self._record, finish=self._finish, back=self._back,
                           tally=lambda correct: self._tally(index, step.type, correct),
                           narrator=self.app.narrator,
-                          memory=self.memory.setdefault(index, {}), sound=self.app.sound,
+                          memory=self.memory.setdefault(index, {}), sound=self._sounded,
                           gestures_on=self.app.gestures_on, band=self._band(),
-                          stars=lambda: sum(right for right, _ in self.answers.values()))
+                          stars=lambda: sum(right for right, _ in self.answers.values()),
+                          guide=lambda: self.guide.face(self.time, self._speaking()))
+        self.guide.forget()
         scene = scene_for(step.type)(ctx, step)
         if not self.rehearsal:
             scene.on_enter()
         if announce:
             self.app.emit("step_shown", lesson=self.lesson.id, step=step.id, index=index, type=step.type)
         return scene
+
+    def progress(self) -> Hashable:
+        """The step on show and what the child has done on it (a branching story's path...)."""
+        return self.index, repr(self.memory.get(self.index))
 
     def _band(self) -> str:
         """The child's age band: chosen on the menu, else the youngest the lesson suits (the kinder guess)."""
@@ -64,6 +72,16 @@ class LessonScreen(Screen):
         counts[0] += correct
         counts[1] += 1
         self.app.sessions.count_answer(step_type, correct)
+
+    def _sounded(self, name: str) -> None:
+        """A step's sound effect, which the guide reacts to (its praise and comfort sounds)."""
+        self.app.sound(name)
+        right, answered = self.answers.get(self.index, (0, 0))
+        self.guide.hear(name, perfect=right == answered, now=self.time)
+
+    def _speaking(self) -> bool:
+        """The narration is playing: its caption is up just as long as it speaks."""
+        return bool(self.app.narrator.caption())
 
     @property
     def starred(self) -> set[int]:
@@ -122,12 +140,44 @@ class LessonScreen(Screen):
         self.scene.draw(surface)
         self.nav.draw(surface, ui.fonts, ui.theme)  # after the scene: nothing a step draws may hide them
         self.speaker.draw(surface, ui.fonts, ui.theme)
-        chrome.hint(surface, ui, self.app.hint_for(self.scene), self.time)
-        chrome.caption_bar(surface, ui, self.app.narrator.caption())
+        caption = self.app.narrator.caption()
+        chrome.caption_bar(surface, ui, caption)
+        hint = self.app.hint_for(self.scene)
+        if self.scene.draws_guide:  # a story's judge is already on the step, large: no second one
+            chrome.hint(surface, ui, hint, self.time)
+        else:
+            self._draw_guide(surface, hint, bool(caption))
+
+    def _draw_guide(self, surface: pygame.Surface, hint: str, talking: bool) -> None:
+        """The guide in its corner; its bubble says how to answer, or a word of praise or comfort
+        just after an answer. Never the spoken sentence: the caption bar shows that already, and
+        a child who reads a few words at a time would meet it twice."""
+        now = self.time
+        reaction = self.guide.reaction(now)
+        if reaction:
+            words, icon = self.ui.t(f"guide_{reaction}"), "" if reaction == "encourage" else "star"
+        else:
+            words, icon = hint, "hint"
+        chrome.guide(surface, self.ui, self.steps[self.index].speaker, self.guide.face(now, talking),
+                     self.guide.lift(now, talking), words, now, talking, icon)
+
+    def rehearse_guide(self, surface: pygame.Surface) -> None:
+        """The guide in each face it may show on this step, drawn off screen (kiosk/rehearsal.py): the
+        first spoken word or cheer then finds its picture and its words in the caches."""
+        guide = self.guide
+        try:
+            for pose in ("talk",) if self.scene.draws_guide else ("talk", *REACTIONS):
+                self.guide = Posed(pose)
+                if self.scene.draws_guide:
+                    self.scene.draw(surface)
+                else:
+                    self._draw_guide(surface, self.app.hint_for(self.scene), talking=True)
+        finally:
+            self.guide = guide
 
     def groups(self) -> list["ButtonGroup"]:
         return [*self.scene.groups(), self.speaker, self.nav]
 
     def describe(self) -> dict[str, Any]:
         return {**self.scene.describe(), "screen": "lesson", "lesson": self.lesson.id, "index": self.index,
-                "caption": self.app.narrator.caption()}
+                "caption": self.app.narrator.caption(), "guide": self.guide.expression(self.time, self._speaking())}

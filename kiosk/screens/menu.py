@@ -1,7 +1,7 @@
 """Pick your age, then a lesson: few, big choices, paged rather than scrolled."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Hashable
 
 import pygame
 
@@ -27,6 +27,10 @@ class MenuScreen(Screen):
         self.nav = chrome.nav(app.ui)
         self.hint = app.ui.t("hint_pick")
         self._build()
+
+    def progress(self) -> Hashable:
+        """The band chosen and the page on show: each offers other lessons."""
+        return self.band, self.page
 
     def _lessons(self, band: str | None = None) -> list[Any]:
         """The band's lessons a child can take in the kiosk's language."""

@@ -15,9 +15,11 @@ from .theme import Color
 Rect = tuple[int, int, int, int]
 
 
-@memoize("card shadows", 32 * MB, surface_bytes)
-def _shadow(w: int, h: int, radius: int, blur: int, rgba: tuple[int, int, int, int]) -> pygame.Surface:
-    """A soft shadow: concentric rounded rects of rising alpha, made once per size."""
+STRAIGHT = 2048  # the straight sides of the shadow strips: longer than any card on a 1080p screen
+
+
+def _shadow_surface(w: int, h: int, radius: int, blur: int, rgba: tuple[int, int, int, int]) -> pygame.Surface:
+    """A soft shadow: concentric rounded rects of rising alpha."""
     surface = pygame.Surface((w + 2 * blur, h + 2 * blur), pygame.SRCALPHA)
     steps = max(1, blur // 2)
     for i in range(steps):
@@ -29,13 +31,51 @@ def _shadow(w: int, h: int, radius: int, blur: int, rgba: tuple[int, int, int, i
     return surface
 
 
+@memoize("card shadows", 16 * MB, surface_bytes)
+def _shadow_strip(radius: int, blur: int, rgba: tuple[int, int, int, int], across: bool) -> pygame.Surface:
+    """The shadow of a card 2 * radius high with straight sides STRAIGHT long (across), or 2 *
+    radius wide with straight sides STRAIGHT high: its corners are every card's corners and its
+    sides any card's, cut to length. Two per corner radius rather than one per card size: a whole
+    shadow at 1080p is megabytes, and cards come in hundreds of sizes."""
+    long, short = 2 * radius + STRAIGHT, 2 * radius
+    return _shadow_surface(long, short, radius, blur, rgba) if across else _shadow_surface(short, long, radius, blur, rgba)
+
+
+_whole_shadow = memoize("whole card shadows", 8 * MB, surface_bytes)(_shadow_surface)
+
+
+def _card_shadow(surface: pygame.Surface, rect: Rect, radius: int, blur: int, rgba: tuple[int, int, int, int],
+                 covered: bool = True) -> None:
+    """The shadow of a card at rect: four corners and four sides cut from the strips. Its middle
+    is left out, so only a card that covers it (opaque, blur // 2 <= radius) is drawn this way."""
+    x, y, w, h = rect
+    x0, y0 = x - blur, y - blur + blur // 2
+    if not covered or blur // 2 > radius or w < 2 * radius or h < 2 * radius:
+        surface.blit(_whole_shadow(w, h, radius, blur, rgba), (x0, y0))
+        return
+    c = blur + radius
+    across, down = _shadow_strip(radius, blur, rgba, True), _shadow_strip(radius, blur, rgba, False)
+    t = across.get_width()
+    big_w, big_h = w + 2 * blur, h + 2 * blur
+    for (dx, dy), (sx, sy) in (((0, 0), (0, 0)), ((big_w - c, 0), (t - c, 0)), ((0, big_h - c), (0, c)),
+                               ((big_w - c, big_h - c), (t - c, c))):
+        surface.blit(across, (x0 + dx, y0 + dy), (sx, sy, c, c))
+    for at in range(c, big_w - c, STRAIGHT):
+        n = min(STRAIGHT, big_w - c - at)
+        surface.blit(across, (x0 + at, y0), (c, 0, n, c))
+        surface.blit(across, (x0 + at, y0 + big_h - c), (c, c, n, c))
+    for at in range(c, big_h - c, STRAIGHT):
+        n = min(STRAIGHT, big_h - c - at)
+        surface.blit(down, (x0, y0 + at), (0, c, c, n))
+        surface.blit(down, (x0 + big_w - c, y0 + at), (c, c, c, n))
+
+
 def card(surface: pygame.Surface, rect: Rect, color: Color, radius: int,
          shadow: tuple[int, int, int, int] | None = (20, 40, 80, 46), border: Color | None = None,
          border_width: int = 0) -> None:
     x, y, w, h = rect
     if shadow and w > 0 and h > 0:
-        blur = max(4, radius // 2)
-        surface.blit(_shadow(w, h, radius, blur, shadow), (x - blur, y - blur + blur // 2))
+        _card_shadow(surface, rect, radius, max(4, radius // 2), shadow, covered=color[3:] in ((), (255,)))
     pygame.draw.rect(surface, color, rect, border_radius=radius)
     if border and border_width:
         pygame.draw.rect(surface, border, rect, width=border_width, border_radius=radius)
@@ -57,18 +97,20 @@ def star(surface: pygame.Surface, center: tuple[float, float], radius: float, co
 AVATAR_BACKGROUND = (214, 230, 248, 255)
 
 
-def avatar(surface: pygame.Surface, center: tuple[int, int], size: int, persona: str) -> None:
-    """A guide (characters.py, calm face) in a round frame (made once per size, then blitted)."""
-    image = _avatar(size, persona)
+def avatar(surface: pygame.Surface, center: tuple[int, int], size: int, persona: str,
+           expression: str = "neutral") -> None:
+    """A guide (characters.py) in a round frame (made once per size and face, then blitted)."""
+    image = _avatar(size, persona, expression)
     surface.blit(image, (center[0] - size // 2, center[1] - size // 2))
 
 
 @memoize("avatars", 4 * MB, surface_bytes)
-def _avatar(size: int, persona: str) -> pygame.Surface:
+def _avatar(size: int, persona: str, expression: str) -> pygame.Surface:
     """The guide on a pale disc, clipped to the circle with a smooth edge."""
     art = pygame.Surface((size, size), pygame.SRCALPHA)
     art.fill(AVATAR_BACKGROUND)
-    draw_character(art, (size // 2, size // 2 + size // 20), size, persona)  # a little low: the head sits mid-circle
+    # a little low: the head sits mid-circle
+    draw_character(art, (size // 2, size // 2 + size // 20), size, persona, expression)
     art.blit(_round_mask(size), (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
     return art
 

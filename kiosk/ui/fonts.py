@@ -5,9 +5,10 @@ enough for the screen on show and those a child goes back to, not every line eve
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable, Hashable, Iterator, NamedTuple
 
 import pygame
 
@@ -22,7 +23,26 @@ FONT_FILES = {False: "NotoSansSC-Regular.otf", True: "NotoSansSC-Bold.otf"}
 Rect = tuple[int, int, int, int]
 LINE_SCREENS = 6           # rendered lines kept: six full screens of 32-bit pixels (with four, revisited
                            # screens often rendered their text again: frame p99 of the soak rose by 13 ms)
-FITS_BUDGET = 2 * MB          # layouts: a few hundred bytes each, thousands of them
+FITS_BUDGET = 4 * MB          # layouts: a few hundred bytes each, thousands of them (every
+                              # lesson's texts in every state rehearsed: ~2,000, well under half)
+TRIALS_BUDGET = 20_000        # "does it fit whole?" answers kept (a bool each)
+
+
+class Misses:
+    """What a drawing made while deferring (Fonts.deferring) found missing: each a key and the
+    work that makes it. `layouts` are texts still to fit (the drawing went on with an empty
+    layout in their place, so what it laid out after them may be wrong); `lines` are lines
+    still to render (drawn blank)."""
+
+    def __init__(self) -> None:
+        self.layouts: dict[Hashable, Callable[[], object]] = {}
+        self.lines: dict[Hashable, Callable[[], object]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.layouts or self.lines)
+
+
+_BLANK = pygame.Surface((1, 1), pygame.SRCALPHA)  # what a deferred line draws: nothing
 
 
 class LaidOut(NamedTuple):
@@ -48,7 +68,24 @@ class Fonts:
         self._lines: BoundedCache[pygame.Surface] = BoundedCache(
             "text lines", LINE_SCREENS * layout.width * layout.height * 4, surface_bytes)
         self._fits: BoundedCache[FittedText] = BoundedCache("text layouts", FITS_BUDGET, fitted_bytes)
+        self._trials: BoundedCache[bool] = BoundedCache("text trials", TRIALS_BUDGET, lambda fits: 1)
+        self._misses: Misses | None = None
         self.font_problem: str | None = None
+
+    @property
+    def deferred(self) -> bool:
+        """Drawing ahead now: a picture cache must not keep what is drawn (its texts may be blank)."""
+        return self._misses is not None
+
+    @contextmanager
+    def deferring(self) -> Iterator[Misses]:
+        """Draw ahead of time without the cost: a text not yet laid out or rendered is not made
+        now but listed, to be made one at a time in spare time between frames (kiosk.engine.ahead)."""
+        outer, self._misses = self._misses, Misses()
+        try:
+            yield self._misses
+        finally:
+            self._misses = outer
 
     def font(self, size: int, bold: bool = False) -> pygame.font.Font:
         key = (size, bold)
@@ -79,6 +116,9 @@ class Fonts:
         key = (text, size, bold, color)
         surface = self._lines.get(key)
         if surface is None:
+            if self._misses is not None:
+                self._misses.lines[key] = lambda: self.line(text, size, color, bold)
+                return _BLANK
             surface = self._lines.put(key, self.font(size, bold).render(text, True, color))
         return surface
 
@@ -87,9 +127,29 @@ class Fonts:
         fitted = self._fits.get(key)
         if fitted is None:
             size, smallest, bold = self.role_sizes(role)
+            if self._misses is not None:
+                self._misses.layouts[key] = lambda: self.fit(text, role, width, height, max_lines)
+                return FittedText(smallest, (), 1, 0, 0, False)
             fitted = self._fits.put(key, fit_text(text, lambda s: self.font(s, bold), width, height, size,
                                                   smallest, max_lines=max_lines))
         return fitted
+
+    def fits_whole(self, text: str, role: str, width: int, height: int) -> bool:
+        """Would text fit this box whole (not cut)? For a layout choosing between boxes: the
+        answer is kept apart from the frame's layouts, so a trial that fails is never drawn or
+        reported as cut."""
+        if width <= 0 or height <= 0:
+            return False
+        key = (text, role, width, height)
+        fits = self._trials.get(key)
+        if fits is None:
+            if self._misses is not None:
+                self._misses.layouts[("trial", key)] = lambda: self.fits_whole(text, role, width, height)
+                return True
+            size, smallest, bold = self.role_sizes(role)
+            fits = self._trials.put(key, not fit_text(text, lambda s: self.font(s, bold), width, height,
+                                                      size, smallest).overflow)
+        return fits
 
     def layouts_of(self, draw: Callable[[], None]) -> list[LaidOut]:
         """Every text box draw() lays out, measured afresh (the layout cache is emptied first):

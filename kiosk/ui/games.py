@@ -7,19 +7,23 @@ blitted), point-in-area tests, and the ring that fills while a hand dwells on a 
 """
 from __future__ import annotations
 
+import itertools
 import math
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import pygame
 
 from kiosk.bounded_cache import MB, memoize, surface_bytes
 
 from . import draw
+from .laws import cite
 from .strings import Strings
 from .theme import Color
 from .widgets import Button, ButtonGroup, button_h
 
 if TYPE_CHECKING:
+    from kiosk.content.models import Basis
+
     from .toolkit import UI
 
 Rect = tuple[int, int, int, int]
@@ -74,6 +78,12 @@ def two_buttons(ui: "UI", left: tuple[str, str], right: tuple[str, str]) -> Butt
 def nav_top(ui: "UI") -> int:
     """Top of the nav row: content drawn above it never collides with Back/Next."""
     return ui.layout.controls_bottom - button_h(ui)
+
+
+def nav_left(ui: "UI") -> Rect:
+    """The left of the nav row, free where Next is the only button: where a game's star tally sits."""
+    lay = ui.layout
+    return int(lay.width * 0.05), nav_top(ui), int(lay.width * 0.40), button_h(ui)
 
 
 def headed_card(surface: pygame.Surface, ui: "UI", headline: str, head: int, colour: Color, max_lines: int = 2,
@@ -202,27 +212,92 @@ def tick_badge(surface: pygame.Surface, ui: "UI", centre: tuple[int, int], d: in
                       max(2, int(1.3 * u)))
 
 
-_FITS: dict[tuple[str, str, int, int, float, float], bool] = {}
+def law_of(ui: "UI", basis: Basis | None, youngest: bool) -> tuple[str, str]:
+    """law_lines for a move's basis, if it has one: ("", "") when it has none."""
+    if basis is None:
+        return "", ""
+    return law_lines(ui, cite(basis, ui.lang), ui.text(basis.says) if basis.says else "", youngest)
+
+
+def right_glow(surface: pygame.Surface, ui: "UI", rect: Rect) -> None:
+    """A soft green glow around the right answer's card: drawn before the card, so only its rim shows."""
+    x, y, w, h = rect
+    glow = ui.layout.px(10)
+    surface.blit(halo(((0, 0), (w, 0), (w, h), (0, h)), ui.theme.right, glow), (x - glow, y - glow))
+
+
+def tick_spot(ui: "UI", rect: Rect, corner: bool = False) -> tuple[tuple[int, int], int]:
+    """(centre, size) of the tick on a card: at its right end, or in its top right corner (a card
+    whose words are centred and may run the whole width)."""
+    lay = ui.layout
+    x, y, w, h = rect
+    d = max(8, min(h - lay.px(24), lay.px(64)) if not corner else min(h // 2, lay.px(56)))
+    inset = lay.px(20 if not corner else 12)
+    return (x + w - inset - d // 2, y + (h // 2 if not corner else inset + d // 2)), d
+
+
+def right_tick(surface: pygame.Surface, ui: "UI", rect: Rect, corner: bool = False) -> tuple[int, int]:
+    """The tick on the right answer's card (see tick_spot); returns its centre, where stars fly from."""
+    centre, d = tick_spot(ui, rect, corner)
+    tick_badge(surface, ui, centre, d)
+    return centre
+
+
+def draw_shaken(surface: pygame.Surface, ui: "UI", buttons: Iterable[Button], shaken: Iterable[str],
+                age: float) -> int:
+    """Draw buttons, those whose ids are in `shaken` moved sideways by their wobble `age` s after
+    the choice; returns the shift."""
+    shift, moved = wobble(ui, age), set(shaken)
+    for b in buttons:
+        x, y, w, h = b.rect
+        if b.id in moved:
+            b.rect = (x + shift, y, w, h)
+        b.draw(surface, ui.fonts, ui.theme)
+        b.rect = (x, y, w, h)
+    return shift
+
+
+TALLY_W, TALLY_H = 170, 54  # the star count's pill, at 1080p
+
+
+def star_tally(surface: pygame.Surface, ui: "UI", n: int, box: Rect, align: str = "right") -> None:
+    """The running count of stars won in this lesson, a gold pill at the right (or left) of box,
+    centred in its height; no stars yet: nothing to count."""
+    if n <= 0:
+        return
+    lay = ui.layout
+    x, y, w, h = box
+    pw, ph = min(w, lay.px(TALLY_W)), max(min(h, lay.px(TALLY_H)), line(ui, "small") + lay.px(4))
+    pill(surface, ui, (x + w - pw if align == "right" else x, y + (h - ph) // 2, pw, ph), ui.t("star_count", n=n),
+         ui.theme.gold, ui.theme.ink)
+
+
+class Cheer:
+    """A right move's celebration on the scene's clock: a burst of stars from where it was won, and
+    the reward sound as they land (after the scene's own "right" chime)."""
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+        self.centre = (0, 0)
+        self.sounded = True
+
+    def start(self, now: float, centre: tuple[int, int] = (0, 0)) -> None:
+        self.at, self.centre, self.sounded = now, centre, False
+
+    def update(self, now: float, sound: Callable[[str], None]) -> None:
+        if not self.sounded and self.at is not None and now - self.at >= BURST_S / 2:
+            self.sounded = True
+            sound("reward")
+
+    def draw(self, surface: pygame.Surface, ui: "UI", now: float, centre: tuple[int, int] | None = None) -> None:
+        """The burst (from centre if given: a place that moves, e.g. a panned picture's)."""
+        if self.at is not None:
+            star_burst(surface, ui, centre or self.centre, now - self.at)
 
 
 def _fits(ui: "UI", text: str, role: str, width: int, height: int) -> bool:
-    """Would text fit this box without being cut? Measured once per box (not in the frame's own
-    layout cache, so a trial that fails is never drawn or reported)."""
-    from .textlayout import fit_text
-
-    fonts = ui.fonts
-    key = (text, role, width, height, fonts.layout.scale, fonts.text_scale)
-    fits = _FITS.get(key)
-    if fits is None:
-        if height <= 0 or width <= 0:
-            fits = False
-        else:
-            size, smallest, bold = fonts.role_sizes(role)
-            fits = not fit_text(text, lambda s: fonts.font(s, bold), width, height, size, smallest).overflow
-        if len(_FITS) >= 4000:  # a bound, not a budget: measuring again is cheap
-            _FITS.clear()
-        _FITS[key] = fits
-    return fits
+    """Would text fit this box without being cut? (Fonts.fits_whole: a trial is never drawn.)"""
+    return ui.fonts.fits_whole(text, role, width, height)
 
 
 def pill(surface: pygame.Surface, ui: "UI", rect: Rect, text: str, fill: Color, ink: Color) -> None:
@@ -492,9 +567,13 @@ class Layer:
     """The still part of a game screen (cards, pictures, explanations), painted once into an
     opaque copy of the screen and then blitted: one fast blit a frame instead of soft shadows,
     pictures and text. It is painted again when its key changes (or the theme, language or text
-    size does); `invalidate_all()` makes every layer paint afresh (tests that inspect text layout)."""
+    size does); `invalidate_all()` makes every layer paint afresh (tests that inspect text layout).
+    One screen shows one step at a time, so every layer paints into one canvas per screen size
+    (_CANVASES), which remembers whose painting it holds: a step that opens makes no new
+    whole-screen surface (allocating and clearing one took ~4 ms of its first frame)."""
 
     generation = 0
+    _serials = itertools.count()
 
     def __init__(self, ui: "UI"):
         self.ui = ui
@@ -502,7 +581,7 @@ class Layer:
         top = lay.content_area[1] - lay.px(16)
         self.rect = pygame.Rect(0, top, lay.width, lay.controls_bottom - top)
         self.canvas: pygame.Surface | None = None
-        self.key: Any = None
+        self.serial = next(Layer._serials)
 
     @classmethod
     def invalidate_all(cls) -> None:
@@ -510,18 +589,35 @@ class Layer:
 
     def draw(self, surface: pygame.Surface, key: Any, paint: Any) -> None:
         ui = self.ui
-        full = (key, Layer.generation, id(ui.theme), ui.lang, id(ui.fonts), ui.fonts.text_scale)
-        if self.canvas is None or self.canvas.get_size() != surface.get_size():
-            self.canvas = pygame.Surface(surface.get_size(), 0, surface)
-            self.key = None
-        if full != self.key:
-            canvas = self.canvas
-            canvas.set_clip(self.rect)
-            canvas.fill(ui.theme.background, self.rect)
-            paint(canvas)
-            canvas.set_clip(None)
-            self.key = full
+        if ui.fonts.deferred:  # drawn ahead off screen (kiosk/engine/ahead.py): nothing kept
+            self._paint(surface, paint)
+            return
+        full = (self.serial, key, Layer.generation, id(ui.theme), ui.lang, id(ui.fonts), ui.fonts.text_scale)
+        held = _CANVASES.get(surface.get_size())
+        if held is None or held[0].get_bitsize() != surface.get_bitsize():
+            held = _CANVASES[surface.get_size()] = [pygame.Surface(surface.get_size(), 0, surface), None]
+        self.canvas = held[0]
+        if held[1] != full:
+            self._paint(self.canvas, paint)
+            held[1] = full
         surface.blit(self.canvas, self.rect.topleft, self.rect)
+
+    def _paint(self, canvas: pygame.Surface, paint: Any) -> None:
+        canvas.set_clip(self.rect)
+        canvas.fill(self.ui.theme.background, self.rect)
+        paint(canvas)
+        canvas.set_clip(None)
+
+    def nudge(self, surface: pygame.Surface, rect: Rect, dx: int) -> None:
+        """Show a part of the layer moved dx sideways (a wobble), over the background it uncovers."""
+        if self.canvas is None or not dx:
+            return
+        part = pygame.Rect(rect).clip(self.rect)
+        surface.fill(self.ui.theme.background, part)
+        surface.blit(self.canvas, (part.x + dx, part.y), part)
+
+
+_CANVASES: dict[tuple[int, int], list[Any]] = {}  # screen size -> [canvas, the key of the painting it holds]
 
 
 def opaque(image: pygame.Surface | None, fill: Color) -> pygame.Surface | None:

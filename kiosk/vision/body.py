@@ -2,7 +2,9 @@
 
 Every gesture is judged relative to the child's own head (raise = hand above it; which side =
 left or right of it; walking = the head moves too), so the head is found first: a tracked face
-if there is one, else estimated from the silhouette (top of the body above the torso's middle).
+if there is one; else a head on shoulders (upper_body.py: a mask, a cap, a turned head), refined
+by any face found inside it; else estimated from the silhouette (top of the body above the
+torso's middle).
 Hands are skin-coloured foreground pixels within arm's reach of that head, excluding faces and
 neck (a person walking behind is out of reach or too small); each hand is located at its palm.
 """
@@ -16,6 +18,7 @@ import numpy as np
 from .face_tracking import FaceTrack
 from .frame_data import FrameData, components
 from .settings import VisionSettings
+from .upper_body import HeadTrack
 
 _OPEN = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
 
@@ -41,6 +44,8 @@ class Body:
     head: tuple[float, float, float, float]   # x, y, w, h (a face box, or estimated)
     box: tuple[float, float, float, float]    # the whole person
     from_face: bool
+    from_shape: bool = False                  # the head of a head-and-shoulders shape, no face
+    measured: bool = True                     # the head was seen this frame (not held from before)
 
     @property
     def head_cx(self) -> float:
@@ -88,39 +93,76 @@ def silhouettes(fd: FrameData, settings: VisionSettings) -> tuple[list[Silhouett
 
 
 def find_player(fd: FrameData, sils: list[Silhouette], labels: np.ndarray, faces: list[FaceTrack],
-                settings: VisionSettings, prev: Body | None) -> Body | None:
-    """The person playing. A near face is the best head there is; the silhouette gives the head
-    when no face is found (turned away), and a face gives the body when the silhouette is not
+                heads: list[HeadTrack], settings: VisionSettings, prev: Body | None) -> Body | None:
+    """The person playing (player_rank) and their head: a near face is the best head there is; a
+    head on shoulders is the next best (masked, capped, turned away), a face found inside it
+    refining it; then the silhouette's estimate. A face gives the body when the silhouette is not
     known (someone already there when the camera started is part of the background)."""
     rw, rh = fd.roi_size
     near = [s for s in sils if s.near]
     # A face not seen for a moment may have moved on: only a fresh one anchors gestures.
     fresh = [f for f in faces if fd.t - f.last_seen <= 0.35]
     live = [f for f in fresh if f.confirmed and f.w >= settings.presence_min_face * rw]
-    if prev is not None:
-        # Stay with the same child while they are there (someone bigger may pass behind).
-        near.sort(key=lambda s: (not (s.x <= prev.head_cx <= s.x + s.w), -s.area))
-        live.sort(key=lambda f: (abs(f.cx - prev.head_cx) > prev.size, -f.w))
-    else:
-        near.sort(key=lambda s: -s.area)
-        live.sort(key=lambda f: -f.w)
-    if live:
-        f = live[0]
-        size = max(f.w, f.h)
-        for s in near:
-            beside = s.x - 0.1 * s.w <= f.cx <= s.x + 1.1 * s.w
-            if beside and f.y + f.h >= s.y - 1.5 * f.h and f.cy <= s.y + 0.6 * s.h:
-                x0, y0 = min(s.x, f.x), min(s.y, f.y)
-                return Body(f.box, (x0, y0, max(s.x + s.w, f.x + f.w) - x0, max(s.y + s.h, f.y + f.h) - y0), True)
-        x0 = max(0.0, f.cx - 2.0 * size)
-        return Body(f.box, (x0, f.y, min(rw, f.cx + 2.0 * size) - x0, rh - f.y), True)
+    # One candidate per person: a live face, or a head on shoulders with no live face in it.
+    shaped = [h for h in heads if h.confirmed and fd.t - h.last_cover <= 0.35
+              and not any(_in_head(f, h.head) for f in live)]
+    people: list[FaceTrack | HeadTrack] = [*live, *shaped]
+    if people:
+        who = min(people, key=lambda p: player_rank(p.box if isinstance(p, FaceTrack) else p.head, prev, rw, settings))
+        if isinstance(who, FaceTrack):
+            return _face_body(fd, who, near, prev)
+        for f in fresh:   # a face found inside the head (an unconfirmed one too) is the better box
+            if _in_head(f, who.head):
+                return Body(f.box, who.box, True, measured=f.last_seen == fd.t)
+        return Body(who.head, who.box, False, from_shape=True, measured=who.last_seen == fd.t)
     if near:
+        if prev is not None:
+            near.sort(key=lambda s: (not (s.x <= prev.head_cx <= s.x + s.w), -s.area))
+        else:
+            near.sort(key=lambda s: -s.area)
         s = near[0]
         for f in fresh:   # an unconfirmed or small face inside the silhouette's top is still a head
             if s.x <= f.cx <= s.x + s.w and s.y - 0.1 * s.h <= f.cy <= s.y + 0.5 * s.h:
                 return Body(f.box, (s.x, s.y, s.w, s.h), True)
         return Body(_head_from_silhouette(s, labels), (s.x, s.y, s.w, s.h), False)
     return None
+
+
+def player_rank(head: tuple[float, float, float, float], prev: Body | None, roi_w: int,
+                settings: VisionSettings) -> tuple[int, float]:
+    """Lower is more the player. The child already playing keeps the turn while their head is
+    there (about where it was, about as big); the turn passes when they leave, to the person
+    nearest the kiosk's centre and its size band: a head at least presence_min_face of the
+    picture wide. A smaller head is further back (a child walking behind, the class waiting)."""
+    x, _, w, _ = head
+    cx = x + w / 2
+    if prev is not None and abs(cx - prev.head_cx) <= prev.size and 0.6 <= w / prev.size <= 1.6:
+        return (0, abs(cx - prev.head_cx) / roi_w)
+    small = max(0.0, 1.0 - w / (settings.presence_min_face * roi_w))
+    return (1, abs(cx / roi_w - 0.5) + small)
+
+
+def _in_head(f: FaceTrack, head: tuple[float, float, float, float]) -> bool:
+    hx, hy, hw, hh = head
+    return hx <= f.cx <= hx + hw and hy - 0.2 * hh <= f.cy <= hy + 1.2 * hh
+
+
+def _face_body(fd: FrameData, f: FaceTrack, near: list[Silhouette], prev: Body | None) -> Body:
+    """The player's body from their face: the near silhouette under it, or a box below it."""
+    rw, rh = fd.roi_size
+    size = max(f.w, f.h)
+    if prev is not None:
+        near = sorted(near, key=lambda s: (not (s.x <= prev.head_cx <= s.x + s.w), -s.area))
+    else:
+        near = sorted(near, key=lambda s: -s.area)
+    for s in near:
+        beside = s.x - 0.1 * s.w <= f.cx <= s.x + 1.1 * s.w
+        if beside and f.y + f.h >= s.y - 1.5 * f.h and f.cy <= s.y + 0.6 * s.h:
+            x0, y0 = min(s.x, f.x), min(s.y, f.y)
+            return Body(f.box, (x0, y0, max(s.x + s.w, f.x + f.w) - x0, max(s.y + s.h, f.y + f.h) - y0), True,
+                        measured=f.last_seen == fd.t)
+    x0 = max(0.0, f.cx - 2.0 * size)
+    return Body(f.box, (x0, f.y, min(rw, f.cx + 2.0 * size) - x0, rh - f.y), True, measured=f.last_seen == fd.t)
 
 
 def _head_from_silhouette(s: Silhouette, labels: np.ndarray) -> tuple[float, float, float, float]:

@@ -23,6 +23,7 @@ class FrameData:
     mirrored: bool
     # ROI-sized masks (uint8 0/255) and images, filled in by the pipeline
     motion: np.ndarray = field(default=None)     # type: ignore[assignment]
+    stir: np.ndarray = field(default=None)       # type: ignore[assignment]  # faint motion (upper_body.py)
     fg: np.ndarray = field(default=None)         # type: ignore[assignment]
     fg_blobs: np.ndarray = field(default=None)   # type: ignore[assignment]  # fg closed into silhouettes
     skin: np.ndarray = field(default=None)       # type: ignore[assignment]

@@ -1,9 +1,10 @@
 """Pipeline: one camera frame in, VisionState and VisionEvents out.
 
 Order of work per frame (all on the one downscaled picture):
-  downscale once -> mirror -> YCrCb -> ROI views -> motion mask (frame difference)
+  downscale once -> mirror -> YCrCb -> ROI views -> motion masks (frame difference; a faint one)
   -> foreground (background model) -> faces (tracked; whole-picture search at a low rate)
-  -> skin (learnt from the face) -> the player's body and hands -> recognisers.
+  -> skin (learnt from the face) -> heads on shoulders (upper_body.py: no face needed)
+  -> the player's body and hands -> recognisers.
 While a live poll counts hands (count_hands), the room's face sweep (room_faces.py) replaces the
 periodic face search and poll_count.py counts raised hands for everyone from this frame's work.
 Budget: <= 8 ms for a 640x480 frame on one core on average (see kiosk/bench/vision.py).
@@ -32,6 +33,7 @@ from .raise_hand import RaiseHandRecogniser
 from .settings import VisionSettings
 from .skin import SkinModel
 from .swipe import SwipeRecogniser
+from .upper_body import FAINT, UpperBodyFinder, facing
 
 
 class Pipeline(FrameClocked):
@@ -58,10 +60,11 @@ class Pipeline(FrameClocked):
         self.pointer = PointerRecogniser(s)
         self.swipe = SwipeRecogniser(s)
         self.checkin = CheckinRecogniser(s)
+        self.upper = UpperBodyFinder()
         self.hand_tracks = HandTracker()
         self._heads: list[tuple[float, float]] = []   # (t, head x) when the head was measured
         self.head_speed = 0.0
-        self._heads_from_face = False
+        self._heads_source = (False, False)   # (from_face, from_shape) of the heads measured
         self.body: Body | None = None
         self.hands: list = []
         self._prev_gray: np.ndarray | None = None
@@ -98,13 +101,17 @@ class Pipeline(FrameClocked):
         fd.skin = self.skin.mask(fd.ycrcb, t)
 
         sils, labels = silhouettes(fd, s)
-        body = find_player(fd, sils, labels, faces_roi, s, self.body)
+        heads = self.upper.update(fd)
+        body = find_player(fd, sils, labels, faces_roi, heads, s, self.body)
         self.body = body
         near_sil = next((sl for sl in sorted(sils, key=lambda sl: -sl.area) if sl.near), None)
         near_face = any(f.confirmed and f.w >= s.presence_min_face * rw and t - f.last_seen <= 0.6
                         and 0 <= f.cx <= rw and 0 <= f.cy <= rh and abs(f.vx) / rw <= s.presence_max_speed
                         for f in faces_roi)
-        still_there = near_face or any(sl.h >= 0.6 * s.presence_min_height * rh for sl in sils)
+        # A head on shoulders (no face needed) in the near size band, not walking across.
+        near_shape = any(h.confirmed and h.head[2] >= s.presence_min_face * rw and t - h.last_seen <= 0.6
+                         and abs(h.vx) / rw <= s.presence_max_speed for h in heads)
+        still_there = near_face or near_shape or any(sl.h >= 0.6 * s.presence_min_height * rh for sl in sils)
 
         events: list[VisionEvent] = []
         sil = None
@@ -112,20 +119,21 @@ class Pipeline(FrameClocked):
             left = near_sil.x / rw if near_sil.x > 2 else None
             right = (near_sil.x + near_sil.w) / rw if near_sil.x + near_sil.w < rw - 2 else None
             sil = (left, right, near_sil.y / rh)
-        events += self.presence.update(t, dt, silhouette=sil,
-                                       near_face=near_face, still_there=still_there, unstable=fd.unstable)
+        events += self.presence.update(t, dt, silhouette=sil, near_head=near_face or near_shape,
+                                       still_there=still_there, unstable=fd.unstable)
         present = self.presence.present
-        # Gestures count only from a child facing the kiosk (a face seen on the player lately):
-        # people at a table with their backs to the camera move their hands too, and blond hair
-        # or a neck is skin-coloured.
-        if body is not None and body.from_face:
+        # Gestures count only from a child facing the kiosk (a face seen on the player lately, or
+        # skin where the face is on a head with no face found: masked, capped): people at a table
+        # with their backs to the camera move their hands too, and a neck is skin-coloured.
+        shape_facing = body is not None and body.from_shape and body.measured and facing(fd.skin, body.head)
+        if body is not None and (body.from_face or shape_facing):
             self._facing_until = t + s.facing_keep_s
         engaged = present and body is not None and t < self._facing_until
         cands = hand_candidates(fd, body, faces_roi) if engaged else (None, 0, 0)
         hands = find_hands(body, cands) if engaged else []
         self.hands = hands
         hand_tracks = self.hand_tracks.update(t, hands, rw, rh)
-        steady = self._steady(body, faces_roi, rw, t)
+        steady = self._steady(body, rw, t)
         events += self.raise_hand.update(t, dt, body, hands, engaged and steady)
         pointer = self.pointer.update(t, body, hand_tracks, (rw, rh), engaged and steady)
         events += self.swipe.update(t, hand_tracks, None if body is None else body.head_cx / rw, engaged, steady,
@@ -165,19 +173,18 @@ class Pipeline(FrameClocked):
         fresh = sum(1 for tr in self.faces.tracks if t - tr.last_seen <= 0.5)
         return fresh >= persons
 
-    def _steady(self, body: Body | None, faces: list[FaceTrack], rw: int, t: float) -> bool:
+    def _steady(self, body: Body | None, rw: int, t: float) -> bool:
         """The child is standing, not walking: gestures are only read then (a walk swings arms
         and drags the head reference along). Measured on the head, not the silhouette (arms
         move that), and only from frames where the head was actually seen, so a face box
         waiting to be re-found does not look like a head standing still."""
-        if body is not None:
-            seen = not body.from_face or any(f.box == body.head and f.last_seen == t for f in faces)
-            if seen:
-                if body.from_face != self._heads_from_face:
-                    # A face found (or lost) moves the head from the silhouette's estimate to
-                    # the face box: that jump is not the child walking.
-                    self._heads, self._heads_from_face = [], body.from_face
-                self._heads.append((t, body.head_cx / rw))
+        if body is not None and body.measured:
+            source = (body.from_face, body.from_shape)
+            if source != self._heads_source:
+                # A face found (or lost) moves the head from the shape's or the silhouette's
+                # estimate to the face box: that jump is not the child walking.
+                self._heads, self._heads_source = [], source
+            self._heads.append((t, body.head_cx / rw))
         self._heads = [h for h in self._heads if t - h[0] <= 0.5]
         if len(self._heads) >= 2 and self._heads[-1][0] - self._heads[0][0] >= 0.1:
             (t0, x0), (t1, x1) = self._heads[0], self._heads[-1]
@@ -201,10 +208,13 @@ class Pipeline(FrameClocked):
         fd = FrameData(t=t, dt=dt, small=small, ycrcb_full=ycrcb, roi=roi, scale=scale, mirrored=s.mirror)
         gray = fd.gray
         if self._prev_gray is None or self._prev_gray.shape != gray.shape:
-            motion = np.zeros(gray.shape, np.uint8)
+            motion = stir = np.zeros(gray.shape, np.uint8)
         else:
-            _, motion = cv2.threshold(cv2.absdiff(gray, self._prev_gray), s.motion_threshold, 255, cv2.THRESH_BINARY)
+            diff = cv2.absdiff(gray, self._prev_gray)
+            _, motion = cv2.threshold(diff, s.motion_threshold, 255, cv2.THRESH_BINARY)
+            # Faint motion, just above this camera's noise: the sway of someone standing still.
+            _, stir = cv2.threshold(diff, max(FAINT, 3.0 * self.background.noise), 255, cv2.THRESH_BINARY)
         self._prev_gray = gray.copy()
-        fd.motion = motion
+        fd.motion, fd.stir = motion, stir
         fd.fg, fd.fg_blobs, fd.unstable = self.background.apply(fd.ycrcb, motion, t, dt)
         return fd

@@ -6,8 +6,10 @@ Evidence that someone is *at the kiosk* (not merely in the picture):
   presence_max_speed (someone walking past: measured on its free edges, as a silhouette walking
   in from the side grows from the border) and with its top staying at one height (a car seen
   from above slides through the picture lengthwise; a person's head stays put), or
-- a confirmed near face that is not moving across the picture faster than presence_max_speed,
-  e.g. a child already there when the camera started, whom the background model cannot see.
+- a near head that is not moving across the picture faster than presence_max_speed: a confirmed
+  face, or a head on shoulders found in the foreground and faint motion (upper_body.py: masked,
+  capped or turned away), e.g. a child already there when the camera started, whom the
+  background model cannot see.
 Cars are low and wide, people further back are small, a light change is global (handled by the
 background model's gain, and a reset flags the frame unstable so presence holds).
 Arrival needs presence_arrive_s of evidence (a leaky count, so one lost frame does not restart
@@ -42,7 +44,7 @@ class PresenceRecogniser:
         self._since = 0.0                # when the near silhouette was first seen (this time)
 
     def update(self, t: float, dt: float, *, silhouette: tuple[float | None, float | None, float] | None,
-               near_face: bool, still_there: bool, unstable: bool) -> list[VisionEvent]:
+               near_head: bool, still_there: bool, unstable: bool) -> list[VisionEvent]:
         """silhouette: (left edge, right edge) in ROI widths and top in ROI heights of the near
         silhouette, or None. An edge at the border of the picture is None: someone walking in
         from the side grows from that border, and only the free edge shows how fast they move."""
@@ -79,7 +81,7 @@ class PresenceRecogniser:
 
         settled = silhouette is not None and self._last is not None and self.speed <= s.presence_max_speed \
             and self.rise <= s.presence_max_rise
-        evidence = near_face or settled
+        evidence = near_head or settled
         if unstable:
             # The background was just reset: what we see now says nothing. Hold the state.
             if self.present:

@@ -76,6 +76,7 @@ class Recordings:
     def __init__(self, data_dir: Path | str):
         self.root = Path(data_dir) / "voices"
         self._lock = threading.Lock()
+        self._read: tuple[tuple[int, int], dict[str, dict]] | None = None  # (mtime, size) and states read
 
     def wav(self, lesson: str, step: str, moment: str, persona: str) -> Path:
         if not valid_names(lesson, step, moment, persona):
@@ -97,7 +98,7 @@ class Recordings:
         path = self.wav(line.lesson, line.step, line.moment, line.persona)
         with self._lock:
             _write_atomic(path, wav)
-            states = self._states()
+            states = dict(self._states())  # the cached one stays as read
             states[line.key] = {"text": line.text, "approved": False}
             _write_atomic(self.root / "states.json", json.dumps(states, ensure_ascii=False, indent=1).encode())
         return path
@@ -107,7 +108,7 @@ class Recordings:
         with self._lock:
             if self.state(line) not in ("recorded", "approved"):
                 return False
-            states = self._states()
+            states = dict(self._states())  # the cached one stays as read
             states[line.key] = {"text": line.text, "approved": True}
             _write_atomic(self.root / "states.json", json.dumps(states, ensure_ascii=False, indent=1).encode())
         return True
@@ -126,11 +127,20 @@ class Recordings:
         return out
 
     def _states(self) -> dict[str, dict]:
+        """The states file, read again only when it changed: the kiosk asks on every line it narrates,
+        in the frame that starts it, and the staff pages may write it meanwhile."""
+        path = self.root / "states.json"
         try:
-            data = json.loads((self.root / "states.json").read_text(encoding="utf-8"))
+            stat = path.stat()
+            seen = (stat.st_mtime_ns, stat.st_size)
+            if self._read is not None and self._read[0] == seen:
+                return self._read[1]
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return data if isinstance(data, dict) else {}
+        states = data if isinstance(data, dict) else {}
+        self._read = (seen, states)
+        return states
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
