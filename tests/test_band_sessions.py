@@ -19,6 +19,7 @@ from kiosk.engine.pilot import Pilot
 from kiosk.lessons import load_content
 from kiosk.ui import characters, draw
 
+from .support.lesson import play_until_results
 from .support.paths import DEMO
 
 MAX_MOVES = 400  # per lesson; a lesson that needs more is stuck
@@ -70,15 +71,7 @@ def play_band(app: App, band: str) -> Played:
             while f"lesson:{lesson.id}" not in pilot.targets:  # the menu pages
                 pilot.tap("page:next")
             pilot.tap(f"lesson:{lesson.id}")
-            for _ in range(MAX_MOVES):
-                pilot.wait(0.5, frames=3)
-                if pilot.screen["screen"] != "lesson":
-                    break
-                moves = app.top.scene.walk(rng, 1.0)  # type: ignore[attr-defined]
-                if moves:
-                    pilot.send(*moves)
-                else:
-                    pilot.tap("next")
+            play_until_results(pilot, rng, 1.0, MAX_MOVES, 0.5, 3)
             if pilot.screen["screen"] == "results":
                 played.finished.append(lesson.id)
                 pilot.tap("home")

@@ -16,6 +16,7 @@ from kiosk.input.intents import Intent, Kind
 from .support.camera_reading import reading_camera
 from .support.feedback import bare_citations, laid_out, moved_buttons, sounds, spy
 from .support.games import centre, events, load_step, open_step, scene, tap_at, where
+from .support.lesson import play_until_results
 
 LESSON, STEP = "order-step-by-step", "order-bullied"
 RIGHT = ["get-safe", "tell-adult", "say-what", "school-acts"]
@@ -138,12 +139,7 @@ def test_the_lesson_results_word_the_activity(make_app: Callable[..., App]) -> N
     app.play(LESSON)
     pilot = Pilot(app)
     rng = random.Random(3)
-    for _ in range(60):
-        if pilot.screen["screen"] == "results":
-            break
-        moves = app.top.scene.walk(rng, 1.0)  # type: ignore[attr-defined]
-        pilot.send(*moves) if moves else pilot.tap("next")
-        pilot.wait(0.3, frames=2)
+    play_until_results(pilot, rng, 1.0, 60, 0.3, 2)
     results = pilot.screen
     assert results["screen"] == "results" and (results["right"], results["total"]) == (2, 2)
     assert results["lines"] == ["排对了 2 次，一共排了 2 次"]

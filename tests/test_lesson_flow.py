@@ -7,7 +7,7 @@ from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from kiosk.input.intents import Intent, Kind
 
-from .support.lesson import start_tiny
+from .support.lesson import play_until_results, start_tiny
 
 
 def test_whole_lesson_by_touch(pilot: Pilot) -> None:
@@ -149,15 +149,7 @@ def test_the_results_screen_words_each_activity_and_counts_what_was_recorded(mak
     app.play("games-law-play")
     pilot = Pilot(app)
     rng = random.Random(2)
-    for _ in range(400):
-        if pilot.screen["screen"] == "results":
-            break
-        moves = app.top.scene.walk(rng, 0.7)  # type: ignore[attr-defined]
-        if moves:
-            pilot.send(*moves)
-        else:
-            pilot.tap("next")
-        pilot.wait(0.4, frames=2)
+    play_until_results(pilot, rng, 0.7, 400, 0.4, 2)
     results = pilot.screen
     assert results["screen"] == "results"
     lines = results["lines"]

@@ -48,10 +48,6 @@ class HeadTrack:
         return self.head[0] + self.head[2] / 2
 
     @property
-    def cy(self) -> float:
-        return self.head[1] + self.head[3] / 2
-
-    @property
     def confirmed(self) -> bool:
         return self.hits >= 3
 
@@ -205,7 +201,8 @@ def _follow(tr: HeadTrack, head: Box, box: Box, t: float) -> None:
 
 def _beside(a: HeadTrack, b: HeadTrack) -> bool:
     size = max(a.head[2], b.head[2])
-    return abs(a.cx - b.cx) < 1.5 * size and abs(a.cy - b.cy) < 1.5 * size
+    a_cy, b_cy = a.head[1] + a.head[3] / 2, b.head[1] + b.head[3] / 2
+    return abs(a.cx - b.cx) < 1.5 * size and abs(a_cy - b_cy) < 1.5 * size
 
 
 def _covered(person: np.ndarray, head: Box) -> bool:
