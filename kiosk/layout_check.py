@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 LAYOUT_SIZES = ((1920, 1080), (1280, 720), (1080, 1920))
 LANGS = (DEFAULT_LANG, "en")
 TEXT_SCALES = (1.0, LARGE_TEXT_SCALE)
-ORPHAN_LETTERS = 2
 Where = tuple[str, int, int]
 
 
@@ -119,37 +118,11 @@ def _problems(box: LaidOut) -> Iterator[tuple[str, str]]:
     if box.fitted.overflow:
         yield "text does not fit its box even at the smallest size", "shorten it"
         return
-    if len(lines) > 1 and 0 < _letters(lines[-1]) <= ORPHAN_LETTERS:
-        yield (f"orphan: the last line is only '{lines[-1].strip()}'",
-               "shorten or rephrase it so the last line holds more")
-    split = _split_word(box.text, lines)
+    orphan, split = textlayout.flaws(box.text, lines)
+    if orphan:
+        yield f"orphan: the last line is only '{orphan}'", "shorten or rephrase it so the last line holds more"
     if split:
         yield f"the word '{split}' is split across two lines", "use a shorter word or rephrase around it"
-
-
-def _letters(line: str) -> int:
-    return sum(1 for ch in line if ch.isalnum())
-
-
-def _split_word(text: str, lines: tuple[str, ...]) -> str:
-    """The dictionary word (textlayout.tokens) that a line break falls inside, or ''."""
-    starts, pos = [], 0
-    for line in lines:
-        found = text.find(line.strip(), pos)
-        if found < 0:  # not a plain slice of the text: nothing to compare
-            return ""
-        starts.append(found)
-        pos = found + len(line.strip())
-    bounds, offset = {0}, 0
-    spans = []
-    for unit in textlayout.tokens(text):
-        spans.append((offset, offset + len(unit), unit))
-        offset += len(unit)
-        bounds.add(offset)
-    for start in starts[1:]:
-        if start not in bounds:
-            return next((unit for a, b, unit in spans if a < start < b), "")
-    return ""
 
 
 class _Places:

@@ -3,7 +3,8 @@
 
 - `look_ahead`: what the screen on show may lead to: on a step, the next step as it opens, this
   step's answers and their feedback for the child's age band, the results after the last step;
-  on the menu, the first step of each lesson offered; on the attract screen, the menu. Its text is
+  on the menu, the first step of each lesson offered; on the attract screen, the menu; wherever a
+  child is, the screen home leads to and the "still there?" countdown. Its text is
   laid out and rendered before the child gets there, so a change of step costs a steady frame.
 - `rehearsals`: every screen a child can reach, once after start-up while the attract screen
   waits (the App starts it again when the language or the lessons change): pictures (made on the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import random
 from collections import Counter
 from functools import lru_cache
@@ -77,6 +79,17 @@ def look_ahead(app: "App") -> Iterator[Prepare]:
     elif len(app.stack) == 1:
         menu = MenuScreen(app, None)
         yield Prepare(lambda: menu.draw(scratch))
+    if len(app.stack) > 1:  # a child is here: where home leads, and the "still there?" countdown
+        root = app.stack[0]
+        yield Prepare(lambda: root.draw(scratch))
+        yield Prepare(lambda: _idle_question(app, scratch))
+
+
+def _idle_question(app: "App", scratch: pygame.Surface) -> None:
+    """The idle overlay at each second of its countdown."""
+    overlay = app.screens.make("idle", app)
+    for second in range(math.ceil(app.idle.warning) + 1):
+        overlay.draw(scratch, second)
 
 
 def rehearsals(app: "App") -> Iterator[Prepare]:

@@ -380,15 +380,26 @@ class SortScene(StepScene):
                   theme.gold if lifted else None, lay.px(6))
         pad = lay.px(28)
         text_box = (rect[0] + pad, rect[1] + pad, w - 2 * pad, h - 2 * pad)
-        if item.picture:
-            side = h - 2 * pad if item.text else min(w, h) - 2 * pad
+        words = bool(item.text)
+        tall = h * 2 > w  # portrait: the picture goes above the words, not beside them
+        if item.picture and words and tall and not (lifted or self.fly is not None):
+            side = min(w - 2 * pad, (h - 2 * pad) * 3 // 5)
             image = ui.image(item.picture, (side, side))
-            left = rect[0] + pad if item.text else rect[0] + (w - side) // 2
+            if image is not None:
+                surface.blit(image, (rect[0] + (w - image.get_width()) // 2,
+                                     rect[1] + pad + (side - image.get_height()) // 2))
+            text_box = (rect[0] + pad, rect[1] + 2 * pad + side, w - 2 * pad, h - 3 * pad - side)
+        elif item.picture:
+            alone = not words or tall  # a small tall card in the hand shows its picture alone
+            side = min(w, h) - 2 * pad if alone else h - 2 * pad
+            image = ui.image(item.picture, (side, side))
+            left = rect[0] + (w - side) // 2 if alone else rect[0] + pad
             if image is not None:
                 surface.blit(image, (left + (side - image.get_width()) // 2,
                                      rect[1] + pad + (side - image.get_height()) // 2))
             text_box = (rect[0] + 2 * pad + side, rect[1] + pad, w - 3 * pad - side, h - 2 * pad)
-        if item.text:
+            words = words and not alone
+        if words:
             ui.fonts.draw(surface, ui.text(item.text), text_box, "title", theme.ink, align="center",
                           valign="middle", max_lines=3)
         if len(self.step.bins) == 2 and not lifted:  # soft arrows: this card can go either way

@@ -28,6 +28,25 @@ def test_switches_restyle_the_running_kiosk(pilot: Pilot) -> None:
     assert app.ui.theme is HIGH_CONTRAST  # kept for the child who asked for it
 
 
+def test_large_text_on_and_off_keeps_what_was_laid_out_and_rendered(pilot: Pilot) -> None:
+    """The fonts stay across the switch: back at the usual size, the access screen's texts are
+    neither laid out nor rendered again (a fresh set of fonts did both, in the child's frames)."""
+    app = pilot.app
+    fonts = app.ui.fonts
+    pilot.tap("access")
+    pilot.wait(0.5)
+    layouts, lines = fonts._fits.misses, fonts._lines.misses
+    pilot.tap("large_text")
+    pilot.wait(0.5)
+    assert app.ui.fonts is fonts and fonts.text_scale == 1.25
+    assert fonts._fits.misses > layouts                   # the larger texts were laid out anew
+    layouts, lines = fonts._fits.misses, fonts._lines.misses
+    pilot.tap("large_text")
+    pilot.wait(0.5)
+    assert fonts.text_scale == 1.0
+    assert (fonts._fits.misses, fonts._lines.misses) == (layouts, lines)
+
+
 def test_settings_reset_when_the_child_walks_away(make_app: Callable[..., App]) -> None:
     pilot = Pilot(make_app(options=AppOptions(idle_timeout=20)))
     pilot.tap("access")

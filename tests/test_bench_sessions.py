@@ -3,7 +3,9 @@ frames and never inside one, and the bench verdict on the 1920x1080 budget."""
 from __future__ import annotations
 
 import gc
+import re
 import sys
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -14,6 +16,7 @@ from kiosk.commands.bench import verdict
 from kiosk.engine.app import App
 from kiosk.engine.pilot import Pilot
 from tests.support.lesson import start_tiny
+from tests.support.paths import FIXTURES
 
 
 def test_each_frame_is_tagged_with_what_the_child_saw(pilot: Pilot) -> None:
@@ -110,3 +113,15 @@ def test_the_table_has_a_row_per_moment() -> None:
     rows = sessions.table(_figures(p99=9.0, worst=20.0))
     assert rows[1].split()[:3] == ["1920x1080", "all", "1000"]
     assert rows[2].split()[:2] == ["1920x1080", "step_change"]
+
+
+def test_the_profile_of_slow_frames_names_where_they_went(tmp_path: Path) -> None:
+    from kiosk.cli import build_parser
+
+    args = build_parser().parse_args(["bench", "--content", str(FIXTURES), "--data", str(tmp_path)])
+    every = sessions.slow_frame_profile(args, over_ms=0.0, sessions=2)
+    counted = re.match(r"(\d+) frames over 0 ms of (\d+)", every)
+    assert counted and counted.group(1) == counted.group(2) and int(counted.group(1)) > 0
+    assert "App.frame" in every or "frame" in every.split("cumulative")[-1]
+    none = sessions.slow_frame_profile(args, over_ms=10_000.0, sessions=1)
+    assert none.startswith("0 frames over 10000 ms") and "cumtime" not in none

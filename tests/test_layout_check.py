@@ -9,6 +9,7 @@ import pytest
 from kiosk import layout_check
 from kiosk.engine.access import LARGE_TEXT_SCALE
 from kiosk.lessons import load_content
+from kiosk.ui import textlayout
 
 from .support.content import GOOD
 
@@ -51,13 +52,20 @@ def test_text_that_cannot_fit_is_an_error_at_its_field(tmp_path: Path) -> None:
     assert found[0][3].endswith("shorten it")
 
 
-def test_a_last_line_of_one_word_is_an_orphan(tmp_path: Path) -> None:
+@pytest.fixture
+def plain_fitting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fitting that does not step down to avoid a flaw (textlayout.PREFER_CLEAN): the texts here
+    would otherwise be laid out without one, and the report is what is tested."""
+    monkeypatch.setattr(textlayout, "PREFER_CLEAN", False)
+
+
+def test_a_last_line_of_one_word_is_an_orphan(tmp_path: Path, plain_fitting: None) -> None:
     found = problems(tmp_path, SORT.replace("LABEL", "要先问老师"))
     assert [(line, col, severity) for line, col, severity, _ in found] == [(13, 31, "error")]
     assert "orphan: the last line is only '老师' at 1080x1920 zh, large text" in found[0][3]
 
 
-def test_a_word_broken_across_lines_is_reported(tmp_path: Path) -> None:
+def test_a_word_broken_across_lines_is_reported(tmp_path: Path, plain_fitting: None) -> None:
     found = problems(tmp_path, SORT.replace("LABEL", "要负刑事责任呀"))
     assert [(line, col) for line, col, _, _ in found] == [(13, 31), (13, 31)]
     messages = " ".join(message for *_, message in found)
@@ -68,8 +76,13 @@ def test_a_lesson_that_fits_everywhere_reports_nothing(tmp_path: Path) -> None:
     assert problems(tmp_path, SORT.replace("LABEL", "我要问老师")) == []
 
 
+def test_the_layout_steps_down_rather_than_leave_a_lost_word(tmp_path: Path) -> None:
+    assert problems(tmp_path, SORT.replace("LABEL", "要先问老师")) == []
+
+
 @pytest.mark.parametrize(("text", "lines", "word"), [
     ("要负刑事责任", ("要负刑事责", "任"), "刑事责任"),
+    ("要负刑事责任", ("要负刑", "事责任"), "刑事责任"),
     ("要负刑事责任", ("要负", "刑事责任"), ""),
     ("Ask my parents", ("Ask my pa-", "rents"), ""),  # not a slice of the text: nothing to compare
     ("Ask my parents", ("Ask my par", "ents"), "parents"),
@@ -77,7 +90,7 @@ def test_a_lesson_that_fits_everywhere_reports_nothing(tmp_path: Path) -> None:
 ])
 def test_split_words_are_found_by_comparing_line_starts_with_word_bounds(
         text: str, lines: tuple[str, ...], word: str) -> None:
-    assert layout_check._split_word(text, lines) == word
+    assert textlayout.flaws(text, lines)[1] == word
 
 
 def test_a_step_that_fails_when_played_is_an_error_and_the_pass_goes_on(tmp_path: Path,

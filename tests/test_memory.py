@@ -55,6 +55,37 @@ def resident_after_frames(mode: str) -> float:
     return float(out.stdout)
 
 
+SMALL_BLOCKS_FREED = r"""
+import sys
+sys.path.insert(0, {root!r})
+from kiosk import allocator
+from kiosk.commands.simulate import rss_mb
+base = rss_mb()
+blocks = [bytearray(4000) for _ in range(20_000)]   # 80 MB of blocks under the mmap threshold: the heap
+keep = blocks[-1]                                   # one live block at the top keeps the heap from shrinking
+del blocks
+freed = rss_mb() - base
+if sys.argv[1] == "trim":
+    assert allocator.give_back_free_memory()
+print(freed, rss_mb() - base)
+"""
+
+
+def resident_after_small_blocks(mode: str) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", SMALL_BLOCKS_FREED.format(root=str(ROOT)), mode],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    freed, after = out.stdout.split()
+    return float(freed), float(after)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator is Linux's")
+def test_free_heap_space_goes_back_to_the_system_when_trimmed() -> None:
+    freed, after = resident_after_small_blocks("trim")
+    assert freed > 60 and after < 10                   # MB still resident: the freed blocks, then none
+    assert resident_after_small_blocks("keep")[1] > 60  # without trimming glibc keeps them
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator is Linux's")
 def test_freed_frames_go_back_to_the_system_once_the_threshold_is_pinned() -> None:
     assert resident_after_frames("pin") < 5            # MB of the 55 MB of frames still resident

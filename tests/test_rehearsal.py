@@ -131,3 +131,20 @@ def test_reloaded_lessons_are_rehearsed_again(make_app: Callable[..., App], tmp_
     misses = FrameMisses(app)
     _play_tiny(pilot, ("b", "true"))  # its first step says the new words
     assert misses.count == 0
+
+
+def test_the_still_there_question_and_the_way_home_are_drawn_from_the_caches(make_app: Callable[..., App]) -> None:
+    app = make_app()
+    pilot = Pilot(app)
+    app.rehearse_ahead()
+    _rehearse(pilot)
+    _play_tiny(pilot, ("b", "false"))
+    _results(pilot)
+    misses = FrameMisses(app)
+    pilot.wait(app.idle_timeout - app.idle.warning + 0.5, frames=4)
+    assert pilot.screen["idle_warning"]
+    pilot.wait(app.idle.warning - 1.0, frames=int(app.idle.warning) * 2)  # the countdown ticks down
+    pilot.tap("still_here")
+    pilot.tap("home")
+    assert pilot.screen["screen"] == "attract"
+    assert misses.count == 0

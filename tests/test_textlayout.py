@@ -316,3 +316,16 @@ def test_break_lines_properties(text, width):
         # soft breaks obey kinsoku whenever no unit had to be cut for being too wide
         if all(fake_measure(t.strip()) <= width for t in tokens(para)):
             assert_kinsoku(chunk)
+
+
+def test_a_size_smaller_is_taken_before_a_split_word_or_a_lost_last_word(font_for_size, monkeypatch) -> None:
+    """The sort box label of too-young-myth: at its full size the box splits 刑事责任 or leaves 管教
+    alone; fit_text steps down until neither happens, where some size allows it."""
+    text = "不负刑事责任，但要管教"
+    font = font_for_size(40)
+    box_w, box_h = 140, round(40 * 1.3) * 2 + font.get_height()  # the bin label's box in portrait
+    fitted = fit_text(text, font_for_size, box_w, box_h, size=40, min_size=16)
+    assert not any(textlayout.flaws(text, fitted.lines)), fitted.lines
+    monkeypatch.setattr(textlayout, "PREFER_CLEAN", False)
+    plain = fit_text(text, font_for_size, box_w, box_h, size=40, min_size=16)
+    assert any(textlayout.flaws(text, plain.lines)) and plain.size > fitted.size  # what it showed before

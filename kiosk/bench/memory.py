@@ -2,11 +2,14 @@
 fresh process plays SESSIONS simulated children (`simulate --soak`), and its resident memory
 after warm-up and at the end are compared with the ceiling a 4 GB kiosk PC can spare.
 
-Where the ~300 MB go (measured with 300 children, the demo content): ~105 MB the interpreter,
-pygame/SDL, numpy, OpenCV, SQLAlchemy and the lessons before the first frame; ~135 MB the
-bounded caches at their budgets (text lines, pictures and card shadows ~33 MB each, narration
-clips 24 MB, figures and the rest ~10 MB; kiosk/bounded_cache.py); the rest the screen, the
-frames in flight, the mixer, espeak-ng and the records writer."""
+Where the ~330 MB go (measured 2026-12-03, 1920x1080, the demo content, narration on): ~93 MB the
+interpreter, pygame/SDL, numpy, OpenCV, SQLAlchemy, pydantic and jieba as imported; ~47 MB more
+once booted (the lessons, the fonts, the screen, the store, the mixer); ~120 MB the bounded caches
+at their budgets (text lines 32, pictures 32, card shadows 15, narration clips 12, figures 8,
+halos 7, panoramas 6, timer faces 4 and the rest; kiosk/bounded_cache.py); the rest the shared
+drawing canvases and fade buffers (~8 MB each at 1920x1080), frames in flight, espeak-ng and the
+records writer. The heap a session frees goes back to the system between children
+(kiosk/allocator.py): 420 MB untrimmed against 344 MB trimmed after ten children in one run."""
 from __future__ import annotations
 
 import os

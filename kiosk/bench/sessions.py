@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import io
 import pstats
 import time
 from typing import Any
@@ -87,6 +88,20 @@ def _profile_slow_frames(app: Any, over_ms: float) -> pstats.Stats:
 
     app.frame = profiled
     return kept
+
+
+def slow_frame_profile(args: argparse.Namespace, over_ms: float, sessions: int = SESSIONS, top: int = 25) -> str:
+    """Where the frames slower than over_ms went, summed over whole sessions at 1920x1080: the
+    functions with the most cumulative time, and how many frames were kept."""
+    by_moment, _, stats = play(args, (1920, 1080), sessions, profile_over_ms=over_ms)
+    assert stats is not None
+    out = io.StringIO()
+    stats.stream = out  # type: ignore[attr-defined]
+    slow = sum(ms > over_ms for frames in by_moment.values() for ms in frames)
+    out.write(f"{slow} frames over {over_ms:g} ms of {sum(map(len, by_moment.values()))} (profiled, so slower)\n")
+    if slow:
+        stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
 
 
 def summary(ms: list[float]) -> dict[str, float]:

@@ -23,6 +23,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p = sub.add_parser("bench", parents=[common], help="measure startup, frame times, validation speed")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--only", action="append", choices=SECTIONS, help="measure only this part (repeatable)")
+    p.add_argument("--profile-frames", type=float, metavar="MS",
+                   help="instead: play whole sessions at 1920x1080 and print where the frames slower than MS "
+                        "spent their time (cProfile slows every frame: its figures are not the bench's)")
     p.set_defaults(func=bench)
 
 
@@ -30,6 +33,9 @@ def bench(args: argparse.Namespace) -> int:
     from kiosk.boot import headless
 
     headless()
+    if args.profile_frames is not None:
+        print(sessions.slow_frame_profile(args, args.profile_frames))
+        return 0
     sections = args.only or list(SECTIONS)
     results: dict[str, Any] = {}
     if "engine" in sections:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Hashable, Iterable, Iterator
 
 import pygame
 
+from kiosk import frame_gate
 from kiosk.content.library import Library
 from kiosk.input.intents import Intent, Kind
 
@@ -107,14 +108,15 @@ class App:
         """Handle intents, advance time by dt, draw. Returns the frame's work time in ms."""
         started = time.perf_counter()
         dt = min(max(dt, 0.0), 3600.0)  # a clock that jumps back never runs time backwards
-        if self.gestures is not None:
-            intents = [*intents, *self.gestures.intents(self.now, self.targets)]
-        for intent in intents:
-            self._handle(intent)
-        self._update(dt)
-        self._draw()
-        if self.broadcaster is not None:
-            self.broadcaster.offer(self.surface, self.now, self.feed.state(self.top, self.ui, pip=self.camera_on))
+        with frame_gate.drawing():  # the workers wait for the gap after it (kiosk/frame_gate.py)
+            if self.gestures is not None:
+                intents = [*intents, *self.gestures.intents(self.now, self.targets)]
+            for intent in intents:
+                self._handle(intent)
+            self._update(dt)
+            self._draw()
+            if self.broadcaster is not None:
+                self.broadcaster.offer(self.surface, self.now, self.feed.state(self.top, self.ui, pip=self.camera_on))
         ms = (time.perf_counter() - started) * 1000
         self.frame_ms.append(ms)
         self.frame_dt.append(dt)
@@ -141,7 +143,7 @@ class App:
     def between_frames(self, frame_ms: float) -> None:
         """After a frame is on screen, before the loop sleeps: housekeeping that must not land in a frame."""
         if self._rehearsing:
-            showing = (id(self.top), self.top.progress(), len(self.stack), id(self.ui.fonts))
+            showing = (id(self.top), self.top.progress(), len(self.stack), self.ui.fonts.text_scale)
             if showing != self._ahead_of:
                 self._ahead_of = showing
                 self.ahead.plan(self._coming())

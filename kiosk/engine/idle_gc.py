@@ -7,11 +7,14 @@ font and module object took 10-40 ms). Here the objects that live as long as the
 modules, the lessons, the fonts) are frozen out of collection once start-up is done, the
 automatic collector is off, and the loop calls `between_frames` after each frame: young
 generations are collected when the frame left time to spare, a full collection waits for the
-end of a session (the attract screen is on; nobody is answering).
+end of a session (the attract screen is on; nobody is answering), and the free memory it leaves
+goes back to the system then too (kiosk/allocator.py).
 """
 from __future__ import annotations
 
 import gc
+
+from kiosk.allocator import give_back_free_memory
 
 SPARE_MS = 6.0        # a young collection takes well under a millisecond; only after a frame this quick
 BACKSTOP = 20         # ... or after this many allocation thresholds with no quick frame, all the same
@@ -53,6 +56,7 @@ class IdleCollector:
         if self._full_due:
             self._full_due = False
             gc.collect()
+            give_back_free_memory()
             return 2
         young, middle, old = gc.get_count()
         threshold0, threshold1, threshold2 = gc.get_threshold()

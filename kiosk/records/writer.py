@@ -39,6 +39,8 @@ from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError
 
+from kiosk import frame_gate
+
 from .ingest import PAUSE_EVERY, BadEvent, Ingest, event_row
 from .journal_marks import open_writer_journal
 from .store import Store, safe_url
@@ -201,6 +203,7 @@ class RecordWriter:
                     self._pending.append(self._queue.popleft())
                 if not self._pending:
                     continue
+                frame_gate.wait_for_gap()
                 if self._write_pending():
                     backoff = 0.0
                     self._after_write()

@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 FONT_FILES = {False: "NotoSansSC-Regular.otf", True: "NotoSansSC-Bold.otf"}
 Rect = tuple[int, int, int, int]
-LINE_SCREENS = 6           # rendered lines kept: six full screens of 32-bit pixels (with four, revisited
-                           # screens often rendered their text again: frame p99 of the soak rose by 13 ms)
+LINE_SCREENS = 4           # rendered lines kept: four full screens of 32-bit pixels. Six were needed
+                           # while a revisited screen rendered its text again in its frames; the work
+                           # ahead (kiosk/engine/ahead.py) now renders what is missing between frames
 FITS_BUDGET = 4 * MB          # layouts: a few hundred bytes each, thousands of them (every
                               # lesson's texts in every state rehearsed: ~2,000, well under half)
 TRIALS_BUDGET = 20_000        # "does it fit whole?" answers kept (a bool each)
@@ -58,6 +59,9 @@ def fitted_bytes(fitted: FittedText) -> int:
 
 
 class Fonts:
+    """The kiosk's text: fonts by size, layouts and rendered lines, each cached. text_scale may be
+    changed at any time (large text): layouts are kept per scale; lines and fonts serve both."""
+
     def __init__(self, layout: Layout, text_scale: float = 1.0, font_dir: Path = FONT_DIR):
         if not pygame.font.get_init():
             pygame.font.init()
@@ -123,7 +127,7 @@ class Fonts:
         return surface
 
     def fit(self, text: str, role: str, width: int, height: int, max_lines: int | None = None) -> FittedText:
-        key = (text, role, width, height, max_lines)
+        key = (text, role, width, height, max_lines, self.text_scale)
         fitted = self._fits.get(key)
         if fitted is None:
             size, smallest, bold = self.role_sizes(role)
@@ -140,7 +144,7 @@ class Fonts:
         reported as cut."""
         if width <= 0 or height <= 0:
             return False
-        key = (text, role, width, height)
+        key = (text, role, width, height, self.text_scale)
         fits = self._trials.get(key)
         if fits is None:
             if self._misses is not None:

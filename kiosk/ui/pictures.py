@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pygame
 
+from kiosk import frame_gate
 from kiosk.bounded_cache import BoundedCache, surface_bytes
 
 from .theme import Color
@@ -124,6 +125,7 @@ class Pictures:
                     return
                 key = self._busy = self._queue.popleft()
             try:
+                frame_gate.wait_for_gap()
                 self._cache(key).put(key, self._make(key))
             except Exception:  # noqa: BLE001 - the worker must outlive one bad picture
                 log.exception("picture %s could not be made; drawing without it", key[0])

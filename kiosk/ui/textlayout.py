@@ -7,7 +7,8 @@ line never splits 手机 or 拥抱; Latin into words. Units are filled greedily 
 starts a line and opening punctuation never ends one; a full line ends at a clause end when
 one is near; and a last line keeps at least
 :data:`MIN_LAST_LINE` characters when the line above can give them. :func:`fit_text` picks the
-largest font size at which a text fits a box. Nothing is cached here; callers cache.
+largest font size at which a text fits a box whole, with no word split and no lost last word
+(:func:`flaws`) when some size allows it. Nothing is cached here; callers cache.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ MIN_LAST_LINE = 3
 # better than "好朋友，要|互相友爱。", but a line half empty looks broken.
 PHRASE_FILL = 0.6
 CLAUSE_END = frozenset("，。！？；：,.!?;:")
+# fit_text first looks for a size with no flaws (see flaws); off only to test what reports them
+PREFER_CLEAN = True
 
 # A label this short (a button's 大字, 继续, 朗读, "Read aloud"; a Chinese character is two
 # cells) shrinks down to LABEL_SHRINK of its role's smallest size on one line rather than wrap
@@ -214,7 +217,8 @@ def _letters(units: list[str]) -> int:
 
 def _lengthen_last_line(lines: list[list[str]], measure: Callable[[str], int], max_width: int) -> None:
     """Move units from the end of the line above down to a last line shorter than MIN_LAST_LINE,
-    while the moved text still fits and the line above keeps more letters than the last one."""
+    while the moved text still fits and the line above keeps MIN_LAST_LINE letters itself (a short
+    label then reads 骑电动 / 自行车上路 rather than 骑电动自行车 / 上路)."""
     if len(lines) < 2:
         return
     above, last = lines[-2], lines[-1]
@@ -223,11 +227,43 @@ def _lengthen_last_line(lines: list[list[str]], measure: Callable[[str], int], m
         if _is_space(unit):
             above.pop()
             continue
-        if measure("".join([unit] + last).strip()) > max_width or _letters(above) - _letters([unit]) < _letters([unit] + last):
+        if measure("".join([unit] + last).strip()) > max_width or _letters(above) - _letters([unit]) < MIN_LAST_LINE:
             return
         last.insert(0, above.pop())
     while above and _is_space(above[-1]):
         above.pop()
+
+
+def flaws(text: str, lines: tuple[str, ...]) -> tuple[str, str]:
+    """(the last line, if it is a lost word of fewer than MIN_LAST_LINE letters; the dictionary
+    word a line break falls inside), each '' when there is none. A layout with either reads badly:
+    fit_text avoids them, and validate's layout pass reports them (kiosk/layout_check.py)."""
+    orphan = lines[-1].strip() if len(lines) > 1 and 0 < _letters_in(lines[-1]) < MIN_LAST_LINE else ""
+    return orphan, _split_word(text, lines)
+
+
+def _letters_in(line: str) -> int:
+    return sum(1 for ch in line if ch.isalnum())
+
+
+def _split_word(text: str, lines: tuple[str, ...]) -> str:
+    starts, pos = [], 0
+    for line in lines:
+        found = text.find(line.strip(), pos)
+        if found < 0:  # not a plain slice of the text: nothing to compare
+            return ""
+        starts.append(found)
+        pos = found + len(line.strip())
+    bounds, offset = {0}, 0
+    spans = []
+    for unit in tokens(text):
+        spans.append((offset, offset + len(unit), unit))
+        offset += len(unit)
+        bounds.add(offset)
+    for start in starts[1:]:
+        if start not in bounds:
+            return next((unit for a, b, unit in spans if a < start < b), "")
+    return ""
 
 
 @dataclass(frozen=True)
@@ -293,18 +329,25 @@ def fit_text(
             if measure(text.strip()) <= box_w and font.get_height() <= box_h:
                 return FittedText(s, (text.strip(),), max(1, round(s * line_spacing)), measure(text.strip()),
                                   font.get_height(), False)
-    for s in _sizes(size, min_size):
-        font = font_for_size(s)
-        measure = _measurer(font)
-        line_height = max(1, round(s * line_spacing))
-        limit = max(1, (box_h - font.get_height()) // line_height + 1)
-        if max_lines is not None:
-            limit = max(1, min(limit, max_lines))
-        # clause breaks cost a line now and then: a size is worth more; at the smallest size a word
-        # split between two lines is still better than a text cut short
-        for phrases, words in ((True, True), (False, True)) + (((False, False),) if s == min_size else ()):
-            lines = break_lines(text, measure, box_w, phrases, words)
-            if len(lines) <= limit and _height(len(lines), line_height, font) <= box_h:
+    # first the largest size that reads well (no word split, no lost last word), then the
+    # largest that fits at all: a few points smaller beats 刑事|责任 or a lone 管教
+    for clean in (True, False) if PREFER_CLEAN else (False,):
+        for s in _sizes(size, min_size):
+            font = font_for_size(s)
+            measure = _measurer(font)
+            line_height = max(1, round(s * line_spacing))
+            limit = max(1, (box_h - font.get_height()) // line_height + 1)
+            if max_lines is not None:
+                limit = max(1, min(limit, max_lines))
+            # clause breaks cost a line now and then: a size is worth more; at the smallest size a
+            # word split between two lines is still better than a text cut short
+            tries = ((True, True), (False, True)) + (((False, False),) if s == min_size and not clean else ())
+            for phrases, words in tries:
+                lines = break_lines(text, measure, box_w, phrases, words)
+                if len(lines) > limit or _height(len(lines), line_height, font) > box_h:
+                    continue
+                if clean and any(flaws(text, tuple(lines))):
+                    continue
                 widest = max(map(measure, lines), default=0)
                 height = _height(len(lines), line_height, font)
                 return FittedText(s, tuple(lines), line_height, widest, height, False)

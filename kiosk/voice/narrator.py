@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from kiosk import frame_gate
 from kiosk.bounded_cache import MB, BoundedCache
 
 from . import audio
@@ -39,8 +40,8 @@ HOLD_S = 2.0                  # captions wait this long on the first sentence fo
 LINGER_S = 2.5                # the last caption stays this long after the speech ends
 # Decoded narration kept in memory: a clip is 176 kB a second at the mixer's 44.1 kHz stereo, and
 # one from memory starts only ~2 ms sooner than one read from the disk cache, so a few clips of
-# the lesson on show are enough.
-MEMORY_MB = 24
+# the lesson on show are enough (12 MB: ~70 s of speech).
+MEMORY_MB = 12
 PREFETCH_SHARE = 0.75         # a lesson's prefetch fills this much of it, leaving room for what plays
 
 PrefetchItem = tuple  # (text, persona) or (text, persona, recorded)
@@ -527,6 +528,7 @@ class Narrator:
                 if self._closed:
                     return
                 task = self._tasks.popleft()
+            frame_gate.wait_for_gap()
             try:
                 self._run_task(task)
             except Exception:  # noqa: BLE001
