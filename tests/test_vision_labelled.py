@@ -10,9 +10,13 @@ Margins asserted here are the ones measured (see docs/mediapipe-comparison.md, "
 - a small person walking across behind the player does not take the turn: the player's head
   stays where and as big as it is without the walker (clips `*_walker_behind`);
 - an open hand or fist held beside the head at chin height or above ("no", "yes") is a raise of
-  the signer's right hand within 1.0 s bare-faced, 1.25 s under a cap (measured 0.48-0.68 and
-  1.12 s);
+  the signer's right hand within 1.0 s bare-faced or masked, 1.25 s under a cap (measured
+  0.38-0.62 s, masked 0.48 s with no face to learn skin from: skin.py's generic range moved with
+  the camera's white balance, and 0.58 s capped);
 - hands at the mouth, the chin or the chest never raise;
+- a head turned away (black hair painted over the face, clips `*_turned`) arrives within 1.5 s
+  (0.77-0.87 s measured), found as a head on shoulders, and is not read for gestures: no skin
+  between brow and mouth, so no hand is even looked for;
 - no clip selects a bottom target of a 2x2 grid: that is where resting hands lie.
 """
 from __future__ import annotations
@@ -52,13 +56,13 @@ def test_the_set_is_labelled_and_small() -> None:
     assert sum(v.stat().st_size for v, _ in clips) < 3_000_000
     assert (SET / "LICENSE.md").is_file()
     covers = {truth["cover"] for _, truth in clips}
-    assert {"mask", "cap", None} <= covers
+    assert {"mask", "cap", "turned", None} <= covers
 
 
 def test_everyone_arrives_masked_or_not(result: dict) -> None:
     got = arrivals(result)
     for video, truth in load_set(SET):
-        limit = 1.5 if truth["cover"] == "mask" else 1.0
+        limit = 1.5 if truth["cover"] in ("mask", "turned") else 1.0
         assert got[video.parent.name] <= limit, (video.parent.name, got[video.parent.name])
     assert result["per_type"]["presence"]["recall"] == 1.0
     assert result["per_type"]["presence"]["false_events"] == 0
@@ -90,7 +94,8 @@ def test_a_person_walking_behind_does_not_take_the_turn(result: dict, name: str)
 
 
 def test_a_hand_beside_the_head_is_a_raise_of_that_side(result: dict) -> None:
-    for name, limit in (("no_raise_right", 1.0), ("yes_wave_right", 1.0), ("yes_wave_right_cap", 1.25)):
+    for name, limit in (("no_raise_right", 1.0), ("no_raise_right_masked", 1.0), ("yes_wave_right", 1.0),
+                        ("yes_wave_right_cap", 1.25)):
         clip = result["clips"][name]
         truth = next(e for e in load_set(SET) if e[0].parent.name == name)[1]
         t_up = next(e["t"] for e in truth["events"] if e["type"] == "raise")
@@ -101,9 +106,24 @@ def test_a_hand_beside_the_head_is_a_raise_of_that_side(result: dict) -> None:
 
 def test_hands_at_mouth_chin_or_chest_never_raise(result: dict) -> None:
     quiet = [v.parent.name for v, truth in load_set(SET) if not any(e["type"] == "raise" for e in truth["events"])]
-    assert len(quiet) == 8
+    assert len(quiet) == 11
     for name in quiet:
         assert [e for e in result["clips"][name]["events"] if e["type"] == "raise"] == [], name
+
+
+def test_a_head_turned_away_is_someone_but_not_read_for_gestures(result: dict) -> None:
+    turned = [v for v, truth in load_set(SET) if truth["cover"] == "turned"]
+    assert len(turned) == 3
+    for video in turned:
+        pipe = Pipeline()
+        seen = hands = 0
+        for frame, t in file_frames(video):
+            pipe.process(frame, t)
+            seen += pipe.body is not None and pipe.body.from_shape and pipe.presence.present
+            hands += bool(pipe.hands)
+        assert seen >= 20, (video.parent.name, seen)        # followed as a head on shoulders
+        assert hands == 0, (video.parent.name, hands)       # the back of a head: no gesture is read
+        assert [e["type"] for e in result["clips"][video.parent.name]["events"]] == ["presence"]
 
 
 def test_resting_hands_never_select(result: dict) -> None:

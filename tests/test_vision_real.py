@@ -9,7 +9,8 @@ Margins achieved and asserted here (measured: see `bench`):
   walk in), each of the 6 leaves 0..2.0 s after it starts (measured 1.0-1.6 s, the 1.5 s leave
   hysteresis), nothing else;
 - the ASL clip (a woman signing at chest height): presence within 1 s; no raised hand (her
-  hands never go above her face, so none is correct);
+  hands never go above her face, so none is correct); a hand found in every frame while her
+  hands are up (MediaPipe Hands: 94-98 %);
 - the GIF: timed from its own timestamps.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.bench.vision import GRID, WALK_EMPTY
+from kiosk.vision.pipeline import Pipeline
 from kiosk.vision.replay import file_frames, run_frames
 from kiosk.vision.sources import open_source
 from tests.vision_clips import MEDIA
@@ -61,6 +63,26 @@ def test_asl_clip_gives_presence_and_no_raise():
     assert arrived and arrived[0] <= 1.0
     assert [e for e in events if e["type"] == "raise"] == []
     assert sum(bool(s.faces) for s in states) >= 0.9 * len(states)     # her face is tracked
+
+
+@needs_media
+def test_asl_clip_hands_are_found_while_up():
+    """Hand recall against MediaPipe (docs/mediapipe-comparison.md): while both her hands are up
+    (0.4-2.2 s, README) MediaPipe Hands finds one in 94-98 % of frames; ours (`pipe.hands`) must
+    find one in at least 95 % of that (measured: every frame). Hands are looked for on a facing
+    person before presence confirms her (0.77 s: the clip starts with her in the picture), but
+    gestures are not read from them until then: no pointer, no hand track."""
+    pipe = Pipeline()
+    up, early = [], []
+    for frame, t in file_frames(MEDIA / "gesture_asl_walk_two_hands.mkv"):
+        state, _ = pipe.process(frame, t)
+        if 0.4 <= t < 2.2:
+            up.append(bool(pipe.hands))
+        if not state.present:
+            early.append((state.pointer, len(pipe.hand_tracks.tracks), bool(state.hands) == bool(pipe.hands)))
+    assert len(up) == 54
+    assert sum(up) >= 0.95 * 0.98 * len(up), sum(up)
+    assert early and all(pointer is None and tracks == 0 and boxed for pointer, tracks, boxed in early)
 
 
 @needs_media

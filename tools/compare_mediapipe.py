@@ -16,6 +16,7 @@ Run from the repository root:
 
     /tmp/mpvenv/bin/python tools/compare_mediapipe.py [--media ../shared/media] [--synthetic]
         [--ours-python .venv/bin/python] [--mp-python /tmp/mpvenv/bin/python] [--json out.json]
+        [--clip gesture_asl_walk_two_hands.mkv]   (only that clip; repeatable)
 
 Per-frame cost is process CPU time (all threads) per call, first frame of each clip left out as
 warm-up; MediaPipe's figure includes the BGR->RGB conversion it needs.
@@ -46,6 +47,7 @@ WINDOWS: dict[str, dict[str, list[tuple[float, float]]]] = {
     "clip_raise": {"hands up": [(2.85, 4.2), (5.85, 7.2), (8.85, 10.2)]},
 }
 HIGH_Y = 0.8   # see run_mediapipe: hand_high
+BOX_MARGIN = 0.25   # see on_hand: a palm this far (of the hand's size) outside MediaPipe's box is still on it
 Frames = Iterator[tuple[np.ndarray, float]]
 
 
@@ -66,9 +68,10 @@ def synthetic_frames(name: str) -> Frames:
     return getattr(vc, name)().frames()
 
 
-def timed(frames: Frames, step: Callable[[np.ndarray, float], dict[str, bool]]) -> dict[str, Any]:
-    """Call step on every frame; per-frame CPU and wall ms and what it found."""
-    out: dict[str, Any] = {"t": [], "cpu_ms": [], "wall_ms": [], "found": {}}
+def timed(frames: Frames, step: Callable[[np.ndarray, float], dict[str, Any]]) -> dict[str, Any]:
+    """Call step on every frame; per-frame CPU and wall ms and what it found. A step's list values
+    (hand positions) are kept per frame under "where", its other values as flags under "found"."""
+    out: dict[str, Any] = {"t": [], "cpu_ms": [], "wall_ms": [], "found": {}, "where": {}}
     for frame, t in frames:
         c0, w0 = time.process_time(), time.perf_counter()
         found = step(frame, t)
@@ -76,7 +79,10 @@ def timed(frames: Frames, step: Callable[[np.ndarray, float], dict[str, bool]]) 
         out["wall_ms"].append((time.perf_counter() - w0) * 1000.0)
         out["t"].append(t)
         for k, v in found.items():
-            out["found"].setdefault(k, []).append(bool(v))
+            if isinstance(v, list):
+                out["where"].setdefault(k, []).append(v)
+            else:
+                out["found"].setdefault(k, []).append(bool(v))
     return out
 
 
@@ -94,11 +100,20 @@ def run_ours(source: str) -> dict[str, Any]:
 
     pipe = Pipeline(VisionSettings())
 
-    def step(frame: np.ndarray, t: float) -> dict[str, bool]:
+    def step(frame: np.ndarray, t: float) -> dict[str, Any]:
         state, _ = pipe.process(frame, t)
+        fd = pipe.last_frame
+        sh, sw = fd.small.shape[:2]
+        palms = []   # in fractions of the camera's (unmirrored) frame, to line up with MediaPipe's
+        for h in pipe.hands:
+            x, y = (h.x + fd.roi[0]) / sw, (h.y + fd.roi[1]) / sh
+            palms.append([round(1.0 - x if fd.mirrored else x, 4), round(y, 4)])
         return {"hand": bool(pipe.hands), "pointer": state.pointer is not None, "face": bool(state.faces),
+                # hands found while the child is present: what the gesture recognisers read
+                "hand_present": bool(pipe.hands) and state.present,
                 # the corner view blurs the whole picture when faces_certain is False
-                "face_or_whole_blur": bool(state.faces) or not state.faces_certain}
+                "face_or_whole_blur": bool(state.faces) or not state.faces_certain,
+                "palms": palms}
 
     return {"ours pipeline": timed(frames(), step),
             "ours detect_faces": timed(frames(), lambda f, t: {"face": bool(detect_faces(f))})}
@@ -129,11 +144,15 @@ def run_mediapipe(source: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for c in (0, 1):
         with mp.solutions.hands.Hands(static_image_mode=False, max_num_hands=4, model_complexity=c) as hands:
-            def step(f: np.ndarray, t: float) -> dict[str, bool]:
+            def step(f: np.ndarray, t: float) -> dict[str, Any]:
                 found = hands.process(cv2.cvtColor(f, cv2.COLOR_BGR2RGB)).multi_hand_landmarks or []
                 # a crude "hand up": the landmarks' mean height above 80 % of the picture height
                 return {"hand": bool(found),
-                        "hand_high": any(np.mean([p.y for p in h.landmark]) < HIGH_Y for h in found)}
+                        "hand_high": any(np.mean([p.y for p in h.landmark]) < HIGH_Y for h in found),
+                        # each hand's landmark box (x0, y0, x1, y1), fractions of the frame
+                        "boxes": [[round(min(p.x for p in h.landmark), 4), round(min(p.y for p in h.landmark), 4),
+                                   round(max(p.x for p in h.landmark), 4), round(max(p.y for p in h.landmark), 4)]
+                                  for h in found]}
             out[f"MP hands c{c}"] = timed(frames(), step)
     for m, label in ((0, "short"), (1, "full")):
         with mp.solutions.face_detection.FaceDetection(model_selection=m) as fd:
@@ -152,6 +171,33 @@ def run_side(python: str, side: str, source: str) -> dict[str, Any]:
     if res.returncode != 0:
         raise RuntimeError(f"{side} side failed on {source}:\n{res.stderr[-2000:]}")
     return json.loads(res.stdout.splitlines()[-1])
+
+
+def on_hand(palm: list[float], box: list[float], margin: float = BOX_MARGIN) -> bool:
+    """Is one of our palms on a hand MediaPipe found (its landmark box, widened by margin of its size)?"""
+    x0, y0, x1, y1 = box
+    m = margin * max(x1 - x0, y1 - y0)
+    return x0 - m <= palm[0] <= x1 + m and y0 - m <= palm[1] <= y1 + m
+
+
+def agreement(name: str, ours: dict[str, Any], theirs: dict[str, Any], times: list[float]) -> dict[str, Any]:
+    """Of the frames where MediaPipe found a hand: the share where one of our palms is on one of
+    its hands (the hand found is that hand, not an orange sleeve or a neck), over the whole
+    clip and per time window."""
+    palms, boxes = ours["where"]["palms"], theirs["where"]["boxes"]
+    n = min(len(times), len(palms), len(boxes))
+    hit = [bool(boxes[i]) and any(on_hand(p, b) for p in palms[i] for b in boxes[i]) for i in range(n)]
+    seen = [bool(boxes[i]) for i in range(n)]
+    # and of our palms in those frames, the share on one of its hands (the rest: sleeves, necks,
+    # or a hand MediaPipe missed)
+    ours_n = sum(len(palms[i]) for i in range(n) if seen[i])
+    ours_on = sum(any(on_hand(p, b) for b in boxes[i]) for i in range(n) if seen[i] for p in palms[i])
+    out = {"on_mp_hand_frac": round(sum(hit) / max(1, sum(seen)), 3), "mp_hand_frames": sum(seen),
+           "palms_on_mp_hand_frac": round(ours_on / max(1, ours_n), 3)}
+    for wname, spans in WINDOWS.get(name, {}).items():
+        idx = [i for i in range(n) if seen[i] and any(a <= times[i] < b for a, b in spans)]
+        out[f"on_mp_hand_frac_{wname.replace(' ', '_')}"] = round(sum(hit[i] for i in idx) / max(1, len(idx)), 3)
+    return out
 
 
 def summarise(name: str, dets: dict[str, Any], times: list[float]) -> list[dict[str, Any]]:
@@ -183,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ours-python", default=str(venv if venv.exists() else sys.executable))
     ap.add_argument("--mp-python", default=sys.executable)
     ap.add_argument("--json", type=Path, help="write all summary rows here")
+    ap.add_argument("--clip", action="append", default=[], metavar="NAME",
+                    help="measure only this clip (a file name in --media, or clip_raise / clip_swipe); repeatable")
     ap.add_argument("--side", choices=["ours", "mediapipe"], help=argparse.SUPPRESS)
     ap.add_argument("source", nargs="?", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -198,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"media: {a.media.resolve()} ({len(sources)} of {len(CLIPS)} clips)")
     else:
         print(f"media folder {a.media} is absent: no real clips measured (pass --media DIR)")
-    if a.synthetic:
+    if a.synthetic or any(c in SYNTHETIC for c in a.clip):
         sources += [(s, s) for s in SYNTHETIC]
+    if a.clip:
+        sources = [(n, src) for n, src in sources if n in a.clip]
     if not sources:
         print("nothing to measure")
         return 1
@@ -220,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
                 for det in ("MP face short", "MP face full"):
                     seen = theirs[det]["found"]["face"]
                     row[f"uncovered_{det.split()[-1]}_mp_faces"] = sum(m and not c for m, c in zip(seen, covered))
+                for c in (0, 1):   # where our hands are: on MediaPipe's hands?
+                    for k, v in agreement(name, ours["ours pipeline"], theirs[f"MP hands c{c}"], times).items():
+                        row[f"c{c}_{k}"] = v
             rows.append(row)
     print(table(rows))
     if a.json:

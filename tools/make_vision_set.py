@@ -3,13 +3,15 @@ intel-iot-devkit/sample-videos (CC BY 4.0): five adults signing before a low web
 away, arms at rest before and after each sign.
 
 Each clip is written small (320x240, H.264) with a truth.json. Some are composed: a black face
-mask painted over the nose and mouth, or a cap over the forehead, following the face found in
-the original frame, so that the pipeline must find the person without a face; or a small person
+mask painted over the nose and mouth, a cap over the forehead, or hair over the whole face (the
+head turned away: the back of a head), following the face found in the original frame, so that
+the pipeline must find the person without a face; or a small person
 from the same repository's one-by-one-person-detection.mp4 walking across behind the signer, who
 must keep the turn. Faces are located here with the kiosk's own thorough search on the
 unmodified frame, followed from frame to frame and held through misses.
 
-    python tools/make_vision_set.py SAMPLE_VIDEOS_DIR/asl_gestures   # the repository's folder
+    python tools/make_vision_set.py SAMPLE_VIDEOS_DIR/asl_gestures [NAME ...]   # the repository's
+                                    # folder; NAMEs: only those clips (default: all)
 
 Nothing here runs in the kiosk; the clips it writes are the ones the tests replay.
 """
@@ -46,6 +48,10 @@ CLIPS: dict[str, tuple[str, str | None, list[tuple[float, str]]]] = {
     "sorry_hand_at_chest_cap": ("sorry", "cap", []),
     "help_hands_at_chest": ("help", None, []),
     "school_clap_at_chest_masked": ("school", "mask", []),
+    # the head turned away (hair painted over the face), hands at the chest: arrives, no gesture
+    "help_hands_at_chest_turned": ("help", "turned", []),
+    "sorry_hand_at_chest_turned": ("sorry", "turned", []),
+    "student_hands_at_chest_turned": ("student", "turned", []),
 }
 
 
@@ -154,6 +160,13 @@ def paint(frame: np.ndarray, box: tuple[float, float, float, float], cover: str)
         cv2.ellipse(out, (int(cx), int(y + 0.78 * bh)), (int(0.52 * bw), int(0.4 * bh)), 0, 0, 360, (25, 25, 28), -1)
         cv2.rectangle(out, (int(cx - 0.5 * bw), int(y + 0.5 * bh)), (int(cx + 0.5 * bw), int(y + 0.8 * bh)),
                       (25, 25, 28), -1)
+    elif cover == "turned":   # the back of a head: black hair from above the brow to under the chin
+        cv2.ellipse(out, (int(cx), int(y + 0.5 * bh)), (int(0.6 * bw), int(0.68 * bh)), 0, 0, 360, (22, 22, 25), -1)
+        # a little texture, so the hair is not one flat colour (strands, a sheen on the crown)
+        for k in range(-3, 4):
+            x0 = int(cx + 0.14 * k * bw)
+            cv2.line(out, (x0, int(y + 0.0 * bh)), (int(x0 + 0.05 * k * bw), int(y + 1.05 * bh)), (34, 34, 36), 1)
+        cv2.ellipse(out, (int(cx), int(y + 0.12 * bh)), (int(0.3 * bw), int(0.12 * bh)), 0, 180, 360, (48, 48, 48), -1)
     else:                 # a red cap: crown over the hair and a brim down to the eyebrows
         cv2.ellipse(out, (int(cx), int(y + 0.2 * bh)), (int(0.62 * bw), int(0.45 * bh)), 0, 180, 360,
                     (40, 30, 170), -1)
@@ -162,10 +175,15 @@ def paint(frame: np.ndarray, box: tuple[float, float, float, float], cover: str)
     return out
 
 
-def build(src_dir: Path) -> None:
+def build(src_dir: Path, only: list[str] | None = None) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    man = walker(src_dir.parent)
     plan = [(name, name, False) for name in CLIPS] + [(name, base, True) for name, base in BEHIND.items()]
+    if only:
+        unknown = set(only) - {name for name, _, _ in plan}
+        if unknown:
+            raise SystemExit(f"unknown clips: {', '.join(sorted(unknown))}")
+        plan = [p for p in plan if p[0] in only]
+    man = walker(src_dir.parent) if any(behind for _, _, behind in plan) else []
     for name, base, behind in plan:
         sign, cover, raises = CLIPS[base]
         cap = cv2.VideoCapture(str(src_dir / f"{sign}.mkv"))
@@ -206,4 +224,4 @@ def build(src_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]))
+    build(Path(sys.argv[1]), sys.argv[2:])

@@ -3,7 +3,8 @@
 Order of work per frame (all on the one downscaled picture):
   downscale once -> mirror -> YCrCb -> ROI views -> motion masks (frame difference; a faint one)
   -> foreground (background model) -> faces (tracked; whole-picture search at a low rate)
-  -> skin (learnt from the face) -> heads on shoulders (upper_body.py: no face needed)
+  -> skin (learnt from the face; else a generic range moved with the white balance)
+  -> heads on shoulders (upper_body.py: no face needed)
   -> the player's body and hands -> recognisers.
 While a live poll counts hands (count_hands), the room's face sweep (room_faces.py) replaces the
 periodic face search and poll_count.py counts raised hands for everyone from this frame's work.
@@ -98,6 +99,7 @@ class Pipeline(FrameClocked):
                     self.skin.learn(fd.ycrcb, f.box, t)
                     self._learn_t = t
                     break
+        self.skin.observe(fd.ycrcb_full, t)   # the camera's white balance, for the generic range
         fd.skin = self.skin.mask(fd.ycrcb, t)
 
         sils, labels = silhouettes(fd, s)
@@ -128,10 +130,18 @@ class Pipeline(FrameClocked):
         shape_facing = body is not None and body.from_shape and body.measured and facing(fd.skin, body.head)
         if body is not None and (body.from_face or shape_facing):
             self._facing_until = t + s.facing_keep_s
-        engaged = present and body is not None and t < self._facing_until
-        cands = hand_candidates(fd, body, faces_roi) if engaged else (None, 0, 0)
-        hands = find_hands(body, cands) if engaged else []
+        facing_now = body is not None and t < self._facing_until
+        engaged = present and facing_now
+        # Hands are looked for on anyone facing the kiosk, also before presence has confirmed
+        # them (0.3-0.8 s): staff calibration boxes them from the start, so staff can tell "hand
+        # not found" from "child not yet present". Gestures (the hand tracks, hence pointer and
+        # swipe, and raise) are read only from a present child: arms swinging on the way in
+        # are not a lift towards the screen.
+        cands = hand_candidates(fd, body, faces_roi) if facing_now else (None, 0, 0)
+        hands = find_hands(body, cands) if facing_now else []
         self.hands = hands
+        if not engaged:
+            hands = []
         hand_tracks = self.hand_tracks.update(t, hands, rw, rh)
         steady = self._steady(body, rw, t)
         events += self.raise_hand.update(t, dt, body, hands, engaged and steady)
@@ -155,7 +165,7 @@ class Pipeline(FrameClocked):
             player=None if body is None else ((body.box[0] + x0) / sw, (body.box[1] + y0) / sh,
                                               body.box[2] / sw, body.box[3] / sh),
             hands=[((h.x - 0.4 * body.size + x0) / sw, (h.y - 0.4 * body.size + y0) / sh,
-                    0.8 * body.size / sw, 0.8 * body.size / sh) for h in hands] if body is not None else [],
+                    0.8 * body.size / sw, 0.8 * body.size / sh) for h in self.hands] if body is not None else [],
             fps=round(self._fps, 1),
             latency_ms=(time.perf_counter() - began) * 1000.0,
         )
