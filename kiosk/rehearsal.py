@@ -75,7 +75,7 @@ def look_ahead(app: "App") -> Iterator[Prepare]:
                 band_menu = MenuScreen(app, name)
                 yield Prepare(lambda m=band_menu: m.draw(scratch))
             elif kind == "lesson" and name in app.library.lessons:
-                yield from _opened(app, app.library.lessons[name], 0, scratch)
+                yield from _opened(app, app.library.lessons[name], 0, scratch, band=top.band)
     elif len(app.stack) == 1:
         menu = MenuScreen(app, None)
         yield Prepare(lambda: menu.draw(scratch))
@@ -104,16 +104,17 @@ def rehearsals(app: "App") -> Iterator[Prepare]:
             yield Prepare(lambda m=band_menu: m.draw(scratch), lines=False)
     for lesson in list(app.library.lessons.values()):
         for index in range(len(lesson.steps)):
-            yield from _opened(app, lesson, index, scratch, lines=False)
-            for band in sorted(set(lesson.bands)):  # a 6-8 child sees a second try and a short law line
+            for band in sorted(set(lesson.bands)):  # a 6-8 child sees pictures first, a second try, a short law line
+                yield from _opened(app, lesson, index, scratch, lines=False, band=band)
                 for seed, skill in enumerate(SKILLS):
                     yield from _played(app, lesson, index, skill, scratch, band, lines=False, seed=seed)
         yield from _results(app, lesson, scratch, lines=False)
 
 
-def _opened(app: "App", lesson: Any, index: int, scratch: pygame.Surface, lines: bool = True) -> Iterator[Prepare]:
+def _opened(app: "App", lesson: Any, index: int, scratch: pygame.Surface, lines: bool = True,
+            band: str | None = None) -> Iterator[Prepare]:
     try:
-        screen = LessonScreen(app, lesson, index, rehearsal=True)
+        screen = LessonScreen(app, lesson, index, rehearsal=True, band=band)
     except Exception:  # noqa: BLE001 - a broken step is taken out of play when a child opens it
         log.debug("rehearsal of %s step %d failed", lesson.id, index, exc_info=True)
         return

@@ -15,6 +15,7 @@ from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent, Kind
 from kiosk.registry import step_type
 from kiosk.ui import games
+from kiosk.ui.draw import Rect
 from kiosk.ui.laws import cite
 from kiosk.ui.strings import Strings
 from kiosk.ui.widgets import Button, ButtonGroup, step_nav
@@ -122,13 +123,51 @@ class QuizScene(StepScene):
     def _label(self, choice_id: str, text: dict[str, str] | None) -> str:
         return self.ui.text(text) if text else self.ui.t(f"answer_{choice_id}")
 
+    @property
+    def picture_led(self) -> bool:
+        """A child of 6-8 meets the question through its picture (UI-STYLE.md): a large one."""
+        return bool(self.ctx.youngest and self.step.picture)
+
+    def _columns(self) -> int:
+        n, lay = len(self.step.choices()), self.ui.layout
+        if self.picture_led:  # beside the picture (landscape): two side by side, or one under another
+            return 1 if lay.portrait else (2 if n in (2, 4) else 1)
+        return 1 if lay.portrait else (2 if n == 4 else n)
+
+    def hero(self) -> tuple[Rect, Rect, Rect]:
+        """6-8 with a picture, before the answer: (the picture's box, the question's, the options').
+        Landscape: the picture on the left, over half the width and the whole height down to the
+        buttons' edge; the question and the options on the right, the options where they are on
+        every quiz. Portrait: the options in the lower half, the question above them, the picture
+        across the top. The question's box always keeps room for "try again" and two lines."""
+        ui, lay = self.ui, self.ui.layout
+        x, y, w, _ = lay.content_area
+        bottom, gap = lay.controls_bottom, lay.px(32)
+        n = len(self.step.choices())
+        cols = self._columns()
+        rows = -(-n // cols)
+        if lay.portrait:
+            bh = min(lay.px(230), (bottom - lay.height // 2 - gap * (rows - 1)) // rows)
+            top = bottom - rows * bh - (rows - 1) * gap
+            question_h = self._try_again_h() + 2 * ui.fonts.line_height("question")
+            box = (w, top - 2 * gap - question_h - y)
+            ph = (ui.picture_size(self.step.picture or "", box) or box)[1]
+            return (x, y, w, ph), (x, y + ph + gap, w, top - 2 * gap - ph - y), (x, top, w, bottom - top)
+        pw = w * 11 // 20
+        rx = x + pw + lay.px(40)
+        ay = min(lay.answer_area[1], bottom - rows * lay.px(150) - (rows - 1) * gap)
+        return (x, y, pw, bottom - y), (rx, y, x + w - rx, ay - gap - y), (rx, ay, x + w - rx, bottom - ay)
+
+    def _try_again_h(self) -> int:
+        return self.ui.fonts.line_height("question") + 2 * self.ui.layout.px(12)
+
     def _layout_options(self) -> None:
         lay = self.ui.layout
-        x, y, w, h = lay.answer_area
+        x, y, w, h = self.hero()[2] if self.picture_led else lay.answer_area
         choices = self.step.choices()
         n = len(choices)
         gap = lay.px(32)
-        cols = 1 if lay.portrait else (2 if n == 4 else n)
+        cols = self._columns()
         rows = -(-n // cols)
         bw = (w - gap * (cols - 1)) // cols
         bh = min((h - gap * (rows - 1)) // rows, lay.px(260))
@@ -266,13 +305,18 @@ class QuizScene(StepScene):
     def _draw_question(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
         x, y, w, h = lay.content_area
+        if self.picture_led:
+            (px, py, pw, ph), (x, y, w, h), _ = self.hero()
+            image = ui.image(self.step.picture or "", (pw, ph))
+            if image is not None:
+                surface.blit(image, (px + (pw - image.get_width()) // 2, py + (ph - image.get_height()) // 2))
         if self.retrying:  # "再试一次" above the question; the wrong one stays, dimmed
             band = ui.fonts.line_height("question") + lay.px(12)
             pill_w = min(w, lay.px(420))
             games.pill(surface, ui, (x + (w - pill_w) // 2, y, pill_w, band), ui.t("try_again"),
                        theme.gentle_soft, theme.gentle_ink)
             y, h = y + band + lay.px(12), h - band - lay.px(12)
-        if self.step.picture:
+        if self.step.picture and not self.picture_led:
             pic_w = w // 3
             image = ui.image(self.step.picture, (pic_w, h))
             if image is not None:

@@ -12,7 +12,13 @@ from kiosk.engine.scene import StepScene
 from kiosk.input.intents import Intent
 from kiosk.registry import step_type
 from kiosk.ui import draw
+from kiosk.ui.draw import Rect
 from kiosk.ui.widgets import ButtonGroup, step_nav
+
+
+SHARES = (1.0, 0.92, 0.85)  # 6-8: the picture's width tried, a share of the most it may have
+PAD = 30                    # 6-8: px (at 1080) between the judge's bubble and its words
+MESSAGE_MIN_H = 420         # 6-8, portrait: the least room (px at 1080) kept under the picture for the judge's words
 
 
 class StoryStep(StepBase):
@@ -54,6 +60,77 @@ class StoryScene(StepScene):
         self.leave(intent, self.group)
 
     def draw(self, surface: pygame.Surface) -> None:
+        if self.ctx.youngest and self.step.picture:
+            self._draw_picture_led(surface, self.step.picture)
+        else:
+            self._draw_card(surface)
+        self.group.draw(surface, self.ui.fonts, self.ui.theme)
+
+    def picture_led(self, picture: str) -> tuple[Rect, tuple[int, int, int], Rect, str]:
+        """For a child of 6-8 the picture tells the story (UI-STYLE.md): (the picture's rect, the
+        avatar's centre x, y and size, the message's box, its text role). Landscape: the picture as
+        large as the room left of Next allows, the judge and the message above Next; portrait: the
+        picture across the top, the judge and the message under it. A message too long for the
+        largest role at the full picture takes a little of the picture's width first (never below
+        SHARES[-1]), then a smaller role."""
+        ui, lay = self.ui, self.ui.layout
+        x, y, w, _ = lay.content_area
+        nxt = self.group.buttons[1].rect
+        gap, pad = lay.px(24), lay.px(PAD)
+        text = ui.text(self.step.text)
+        options = []
+        for share in SHARES:
+            if lay.portrait:  # the picture across the whole width, edge to edge: a 16:10 one is width-bound
+                top = y + lay.px(16)
+                box = (int(lay.width * share), nxt[1] - gap - top - lay.px(MESSAGE_MIN_H))
+                pw, ph = ui.picture_size(picture, box) or box
+                pic = ((lay.width - pw) // 2, top, pw, ph)
+                size = lay.px(200)
+                top += ph + gap
+                avatar = (x + size // 2, top + size // 2, size)
+                mx = x + size + gap
+                message = (mx, top, x + w - mx, nxt[1] - gap - top)
+            else:
+                box = (int((nxt[0] - gap - x) * share), lay.controls_bottom - y)
+                pw, ph = ui.picture_size(picture, box) or box
+                pic = (x, y + (box[1] - ph) // 2, pw, ph)
+                cx = x + pw + gap
+                cw = x + w - cx
+                size = min(cw * 2 // 5, lay.px(170))
+                avatar = (cx + cw // 2, y + size // 2, size)
+                my = y + size + gap // 2
+                message = (cx, my, cw, nxt[1] - gap - my)
+            options.append((pic, avatar, message))
+        for role in ("title", "question", "body"):
+            for pic, avatar, message in options:
+                _, _, mw, mh = message
+                if self.ui.fonts.fits_whole(text, role, mw - 2 * pad, mh - 2 * pad, reads_well=True):
+                    return pic, avatar, message, role
+        return (*options[0], "body")
+
+    def _draw_picture_led(self, surface: pygame.Surface, picture: str) -> None:
+        ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
+        pic, (ax, ay, size), message, role = self.picture_led(picture)
+        draw.card(surface, pic, theme.card, lay.px(16))  # its shadow; the picture covers the rest
+        image = ui.image(picture, pic[2:])
+        if image is not None:
+            surface.blit(image, (pic[0] + (pic[2] - image.get_width()) // 2,
+                                 pic[1] + (pic[3] - image.get_height()) // 2))
+        mx, my, mw, mh = message
+        draw.card(surface, message, theme.card, lay.px(32))
+        # the message is the judge's words: a bubble whose tail points at the judge
+        tail = lay.px(26)
+        if lay.portrait:
+            points = [(mx + 1, ay - tail), (mx - tail, ay), (mx + 1, ay + tail)]
+        else:
+            points = [(ax - tail, my + 1), (ax, my - tail), (ax + tail, my + 1)]
+        pygame.draw.polygon(surface, theme.card, points)
+        draw.avatar(surface, (ax, ay), size, self.step.persona, self.ctx.guide())
+        pad = lay.px(PAD)
+        ui.fonts.draw(surface, ui.text(self.step.text), (mx + pad, my + pad, mw - 2 * pad, mh - 2 * pad), role,
+                      theme.ink, align="center", valign="middle")
+
+    def _draw_card(self, surface: pygame.Surface) -> None:
         ui, lay, theme = self.ui, self.ui.layout, self.ui.theme
         x, y, w, _ = lay.content_area
         bottom = self.group.buttons[0].rect[1] - lay.px(30)
@@ -90,7 +167,6 @@ class StoryScene(StepScene):
                           "question", theme.court_blue_dark, max_lines=1)
             text_box = (text_box[0], text_box[1] + head, text_box[2], text_box[3] - head)
         ui.fonts.draw(surface, ui.text(self.step.text), text_box, "body", theme.ink, valign="middle")
-        self.group.draw(surface, ui.fonts, theme)
 
     def groups(self) -> list[ButtonGroup]:
         return [self.group]

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 
 class LessonScreen(Screen):
-    def __init__(self, app: "App", lesson: Any, start: int = 0, rehearsal: bool = False):
-        """rehearsal: drawn off screen ahead of time (kiosk/rehearsal.py): silent, unrecorded."""
+    def __init__(self, app: "App", lesson: Any, start: int = 0, rehearsal: bool = False, band: str | None = None):
+        """rehearsal: drawn off screen ahead of time (kiosk/rehearsal.py): silent, unrecorded;
+        band: the age band it is drawn ahead for (from the menu, before the child's is recorded)."""
         super().__init__(app.ui)
         self.app = app
         self.lesson = lesson
@@ -32,6 +33,7 @@ class LessonScreen(Screen):
         self.speaker = ButtonGroup([speaker_button(app.ui)], by_raise=False)
         self.nav = chrome.nav(app.ui)
         self.rehearsal = rehearsal
+        self._ahead_band = band
         self.guide = Guide()
         self.scene: StepScene = self._open(start, announce=not rehearsal)
 
@@ -64,7 +66,7 @@ class LessonScreen(Screen):
     def _band(self) -> str:
         """The child's age band: chosen on the menu, else the youngest the lesson suits (the kinder guess)."""
         session = self.app.sessions.current
-        chosen = session.band if session is not None else None
+        chosen = self._ahead_band or (session.band if session is not None else None)
         return chosen or min(self.lesson.bands, key=BANDS.index)
 
     def _tally(self, index: int, step_type: str, correct: bool) -> None:

@@ -14,7 +14,7 @@ import pygame
 
 from kiosk.bounded_cache import MB, BoundedCache, surface_bytes
 
-from .textlayout import FittedText, fit_text
+from .textlayout import FittedText, fit_text, flaws
 from .theme import TEXT_ROLES, Color, Layout
 
 log = logging.getLogger(__name__)
@@ -138,21 +138,21 @@ class Fonts:
                                                   smallest, max_lines=max_lines))
         return fitted
 
-    def fits_whole(self, text: str, role: str, width: int, height: int) -> bool:
-        """Would text fit this box whole (not cut)? For a layout choosing between boxes: the
-        answer is kept apart from the frame's layouts, so a trial that fails is never drawn or
-        reported as cut."""
+    def fits_whole(self, text: str, role: str, width: int, height: int, reads_well: bool = False) -> bool:
+        """Would text fit this box whole (not cut)? With reads_well, also with no word split and no
+        lost last word (textlayout.flaws). For a layout choosing between boxes: the answer is kept
+        apart from the frame's layouts, so a trial that fails is never drawn or reported as cut."""
         if width <= 0 or height <= 0:
             return False
-        key = (text, role, width, height, self.text_scale)
+        key = (text, role, width, height, self.text_scale, reads_well)
         fits = self._trials.get(key)
         if fits is None:
             if self._misses is not None:
-                self._misses.layouts[("trial", key)] = lambda: self.fits_whole(text, role, width, height)
+                self._misses.layouts[("trial", key)] = lambda: self.fits_whole(text, role, width, height, reads_well)
                 return True
             size, smallest, bold = self.role_sizes(role)
-            fits = self._trials.put(key, not fit_text(text, lambda s: self.font(s, bold), width, height,
-                                                      size, smallest).overflow)
+            fitted = fit_text(text, lambda s: self.font(s, bold), width, height, size, smallest)
+            fits = self._trials.put(key, not fitted.overflow and not (reads_well and any(flaws(text, fitted.lines))))
         return fits
 
     def layouts_of(self, draw: Callable[[], None]) -> list[LaidOut]:

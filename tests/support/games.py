@@ -84,3 +84,31 @@ def drawn_texts(pilot: Pilot) -> list[str]:
     """Every text one frame draws (its still layers painted afresh)."""
     games.Layer.invalidate_all()
     return [box.text for box in pilot.app.ui.fonts.layouts_of(lambda: pilot.frames(1))]
+
+
+def drawn(pilot: Pilot) -> tuple[list[tuple[int, int]], dict[str, Any]]:
+    """One frame: the sizes of the pictures the step on show blitted, and each text's fitted
+    layout (the largest, where a text is drawn more than once)."""
+    ui = scene(pilot).ui
+    pictures: list[tuple[int, int]] = []
+    fits: dict[str, Any] = {}
+    image, draw = ui.image, ui.fonts.draw
+
+    def image_spy(*args: Any, **kwargs: Any) -> Any:
+        made = image(*args, **kwargs)
+        if made is not None:
+            pictures.append(made.get_size())
+        return made
+
+    def draw_spy(surface: Any, text: str, *args: Any, **kwargs: Any) -> Any:
+        fitted = draw(surface, text, *args, **kwargs)
+        if text not in fits or fitted.size > fits[text].size:
+            fits[text] = fitted
+        return fitted
+
+    ui.image, ui.fonts.draw = image_spy, draw_spy  # type: ignore[method-assign]
+    try:
+        pilot.frames(1)
+    finally:
+        del ui.image, ui.fonts.draw  # the class's own again
+    return pictures, fits
