@@ -238,12 +238,8 @@ def flaws(text: str, lines: tuple[str, ...]) -> tuple[str, str]:
     """(the last line, if it is a lost word of fewer than MIN_LAST_LINE letters; the dictionary
     word a line break falls inside), each '' when there is none. A layout with either reads badly:
     fit_text avoids them, and validate's layout pass reports them (kiosk/layout_check.py)."""
-    orphan = lines[-1].strip() if len(lines) > 1 and 0 < _letters_in(lines[-1]) < MIN_LAST_LINE else ""
+    orphan = lines[-1].strip() if len(lines) > 1 and 0 < _letters([lines[-1]]) < MIN_LAST_LINE else ""
     return orphan, _split_word(text, lines)
-
-
-def _letters_in(line: str) -> int:
-    return sum(1 for ch in line if ch.isalnum())
 
 
 def _split_word(text: str, lines: tuple[str, ...]) -> str:
