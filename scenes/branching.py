@@ -396,14 +396,16 @@ class BranchingScene(StepScene):
         pad = lay.px(36)
         top = y + pad // 2
         speaker = self.step.character(node.speaker) if node.speaker else None
+        name_h = max(lay.px(70), games.line(ui, "body") + lay.px(6)) if speaker is not None else 0
+        text = ui.text(node.text)
+        box = (x + pad, top + name_h, w - 2 * pad, y + h - pad // 2 - top - name_h)
+        role = games.fitting_role(ui, text, box[2], box[3], "body")
+        # the name sits just above its words, the two centred together in the card
+        shift = (box[3] - ui.fonts.fit(text, role, box[2], box[3]).height) // 2
         if speaker is not None:
-            name_h = max(lay.px(70), games.line(ui, "body") + lay.px(6))
-            ui.fonts.draw(surface, ui.t("speaker", name=ui.text(speaker.name)), (x + pad, top, w - 2 * pad, name_h), "body",
-                          theme.court_blue_dark, valign="middle", max_lines=1)
-            top += name_h
-        box = (x + pad, top, w - 2 * pad, y + h - pad // 2 - top)
-        ui.fonts.draw(surface, ui.text(node.text), box, games.fitting_role(ui, ui.text(node.text), box[2], box[3], "body"),
-                      theme.ink, valign="middle")
+            ui.fonts.draw(surface, ui.t("speaker", name=ui.text(speaker.name)), (x + pad, top + shift, w - 2 * pad, name_h),
+                          "body", theme.court_blue_dark, valign="middle", max_lines=1)
+        ui.fonts.draw(surface, text, (box[0], box[1] + shift, box[2], box[3]), role, theme.ink)  # the same layout, lower
 
     def _draw_ending(self, surface: pygame.Surface, node: SceneNode) -> None:
         ui = self.ui

@@ -125,8 +125,10 @@ class QuizScene(StepScene):
 
     @property
     def picture_led(self) -> bool:
-        """A child of 6-8 meets the question through its picture (UI-STYLE.md): a large one."""
-        return bool(self.ctx.youngest and self.step.picture)
+        """A child of 6-8 meets the question through its picture (UI-STYLE.md): a large one. A
+        portrait screen gives every band's picture the top of the screen, the options the lower
+        half a child reaches, rather than a thumbnail beside the question."""
+        return bool(self.step.picture) and (self.ctx.youngest or self.ui.layout.portrait)
 
     def _columns(self) -> int:
         n, lay = len(self.step.choices()), self.ui.layout
@@ -350,7 +352,8 @@ class QuizScene(StepScene):
         headline = ui.t("right" if landed else "gentle")
         if not landed:  # the right answer in words too, where it fits; its tick beside says it anyway
             told = headline + "\n" + ui.t("answer_is", answer=right.label)
-            fits = games.fitting_role(ui, told, self.card[2] - lay.px(64), 2 * games.line(ui, "question", False),
+            # two lines at the smallest size: the most the card's header gives it (feedback_card)
+            fits = games.fitting_role(ui, told, self.card[2] - lay.px(64), 2 * games.line(ui, "question"),
                                       "question") == "question"
             headline = told if fits else headline
         citation, says = games.law_of(ui, self.step.basis, self.ctx.youngest)

@@ -379,7 +379,9 @@ class SortScene(StepScene):
         draw.card(surface, rect, theme.card, lay.px(32), (20, 40, 80, 90) if lifted else (20, 40, 80, 46),
                   theme.gold if lifted else None, lay.px(6))
         pad = lay.px(28)
-        text_box = (rect[0] + pad, rect[1] + pad, w - 2 * pad, h - 2 * pad)
+        arrows = len(self.step.bins) == 2 and not lifted  # soft arrows: this card can go either way
+        edge = lay.px(64) if arrows else pad  # the words keep clear of the arrows at the card's sides
+        text_box = (rect[0] + edge, rect[1] + pad, w - 2 * edge, h - 2 * pad)
         words = bool(item.text)
         tall = h * 2 > w  # portrait: the picture goes above the words, not beside them
         if item.picture and words and tall and not (lifted or self.fly is not None):
@@ -388,7 +390,7 @@ class SortScene(StepScene):
             if image is not None:
                 surface.blit(image, (rect[0] + (w - image.get_width()) // 2,
                                      rect[1] + pad + (side - image.get_height()) // 2))
-            text_box = (rect[0] + pad, rect[1] + 2 * pad + side, w - 2 * pad, h - 3 * pad - side)
+            text_box = (rect[0] + edge, rect[1] + 2 * pad + side, w - 2 * edge, h - 3 * pad - side)
         elif item.picture:
             alone = not words or tall  # a small tall card in the hand shows its picture alone
             side = min(w, h) - 2 * pad if alone else h - 2 * pad
@@ -397,12 +399,12 @@ class SortScene(StepScene):
             if image is not None:
                 surface.blit(image, (left + (side - image.get_width()) // 2,
                                      rect[1] + pad + (side - image.get_height()) // 2))
-            text_box = (rect[0] + 2 * pad + side, rect[1] + pad, w - 3 * pad - side, h - 2 * pad)
+            text_box = (rect[0] + 2 * pad + side, rect[1] + pad, w - 2 * pad - edge - side, h - 2 * pad)
             words = words and not alone
         if words:
             ui.fonts.draw(surface, ui.text(item.text), text_box, "title", theme.ink, align="center",
                           valign="middle", max_lines=3)
-        if len(self.step.bins) == 2 and not lifted:  # soft arrows: this card can go either way
+        if arrows:
             r, cy = lay.px(18), rect[1] + h // 2
             for d, cx in ((-1, rect[0] + lay.px(34)), (1, rect[0] + w - lay.px(34))):
                 pygame.draw.polygon(surface, theme.hover, [(cx + d * r, cy), (cx - d * r // 2, cy - r),

@@ -238,3 +238,26 @@ def test_schema_errors_name_the_field(tmp_path: Path) -> None:
     _, errors, text = load_step(tmp_path, typo)
     assert errors == [f"{where(text, 'promt')}: unknown field 'promt' (did you mean 'prompt'?); expected one of: "
                       "id, title, voice, notes, prompt, persona, type, bins, items"]
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_a_card_s_words_keep_clear_of_its_two_arrows(make_app: Callable[..., App], size: tuple[int, int]) -> None:
+    pilot = open_step(make_app, "no-child-labour", "sort-work", size=size, band="12-15")
+    sc = scene(pilot)
+    boxes: list[tuple[int, int, int, int]] = []
+    text, draw = sc.ui.text(sc.step.items[0].text), sc.ui.fonts.draw
+
+    def draw_spy(surface: pygame.Surface, shown: str, rect: tuple[int, int, int, int], *args: object,
+                 **kwargs: object) -> object:
+        if shown == text:
+            boxes.append(rect)
+        return draw(surface, shown, rect, *args, **kwargs)
+
+    sc.ui.fonts.draw = draw_spy  # type: ignore[method-assign]
+    try:
+        pilot.frames(1)
+    finally:
+        del sc.ui.fonts.draw
+    x, _, w, _ = sc.card_rect
+    arrow_reach = sc.ui.layout.px(34 + 18)  # each arrow's outer point from the card's edge
+    assert boxes and all(b[0] >= x + arrow_reach and b[0] + b[2] <= x + w - arrow_reach for b in boxes)

@@ -42,7 +42,7 @@ def test_a_6_8_question_shows_a_large_picture_and_its_words_whole(make_app: Call
             assert all(b.rect[0] >= shown.right for b in sc.group.buttons)
 
 
-def test_an_older_child_keeps_the_small_picture(make_app: Callable[..., App]) -> None:
+def test_an_older_child_keeps_the_small_picture_in_landscape(make_app: Callable[..., App]) -> None:
     pilot = open_step(make_app, *STEP, band="9-11")
     sc = scene(pilot)
     assert not sc.picture_led
@@ -51,3 +51,14 @@ def test_an_older_child_keeps_the_small_picture(make_app: Callable[..., App]) ->
     assert w <= sc.ui.layout.content_area[2] // 3
     area = pygame.Rect(sc.ui.layout.answer_area)
     assert all(area.contains(b.rect) for b in sc.group.buttons)
+
+
+def test_in_portrait_every_band_has_the_picture_on_top_and_the_options_in_the_lower_half(
+        make_app: Callable[..., App]) -> None:
+    pilot = open_step(make_app, *STEP, size=(1080, 1920), band="12-15")
+    sc = scene(pilot)
+    assert sc.picture_led
+    pictures, _ = drawn(pilot)
+    (w, h), = pictures
+    assert w * h >= 0.20 * 1080 * 1920  # a thumbnail beside the question was 3% of the screen
+    assert all(b.rect[1] >= 1920 // 2 for b in sc.group.buttons)
