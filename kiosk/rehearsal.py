@@ -67,7 +67,7 @@ def look_ahead(app: "App") -> Iterator[Prepare]:
             memory = copy.deepcopy(top.memory.get(index, {}))
             yield from _played(app, lesson, index, skill, scratch, top._band(), seed=seed, memory=memory)
         if index + 1 == len(lesson.steps):
-            yield from _results(app, lesson, scratch)
+            yield from _likely_results(app, top, scratch)
     elif isinstance(top, MenuScreen):
         for button in list(top.group.buttons):
             kind, _, name = str(button.id).partition(":")
@@ -137,6 +137,28 @@ def _results(app: "App", lesson: Any, scratch: pygame.Surface, lines: bool = Tru
     for right in (True, False):  # all stars and none: each its own words
         results = ResultsScreen(app, lesson, {t: [n if right else 0, n] for t, n in scored.items() if n})
         yield Prepare(lambda r=results: r.draw(scratch), lines)
+
+
+def _likely_results(app: "App", top: LessonScreen, scratch: pygame.Surface) -> Iterator[Prepare]:
+    """On the last step: the results it can still end in, each activity's words as this child's
+    tally will have them (the tally so far with every score the step has left, or left as it is);
+    all right and all wrong where no child is counted."""
+    session = app.sessions.current
+    if session is None:
+        yield from _results(app, top.lesson, scratch)
+        return
+    step = top.lesson.steps[top.index]
+    most = step.max_score()
+    right, answered = top.answers.get(top.index, (0, 0))
+    before = {kind: list(tally) for kind, tally in session.by_type.items()}
+    if most:
+        tally = before.setdefault(step.type, [0, 0])
+        tally[0], tally[1] = tally[0] - right, tally[1] - answered
+    ends = {(r, most) for r in range(right, right + max(0, most - answered) + 1)} | {(right, answered)}
+    base = before.get(step.type, [0, 0])
+    for r, n in sorted(ends, reverse=True):  # all right first: children mostly finish well
+        results = ResultsScreen(app, top.lesson, {**before, step.type: [base[0] + r, base[1] + n]})
+        yield Prepare(lambda shown=results: shown.draw(scratch))
 
 
 def _played(app: "App", lesson: Any, index: int, skill: float, scratch: pygame.Surface,

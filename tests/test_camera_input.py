@@ -1,6 +1,7 @@
 """The camera is an input that may fail: the kiosk keeps running on touch and recovers by itself."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -104,5 +105,37 @@ def test_calibration_draws_what_the_camera_sees(make_app: Callable[..., App], tm
             return bool(hits) and bool(app.gestures.view.seen["hands"])
 
         wait_for(hand_box_drawn, timeout=30.0, what="a hand's box drawn on the calibration screen")
+    finally:
+        camera.stop()
+
+
+def test_the_camera_works_on_a_picture_only_in_the_gap_between_frames(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its pipeline's work would otherwise hold the interpreter while a frame waits."""
+    from kiosk import frame_gate
+
+    clip = tmp_path / "camera.mp4"
+    write_clip(clip, frames=400)
+    waiting, wait = threading.Event(), frame_gate.wait_for_gap
+
+    def waits(most_s: float = 60.0) -> bool:  # no frame is this long: the gap is the only way in
+        waiting.set()
+        return wait(most_s)
+
+    monkeypatch.setattr(frame_gate, "wait_for_gap", waits)
+    seen: list[float] = []
+
+    class Counted(Pipeline):
+        def process(self, frame, t):  # type: ignore[no-untyped-def]
+            seen.append(t)
+            return super().process(frame, t)
+
+    camera = CameraInput(lambda: open_source(str(clip)), Counted, VisionSettings(), blur_faces, realtime=False)
+    with frame_gate.drawing():          # a long frame: the camera may read the picture, not work on it
+        camera.start()
+        wait_for(waiting.is_set, what="the camera to read a picture and wait", timeout=20)
+        assert seen == [] and camera.view.status == "starting"
+    try:
+        wait_for(lambda: len(seen) >= 5, what="the camera to work once the frame is over")
     finally:
         camera.stop()

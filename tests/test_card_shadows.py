@@ -48,3 +48,11 @@ def test_shadows_of_many_card_sizes_keep_one_tile() -> None:
 def test_a_card_longer_than_the_strips_has_its_whole_shadow() -> None:
     rect = (-1500, 40, draw.STRAIGHT + 2000, 300)  # straight sides beyond the strip's: drawn in two pieces
     assert np.array_equal(_composite(rect, 28, (255, 255, 255), True), _composite(rect, 28, (255, 255, 255), False))
+
+
+def test_the_roundest_card_s_strips_are_small_enough_to_stay_cached() -> None:
+    """The results badge in portrait (0.11 of 1920 high, its ends round): at 2.3 MB a strip, the
+    strips of a child's screens outgrew their cache and were drawn again within frames."""
+    radius = int(1920 * 0.11) // 2
+    strips = [draw._shadow_strip(radius, max(4, radius // 2), SHADOW, across) for across in (True, False)]
+    assert sum(s.get_width() * s.get_height() * 4 for s in strips) <= 2 * 1024 * 1024

@@ -79,7 +79,8 @@ def test_a_lesson_with_its_feedback_is_drawn_from_the_caches(make_app: Callable[
     misses = FrameMisses(app)
     _play_tiny(pilot, ("a", "false"))  # wrong, then right: both feedback cards
     assert misses.count == 0
-    _results(pilot)  # "1 of 2": a score the rehearsal did not draw (all right and none are)
+    _results(pilot)  # "1 of 2": not rehearsed (all right and none are), drawn ahead on the last step
+    assert misses.count == 0
     assert "answer" not in [e["kind"] for e in app.recorder.events if e.get("lesson") != "tiny"]
     assert [e["kind"] for e in app.recorder.events].count("step_shown") == 4  # the child's only
 

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from kiosk import frame_gate
+
 from .intents import Intent, Kind
 
 log = logging.getLogger(__name__)
@@ -145,6 +147,7 @@ class CameraInput:
             # The poll's count comes from the same pipeline's work on the frame (no second pass);
             # turning it off forgets the count, so a new poll starts fresh.
             pipeline.count_hands(self._counting.is_set())
+            frame_gate.wait_for_gap()  # the picture's few milliseconds of work go between frames, not into one
             state, events = pipeline.process(frame, t)
             for event in events:
                 try:
