@@ -5,8 +5,9 @@ the render loop wait its turn (up to the 5 ms switch interval, again and again).
 100 simulated children at 1920x1080, frames spent up to 16 ms of their time waiting for the
 narration loader and the picture worker. So the loop marks its frames (`drawing`), and each
 worker waits for the gap after a frame (`wait_for_gap`) before it takes its next task: a clip
-to decode, a picture to rasterise, a batch of events to write, a camera picture to read. A task it has begun still runs
-on; a worker never waits longer than MOST_WAIT_S, so one that no frame lets in still works.
+to decode, a picture to rasterise, a batch of events to write, a camera picture to read. A task
+it has begun still runs on; a worker never waits longer than MOST_WAIT_S, so one that no frame
+lets in still works.
 One render loop per process, so one gate.
 """
 from __future__ import annotations

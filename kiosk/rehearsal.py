@@ -141,23 +141,17 @@ def _results(app: "App", lesson: Any, scratch: pygame.Surface, lines: bool = Tru
 
 def _likely_results(app: "App", top: LessonScreen, scratch: pygame.Surface) -> Iterator[Prepare]:
     """On the last step: the results it can still end in, each activity's words as this child's
-    tally will have them (the tally so far with every score the step has left, or left as it is);
-    all right and all wrong where no child is counted."""
+    tally will have them (the tally so far with each score the step's answers still to come can
+    add, or as it is if the child leaves them); all right and all wrong where no child is counted."""
     session = app.sessions.current
     if session is None:
         yield from _results(app, top.lesson, scratch)
         return
     step = top.lesson.steps[top.index]
-    most = step.max_score()
-    right, answered = top.answers.get(top.index, (0, 0))
-    before = {kind: list(tally) for kind, tally in session.by_type.items()}
-    if most:
-        tally = before.setdefault(step.type, [0, 0])
-        tally[0], tally[1] = tally[0] - right, tally[1] - answered
-    ends = {(r, most) for r in range(right, right + max(0, most - answered) + 1)} | {(right, answered)}
-    base = before.get(step.type, [0, 0])
-    for r, n in sorted(ends, reverse=True):  # all right first: children mostly finish well
-        results = ResultsScreen(app, top.lesson, {**before, step.type: [base[0] + r, base[1] + n]})
+    left = max(0, step.max_score() - top.answers.get(top.index, (0, 0))[1])
+    right, answered = session.by_type.get(step.type, [0, 0])
+    for more, counted in [*((r, left) for r in range(left, -1, -1)), *([(0, 0)] if left else [])]:  # all right first
+        results = ResultsScreen(app, top.lesson, {**session.by_type, step.type: [right + more, answered + counted]})
         yield Prepare(lambda shown=results: shown.draw(scratch))
 
 
