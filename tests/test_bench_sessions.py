@@ -115,6 +115,15 @@ def test_the_table_has_a_row_per_moment() -> None:
     assert rows[2].split()[:2] == ["1920x1080", "step_change"]
 
 
+def test_the_table_says_what_the_machine_pauses_were() -> None:
+    """Figures are the kiosk's own time; the pauses subtracted, and the figures as timed, are beside them."""
+    figures = _figures(p99=9.0, worst=20.0)
+    figures["sessions"]["1920x1080"]["machine"] = {"pauses": 3, "paused_ms": 95.0, "frames_paused": 2,
+                                                   "p99_as_timed": 9.1, "worst_as_timed": 61.5}
+    assert sessions.table(figures)[-1] == ("1920x1080: the machine paused 3 times (95 ms in all, in 2 frames); "
+                                           "as timed, pauses included: worst 61.5 ms, p99 9.1 ms")
+
+
 def test_the_profile_of_slow_frames_names_where_they_went(tmp_path: Path) -> None:
     from kiosk.cli import build_parser
 

@@ -166,6 +166,10 @@ def test_simulate_summary(tmp_path: Path) -> None:
     frames = re.match(r"frames: (\d+)", lines[2])
     assert answers and int(answers.group(1)) > 0
     assert frames and int(frames.group(1)) > 0
+    timed = re.match(r"frames: \d+, worst frame ([\d.]+) ms, p99 ([\d.]+) ms", lines[2])
+    net = re.match(r"frames less machine pauses: worst frame ([\d.]+) ms, p99 ([\d.]+) ms", lines[3])
+    assert timed and net and float(net.group(1)) <= float(timed.group(1)) and float(net.group(2)) <= float(timed.group(2))
+    assert lines[4].startswith("the machine paused ")
     events = re.match(r"events: (\d+) emitted, (\d+) written, 0 dropped, 0 lost", lines[-1])
     assert events and events.group(1) == events.group(2) and int(events.group(1)) > 8 * 5
 
@@ -176,7 +180,7 @@ def test_simulate_is_repeatable_with_the_same_seed(tmp_path: Path) -> None:
     run; everything the seed decides (sessions, how they ended, answers, accuracy, frame count,
     events) must be identical."""
     def played(lines: list[str]) -> list[str]:
-        measured = ("memory:", "opened after ")
+        measured = ("memory:", "opened after ", "the machine paused ")
         return [re.sub(r"\d+(\.\d+)? ms", "<t> ms", line) for line in lines if not line.startswith(measured)]
 
     first, second = simulate(tmp_path / "a"), simulate(tmp_path / "b")

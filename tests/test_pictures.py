@@ -2,6 +2,8 @@
 apart when they are panoramas, and drawn exactly as before once made."""
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -9,6 +11,7 @@ from typing import Any, Callable, Iterator
 import pygame
 import pytest
 
+from kiosk import frame_gate
 from kiosk.engine.app import App
 from kiosk.ui.pictures import Pictures
 from tests.support.paths import DEMO, FIXTURES
@@ -46,6 +49,18 @@ def test_a_frame_gets_the_picture_from_the_worker_never_making_it_itself(
     assert picture is not None and picture.get_size() == (400, 200)
     assert rasterised_on == ["pictures"]  # not the main thread
     assert started.get("images/card.svg", (400, 200)) is picture  # made once, then kept
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness is Linux's")
+def test_the_worker_yields_a_busy_cpu_to_the_render_loop(started: Pictures, rasterised_on: list[str]) -> None:
+    """On 2 CPUs the loader, the picture worker and synthesis together outnumber the CPUs: the
+    worker runs niced (kiosk/frame_gate.py lower_this_thread), the loop does not."""
+    started.get("images/card.svg", (300, 200))
+    assert started.wait() and rasterised_on == ["pictures"]  # the worker has run its first lines
+    worker = started._worker
+    assert worker is not None and worker.native_id is not None
+    loop = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert os.getpriority(os.PRIO_PROCESS, worker.native_id) == min(19, loop + frame_gate.WORKER_NICE)
 
 
 def test_an_unusable_picture_is_none_without_asking_again(started: Pictures, rasterised_on: list[str]) -> None:

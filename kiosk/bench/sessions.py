@@ -12,6 +12,11 @@ the picture worker (kiosk/ui/pictures.py). Frame time is App.frame's work (inten
 draw), as in `simulate`; housekeeping between frames (App.between_frames: work ahead, garbage
 collection) is timed apart as gap_ms_worst: the frame and the gap after it together are what
 a 60 Hz display waits for.
+
+A virtual machine's host can stop all its CPUs at once for tens of milliseconds, a few times a
+minute, whatever runs on them (kiosk/machine_pauses.py). A watcher process sees those pauses;
+each frame is counted less the time the machine stood still in it, and the table says how many
+pauses there were, the frames they fell in, and the figures as timed with them.
 """
 from __future__ import annotations
 
@@ -20,8 +25,9 @@ import cProfile
 import io
 import pstats
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
+from kiosk import machine_pauses
 from kiosk.engine.pilot import MOMENTS
 
 from .paths import CAMERA_CLIP
@@ -34,11 +40,18 @@ MISSES = (16.7, 33.0)   # one and two frames of a 60 Hz display
 BUDGETED = "1920x1080"
 
 
+class Played(NamedTuple):
+    by_moment: dict[str, list[float]]   # frame ms by moment, less the machine's pauses in them
+    gap_ms: float                       # the slowest gap between frames
+    profile: pstats.Stats | None
+    machine: dict[str, float]           # machine_pauses.figures
+
+
 def play(args: argparse.Namespace, size: tuple[int, int], sessions: int = SESSIONS, seed: int = SEED,
          camera: str | None = None, idle_gc: bool = True, rehearse: bool = True, picture_worker: bool = True,
-         profile_over_ms: float | None = None) -> tuple[dict[str, list[float]], float, pstats.Stats | None]:
-    """Frame ms by moment, the slowest gap between frames (ms), and a profile of the frames over
-    profile_over_ms (cProfile slows every frame: profile in a run of its own)."""
+         profile_over_ms: float | None = None) -> Played:
+    """Whole sessions played and timed; with profile_over_ms, a profile of the frames slower than
+    that, as timed (cProfile slows every frame: profile in a run of its own)."""
     from kiosk import sim
     from kiosk.boot import offscreen_app
     from kiosk.engine.pilot import Pilot
@@ -63,13 +76,16 @@ def play(args: argparse.Namespace, size: tuple[int, int], sessions: int = SESSIO
     stats = _profile_slow_frames(app, profile_over_ms) if profile_over_ms is not None else None
     pilot = Pilot(app)
     try:
-        sim.simulate(app, sessions, seed, pilot=pilot)
+        with machine_pauses.PauseWatch() as watch:
+            sim.simulate(app, sessions, seed, pilot=pilot)
     finally:
         app.shutdown()
+    raw = list(pilot.frame_ms)
+    net = machine_pauses.net_ms(zip(pilot.frame_at, raw), watch.pauses) if stats is None else raw
     by_moment: dict[str, list[float]] = {m: [] for m in MOMENTS}
-    for moment, ms in zip(pilot.moments, pilot.frame_ms):
+    for moment, ms in zip(pilot.moments, net):
         by_moment[moment].append(ms)
-    return by_moment, gaps[0], stats
+    return Played(by_moment, gaps[0], stats, machine_pauses.figures(raw, net, watch.pauses))
 
 
 def _profile_slow_frames(app: Any, over_ms: float) -> pstats.Stats:
@@ -93,7 +109,7 @@ def _profile_slow_frames(app: Any, over_ms: float) -> pstats.Stats:
 def slow_frame_profile(args: argparse.Namespace, over_ms: float, sessions: int = SESSIONS, top: int = 25) -> str:
     """Where the frames slower than over_ms went, summed over whole sessions at 1920x1080: the
     functions with the most cumulative time, and how many frames were kept."""
-    by_moment, _, stats = play(args, (1920, 1080), sessions, profile_over_ms=over_ms)
+    by_moment, _, stats, _ = play(args, (1920, 1080), sessions, profile_over_ms=over_ms)
     assert stats is not None
     out = io.StringIO()
     stats.stream = out  # type: ignore[attr-defined]
@@ -113,16 +129,18 @@ def summary(ms: list[float]) -> dict[str, float]:
 
 
 def run_benchmark(args: argparse.Namespace, sessions: int = SESSIONS) -> dict[str, Any]:
-    """{"sessions": {run: {"all" | moment: summary, "gap_ms_worst": ms}}} for each size (and the camera)."""
+    """{"sessions": {run: {"all" | moment: summary, "gap_ms_worst": ms, "machine": machine_pauses.figures}}}
+    for each size (and the camera)."""
     runs: dict[str, tuple[tuple[int, int], str | None]] = {"1920x1080": ((1920, 1080), None),
                                                           "1080x1920": ((1080, 1920), None)}
     if CAMERA_CLIP.is_file():
         runs["1920x1080_camera"] = ((1920, 1080), str(CAMERA_CLIP))
     out: dict[str, Any] = {}
     for name, (size, camera) in runs.items():
-        by_moment, gap, _ = play(args, size, sessions, camera=camera)
+        by_moment, gap, _, machine = play(args, size, sessions, camera=camera)
         out[name] = {"all": summary([v for ms in by_moment.values() for v in ms]),
-                     **{m: summary(ms) for m, ms in by_moment.items() if ms}, "gap_ms_worst": round(gap, 2)}
+                     **{m: summary(ms) for m, ms in by_moment.items() if ms}, "gap_ms_worst": round(gap, 2),
+                     "machine": machine}
     return {"sessions": out}
 
 
@@ -132,11 +150,13 @@ def table(figures: dict[str, Any]) -> list[str]:
     lines = [head]
     for run, moments in figures.get("sessions", {}).items():
         for moment, s in moments.items():
-            if moment == "gap_ms_worst" or not s.get("frames"):
+            if moment in ("gap_ms_worst", "machine") or not s.get("frames"):
                 continue
             lines.append(f"{run + ' ' + moment:<34}{s['frames']:>8}{s['p50']:>8.2f}{s['p99']:>8.2f}{s['worst']:>8.2f}"
                          + "".join(f"{s[f'over_{m}']:>8}" for m in MISSES))
         lines.append(f"{run + ' gap between frames':<34}{'':>8}{'':>8}{'':>8}{moments['gap_ms_worst']:>8.2f}")
+        if "machine" in moments:
+            lines.append(f"{run}: {machine_pauses.describe(moments['machine'])}")
     return lines
 
 

@@ -2,7 +2,8 @@
 summary with memory growth after warm-up and events lost. The first child comes once the kiosk
 has rehearsed its lessons on the attract screen, as in the hall, which boots before it opens
 (sim.open_hall). --soak: one frame per child action, so 10,000 children take minutes, with
-progress on stderr."""
+progress on stderr. Frame figures are given less the moments the whole machine stood still
+(kiosk/machine_pauses.py), and as timed."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk import stop_signals
+from kiosk import machine_pauses, stop_signals
 from kiosk.boot import engine_options
 
 WARM_UP = 0.1  # memory is compared from the end of the first tenth of the sessions
@@ -47,6 +48,7 @@ def simulate(args: argparse.Namespace) -> int:
     from kiosk import sim
     from kiosk.boot import offscreen_app
     from kiosk.commands.screenshot import parse_size
+    from kiosk.engine.pilot import Pilot
 
     app = offscreen_app(args, parse_size(args.size))
     if not app.library.lessons:
@@ -68,16 +70,32 @@ def simulate(args: argparse.Namespace) -> int:
         if (args.soak or args.sessions >= 200) and done % max(1, args.sessions // 20) == 0:
             print(f"  {done}/{args.sessions} sessions, {readings[-1]:.0f} MB", file=sys.stderr, flush=True)
 
+    pilot = Pilot(app)
     with stop_signals.polled():  # SIGTERM/SIGINT: the children stop, the store is flushed, the summary says so
         try:
-            summary = sim.simulate(app, args.sessions, args.seed, fast=args.soak, on_progress=progress)
+            with machine_pauses.PauseWatch() as watch:
+                summary = sim.simulate(app, args.sessions, args.seed, fast=args.soak, on_progress=progress,
+                                       pilot=pilot)
         finally:
             app.shutdown()
     memory = memory_growth(readings, warm_at)
     opened = f"opened after {opened_after:.0f} s of attract screen (every step rehearsed first)"
-    for line in [*summary.lines(), opened, *soak_lines(summary, memory, app.recorder)]:
+    for line in [*summary.lines(), *pause_lines(pilot, watch), opened, *soak_lines(summary, memory, app.recorder)]:
         print(line)
     return 0
+
+
+def pause_lines(pilot: Any, watch: machine_pauses.PauseWatch) -> list[str]:
+    """The frames less the machine's pauses, and what the pauses were (the summary's frame line is as timed)."""
+    raw = list(pilot.frame_ms)
+    net = machine_pauses.net_ms(zip(pilot.frame_at, raw), watch.pauses)
+    if not net:
+        return []
+    fig = machine_pauses.figures(raw, net, watch.pauses)
+    net.sort()
+    last = "" if len(raw) == pilot.frame_count else f" (the last {len(raw)} frames)"
+    return [f"frames less machine pauses{last}: worst frame {net[-1]:.1f} ms, p99 {net[int(len(net) * 0.99)]:.1f} ms",
+            machine_pauses.describe(fig)]
 
 
 def memory_growth(readings: list[float], warm_at: int) -> dict[str, float]:

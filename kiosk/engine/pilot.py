@@ -6,6 +6,7 @@ the moment a child saw in it (MOMENTS), so a benchmark can say which changes cos
 """
 from __future__ import annotations
 
+import time
 from collections import deque
 from typing import Any
 
@@ -24,12 +25,14 @@ class Pilot:
         self.app = app
         self.frame_ms: deque[float] = deque(maxlen=100_000)  # bounded: a long soak must not grow
         self.moments: deque[str] = deque(maxlen=100_000)     # the moment of each of those frames
+        self.frame_at: deque[float] = deque(maxlen=100_000)  # and when each began (perf_counter s)
         self.frame_count = 0
         self.worst_ms = 0.0
 
     def frames(self, n: int = 1, dt: float = FRAME, intents: list[Intent] | None = None) -> None:
         for i in range(n):
             before = self._state()
+            self.frame_at.append(time.perf_counter())
             ms = self.app.frame(dt, intents if i == 0 and intents else ())
             self.moments.append(self._moment(before, self._state()))
             self.app.between_frames(ms)

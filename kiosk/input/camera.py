@@ -103,6 +103,7 @@ class CameraInput:
 
     # ----- the thread ----------------------------------------------------------------------
     def _run(self) -> None:
+        frame_gate.lower_this_thread()
         while not self._stop.is_set():
             source = self._try_open()
             if source is None:

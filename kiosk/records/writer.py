@@ -179,6 +179,7 @@ class RecordWriter:
 
     # ----- the writer thread -------------------------------------------------------------------
     def _run(self) -> None:
+        frame_gate.lower_this_thread()
         backoff = 0.0
         try:
             try:

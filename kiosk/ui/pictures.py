@@ -118,6 +118,7 @@ class Pictures:
             self._idle.notify_all()
 
     def _work(self) -> None:
+        frame_gate.lower_this_thread()
         while True:
             with self._idle:
                 self._idle.wait_for(lambda: self._queue or self._stopping)

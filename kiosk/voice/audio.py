@@ -1,13 +1,16 @@
-"""pygame.mixer set-up and turning WAV files / sample arrays into Sounds, without blocking the frame.
+"""pygame.mixer set-up and turning sound files / sample arrays into Sounds, without blocking the frame.
 
-Everything here may run on a background thread: SDL_mixer locks its own audio device, and the
-numpy path below converts a cached narration WAV (22.05 kHz mono from espeak-ng) to the mixer's
-format in about a millisecond, ten times faster than `pygame.mixer.Sound(file)`.
+Everything here may run on a background thread: SDL_mixer locks its own audio device. Files are
+read and converted by SDL with the interpreter released (pygame.mixer.Sound(path)), so a frame
+drawn meanwhile does not wait. Converting a cached narration WAV with numpy is 3-5 times quicker,
+but then pygame copies the samples into a fresh buffer while holding the interpreter: measured
+with a 1920x1080 frame drawn beside the loader (glibc's mmap threshold pinned, as in the kiosk),
+frames of 4-7 ms took up to 17 ms (300 simulated children: up to 26 ms); with SDL's loader, 8 ms
+at most. SDL takes ~1 ms per second of 22.05 kHz speech, on the narration loader.
 """
 from __future__ import annotations
 
 import logging
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,16 +56,6 @@ class Clip:
     nbytes: int
 
 
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """(samples as int16 of shape (n, channels), rate) of a 16-bit PCM WAV."""
-    with wave.open(str(path), "rb") as w:
-        if w.getsampwidth() != 2:
-            raise ValueError(f"{path}: {8 * w.getsampwidth()}-bit WAV; expected 16-bit")
-        rate, nch = w.getframerate(), w.getnchannels()
-        data = w.readframes(w.getnframes())
-    return np.frombuffer(data, dtype="<i2").reshape(-1, nch), rate
-
-
 def to_mixer(samples: np.ndarray, rate: int, fmt: tuple[int, int, int]) -> np.ndarray:
     """int16 or float samples (n,) / (n, ch) at rate -> int16 (n', mixer channels) at the mixer's rate."""
     freq, size, nch = fmt
@@ -71,8 +64,6 @@ def to_mixer(samples: np.ndarray, rate: int, fmt: tuple[int, int, int]) -> np.nd
     x = np.asarray(samples)
     if x.ndim == 1:
         x = x[:, None]
-    if x.dtype == np.int16 and x.shape[1] == 1 and len(x) > 1 and freq % rate == 0:
-        return _upsample_int16(x[:, 0], freq // rate, nch)      # the cached-narration fast path
     x = x.astype(np.float32) if x.dtype.kind == "f" else x.astype(np.float32) / 32768.0
     if x.shape[1] != 1 and nch == 1:
         x = x.mean(axis=1, keepdims=True)
@@ -84,23 +75,6 @@ def to_mixer(samples: np.ndarray, rate: int, fmt: tuple[int, int, int]) -> np.nd
     if x.shape[1] == 1 and nch > 1:
         x = np.repeat(x, nch, axis=1)
     return np.ascontiguousarray(np.clip(x * 32767.0, -32768, 32767).astype(np.int16))
-
-
-def _upsample_int16(x: np.ndarray, k: int, nch: int) -> np.ndarray:
-    """Mono int16 up k times by linear interpolation, copied to nch channels, in integer maths."""
-    n = len(x)
-    a = x.astype(np.int32)
-    b = np.empty_like(a)
-    b[:-1], b[-1] = a[1:], a[-1]
-    mono = np.empty((n, k), dtype=np.int16)
-    mono[:, 0] = x
-    for j in range(1, k):
-        mono[:, j] = (a * (k - j) + b * j) // k
-    mono = mono.reshape(-1)
-    out = np.empty((n * k, nch), dtype=np.int16)
-    for c in range(nch):
-        out[:, c] = mono
-    return out
 
 
 def make_clip(samples: np.ndarray, rate: int) -> Clip:
@@ -116,16 +90,9 @@ def make_clip(samples: np.ndarray, rate: int) -> Clip:
 
 
 def load_clip(path: Path) -> Clip:
-    """A Clip from a file: 16-bit WAV by numpy (fast), anything else pygame reads (OGG, MP3, ...)."""
+    """A Clip from a sound file SDL reads (WAV, OGG, MP3, ...), read and converted with the interpreter released."""
     import pygame
 
-    path = Path(path)
-    if path.suffix.lower() == ".wav":
-        try:
-            samples, rate = read_wav(path)
-            return make_clip(samples, rate)
-        except (ValueError, wave.Error, EOFError):
-            pass  # not plain 16-bit PCM: let SDL read it
     sound = pygame.mixer.Sound(str(path))
     fmt = mixer_format() or (FREQUENCY, -16, CHANNELS)
     length = float(sound.get_length())

@@ -4,7 +4,7 @@ What narrate() does on the caller's (render) thread is bounded: a few dict looku
 the text, and at most starting a mixer Channel. Everything slow happens elsewhere:
 
 - a Sound already in memory plays at once (Channel.play);
-- a WAV in the disk cache is loaded and started by the narrator's loader thread (~1-2 ms);
+- a WAV in the disk cache is loaded by SDL and started by the narrator's loader thread (~1 ms per second of speech);
 - a text not yet synthesised goes to the synthesis worker as the urgent job (a newer narrate
   supersedes it if it has not started), and plays when ready if it is still the current text;
 - a recorded file named in the content (`recorded=`) wins over synthesis; if it is missing or
@@ -521,6 +521,7 @@ class Narrator:
             self._tasks_cond.notify()
 
     def _load_loop(self) -> None:
+        frame_gate.lower_this_thread()
         while True:
             with self._tasks_cond:
                 while not self._tasks and not self._closed:

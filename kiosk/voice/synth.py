@@ -41,6 +41,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from kiosk import frame_gate
+
 from .personas import Personas, PersonaVoice, VoiceInfo, VoiceSettings, resolve
 from .reading import for_speech
 
@@ -345,6 +347,7 @@ class SynthWorker:
             return job
 
     def _run(self) -> None:
+        frame_gate.lower_this_thread()  # espeak-ng synthesises on this thread: niced with it
         try:
             self._init_engine()
         except Exception as exc:  # noqa: BLE001 - any failure of a third-party engine means "no speech"
