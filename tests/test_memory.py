@@ -156,11 +156,11 @@ def test_a_steady_screen_at_1080p_draws_everything_from_the_caches(make_app: Cal
 def test_narration_in_memory_stays_in_its_budget_and_a_prefetch_loads_only_what_fits(tmp_path: Path) -> None:
     from kiosk.voice.narrator import PREFETCH_SHARE, Narrator
 
-    narrator = Narrator(tmp_path, lang="zh", memory_mb=1.0)
+    narrator = Narrator(tmp_path, lang="zh", memory_mb=3.0)
     if not narrator.available:
         narrator.close()
         pytest.skip("no espeak-ng or no audio device")
-    texts = [f"第{n}句，你好。" for n in range(12)]     # ~1.5 s each: ~260 kB decoded
+    texts = [f"第{n}句，你好。" for n in range(12)]     # ~1.5 s each: ~260 kB decoded, ~780 kB as SDL keeps it
     items = [(text, "narrator") for text in texts]
     narrator.prefetch(items, load=False)
     wait_for(lambda: len(list(narrator.cache.dir.glob("*.wav"))) >= len(texts), 120, what="twelve narrations on disk",

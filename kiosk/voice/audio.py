@@ -6,7 +6,8 @@ drawn meanwhile does not wait. Converting a cached narration WAV with numpy is 3
 but then pygame copies the samples into a fresh buffer while holding the interpreter: measured
 with a 1920x1080 frame drawn beside the loader (glibc's mmap threshold pinned, as in the kiosk),
 frames of 4-7 ms took up to 17 ms (300 simulated children: up to 26 ms); with SDL's loader, 8 ms
-at most. SDL takes ~1 ms per second of 22.05 kHz speech, on the narration loader.
+at most. SDL takes ~1 ms per second of 22.05 kHz speech, on the narration loader, and keeps its
+conversion buffer: a Clip's nbytes counts that (SDL_FOOTPRINT), so memory budgets hold.
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 FREQUENCY = 44100
 CHANNELS = 2
 BUFFER = 512            # samples: ~12 ms at 44.1 kHz, the latency from play() to the speaker
+SDL_FOOTPRINT = 3       # resident bytes per byte of samples of a Sound SDL loaded from a file: it keeps
+                        # its conversion buffer (measured 3.00 for 16-bit mono 22.05 kHz narration, 0.2-3 MB)
 
 
 def init_mixer(frequency: int = FREQUENCY, channels: int = CHANNELS, buffer: int = BUFFER) -> bool:
@@ -96,4 +99,4 @@ def load_clip(path: Path) -> Clip:
     sound = pygame.mixer.Sound(str(path))
     fmt = mixer_format() or (FREQUENCY, -16, CHANNELS)
     length = float(sound.get_length())
-    return Clip(sound, length, int(length * fmt[0] * fmt[2] * 2))
+    return Clip(sound, length, int(length * fmt[0] * fmt[2] * 2) * SDL_FOOTPRINT)
