@@ -108,6 +108,12 @@ def net_ms(frames: Iterable[tuple[float, float]], pauses: Sequence[Span]) -> lis
     return out
 
 
+def discounted(frame_at: Iterable[float], raw_ms: Sequence[float], pauses: Sequence[Span]) -> tuple[list[float], dict[str, float]]:
+    """Frames (their start times and ms as timed) less the pauses in them, and figures() of the run."""
+    net = net_ms(zip(frame_at, raw_ms), pauses)
+    return net, figures(raw_ms, net, pauses)
+
+
 def figures(raw_ms: Sequence[float], net: Sequence[float], pauses: Sequence[Span]) -> dict[str, float]:
     """What the pauses did to a run's frames: how many, how long, how many frames they fell in, and
     the frames' p99 and worst as timed, pauses included."""
@@ -134,6 +140,8 @@ class PauseWatch:
         self._proc: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> PauseWatch:
+        if not hasattr(os, "sched_getaffinity"):  # not Linux: no CPU to pin a watcher on, no pauses told
+            return self
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
         self._proc = subprocess.Popen([sys.executable, "-m", "kiosk.machine_pauses"], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, text=True, env=env)
@@ -143,7 +151,8 @@ class PauseWatch:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        assert self._proc is not None
+        if self._proc is None:
+            return
         out, _ = self._proc.communicate(timeout=30)
         self.late_by_cpu = json.loads(out) if self._proc.returncode == 0 and out else []
         self.pauses = common_spans(self.late_by_cpu)

@@ -80,12 +80,12 @@ def play(args: argparse.Namespace, size: tuple[int, int], sessions: int = SESSIO
             sim.simulate(app, sessions, seed, pilot=pilot)
     finally:
         app.shutdown()
-    raw = list(pilot.frame_ms)
-    net = machine_pauses.net_ms(zip(pilot.frame_at, raw), watch.pauses) if stats is None else raw
+    raw = list(pilot.frame_ms)  # a profiled run's frames stay as timed: the profile kept those
+    net, machine = machine_pauses.discounted(pilot.frame_at, raw, watch.pauses if stats is None else [])
     by_moment: dict[str, list[float]] = {m: [] for m in MOMENTS}
     for moment, ms in zip(pilot.moments, net):
         by_moment[moment].append(ms)
-    return Played(by_moment, gaps[0], stats, machine_pauses.figures(raw, net, watch.pauses))
+    return Played(by_moment, gaps[0], stats, machine)
 
 
 def _profile_slow_frames(app: Any, over_ms: float) -> pstats.Stats:

@@ -88,10 +88,9 @@ def simulate(args: argparse.Namespace) -> int:
 def pause_lines(pilot: Any, watch: machine_pauses.PauseWatch) -> list[str]:
     """The frames less the machine's pauses, and what the pauses were (the summary's frame line is as timed)."""
     raw = list(pilot.frame_ms)
-    net = machine_pauses.net_ms(zip(pilot.frame_at, raw), watch.pauses)
+    net, fig = machine_pauses.discounted(pilot.frame_at, raw, watch.pauses)
     if not net:
         return []
-    fig = machine_pauses.figures(raw, net, watch.pauses)
     net.sort()
     last = "" if len(raw) == pilot.frame_count else f" (the last {len(raw)} frames)"
     return [f"frames less machine pauses{last}: worst frame {net[-1]:.1f} ms, p99 {net[int(len(net) * 0.99)]:.1f} ms",
